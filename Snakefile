@@ -1,0 +1,33 @@
+# Paper listings in seeds/ -> topic maps and reading lists in results/.
+# Stages: parse -> embed -> reduce (UMAP) -> cluster (HDBSCAN) -> label (BERTopic) -> report.
+from snakemake.utils import min_version
+
+from topics.config import workflow_config
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+# Validated against workflow/schemas/config.schema.yaml, defaults filled in, before any rule runs.
+config.update(workflow_config(config, workflow.source_path("workflow/schemas/config.schema.yaml")))
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/parse.smk"
+include: "workflow/rules/embed.smk"
+include: "workflow/rules/reduce.smk"
+include: "workflow/rules/cluster.smk"
+include: "workflow/rules/label.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        "results/index.html",
+        "results/topic_map.html",
+        "results/plotly.min.js",
+        "results/papers.csv",
+        "results/topics.csv",
+        "results/topics",

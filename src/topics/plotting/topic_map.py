@@ -1,0 +1,86 @@
+"""The document map: one point per paper at its 2-D UMAP position, coloured by topic."""
+
+import html
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe-Ito first (safe for the common colour-vision deficiencies), then Paul Tol's muted
+# and light sets: distinct hues for up to 24 topics before colours repeat.
+PALETTE = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+    "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33",
+]
+OUTLIER_COLOUR = "#d0d0d0"
+HOVER_WIDTH = 70
+HOVER_ABSTRACT_CHARS = 200
+
+
+def wrap_for_hover(text: str, width: int = HOVER_WIDTH) -> str:
+    """Escape text for Plotly's hover (which understands a few HTML tags) and wrap it."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width=width) or [""]
+    return "<br>".join(html.escape(line) for line in lines)
+
+
+def hover_text(paper: pd.Series) -> str:
+    abstract = " ".join(str(paper["abstract"]).split())
+    if len(abstract) > HOVER_ABSTRACT_CHARS:
+        abstract = abstract[:HOVER_ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
+    return (f"<b>{wrap_for_hover(paper['title'])}</b><br>"
+            f"<i>{html.escape(str(paper['topic_label']))}</i><br>"
+            f"Sources: {html.escape(str(paper['sources']))}<br>"
+            f"<span style='color:#555'>{wrap_for_hover(abstract)}</span>")
+
+
+def topic_colour(topic_id: int) -> str:
+    return OUTLIER_COLOUR if topic_id == -1 else PALETTE[topic_id % len(PALETTE)]
+
+
+def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
+    """Scatter of papers (columns x, y, topic_id, title, topic_label, sources, abstract).
+
+    One WebGL trace per topic, so the legend hides or isolates a topic; outliers first, so
+    they are drawn beneath the topics. Topic labels sit at each topic's median position.
+    """
+    figure = go.Figure()
+    order = sorted(topics["topic_id"], key=lambda t: (t != -1, t))
+    for topic_id in order:
+        topic = topics[topics["topic_id"] == topic_id].iloc[0]
+        members = papers[papers["topic_id"] == topic_id]
+        figure.add_trace(go.Scattergl(
+            x=members["x"], y=members["y"], mode="markers",
+            name=f"{topic_id}: {topic['label']} ({len(members)})" if topic_id != -1
+            else f"{topic['label']} ({len(members)})",
+            legendgroup=str(topic_id),
+            marker={"size": 7 if topic_id != -1 else 5, "color": topic_colour(topic_id),
+                    "opacity": 0.85 if topic_id != -1 else 0.6,
+                    "line": {"width": 0.3, "color": "white"}},
+            hovertext=[hover_text(paper) for _, paper in members.iterrows()],
+            hoverinfo="text",
+            customdata=members["paper_id"],
+        ))
+    for topic_id in order:
+        if topic_id == -1:
+            continue
+        members = papers[papers["topic_id"] == topic_id]
+        label = topics.loc[topics["topic_id"] == topic_id, "label"].iloc[0]
+        figure.add_annotation(
+            x=members["x"].median(), y=members["y"].median(),
+            text=f"<b>{html.escape(label)}</b>", showarrow=False,
+            font={"size": 12, "color": "#222"}, bgcolor="rgba(255,255,255,0.75)",
+            borderpad=2,
+        )
+    figure.update_layout(
+        template="plotly_white",
+        title={"text": f"Topic map: {len(papers)} papers, "
+                       f"{int((topics['topic_id'] != -1).sum())} topics"},
+        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
+        legend={"title": {"text": "Topics (click: hide, double-click: isolate)"},
+                "itemsizing": "constant"},
+        hoverlabel={"align": "left", "bgcolor": "white"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        dragmode="pan",
+    )
+    return figure

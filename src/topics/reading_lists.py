@@ -1,0 +1,80 @@
+"""One Markdown reading list per topic, papers ordered from the topic's heart outwards."""
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from topics.tables import read_papers_csv
+
+ABSTRACT_PREVIEW_CHARS = 400
+
+
+def slugify(text: str, max_chars: int = 60) -> str:
+    """File-name-safe form of a label: "masked image, mim" -> "masked-image-mim"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_chars].rstrip("-") or "topic"
+
+
+def list_filename(topic_id: int, label: str) -> str:
+    return f"{topic_id}-{slugify(label)}.md"
+
+
+def _text(value: str) -> str:
+    """Paper text as literal Markdown: angle brackets must not become HTML in a viewer."""
+    return html.escape(" ".join(str(value).split()), quote=False)
+
+
+def preview(abstract: str, max_chars: int = ABSTRACT_PREVIEW_CHARS) -> str:
+    """The abstract's first sentences, cut at a word boundary."""
+    text = " ".join(abstract.split())
+    if len(text) <= max_chars:
+        return text
+    return text[:max_chars].rsplit(" ", 1)[0] + " …"
+
+
+def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> str:
+    """The Markdown of one topic's reading list."""
+    members = members.sort_values("centrality", ascending=False)
+    share = 100 * len(members) / max(corpus_size, 1)
+    lines = [
+        f"# Topic {topic.topic_id}: {_text(topic.label)}",
+        "",
+        f"{len(members)} papers ({share:.1f}% of the corpus).",
+        "",
+        f"Keywords: {_text(topic.keywords)}" if topic.keywords else "Keywords: none",
+        "",
+        "Papers are ordered by closeness to the topic's centre (cosine similarity of the "
+        "paper's embedding to the topic's mean embedding): read from the top for the core "
+        "of the theme.",
+        "",
+    ]
+    for rank, paper in enumerate(members.itertuples(), start=1):
+        lines += [
+            f"## {rank}. {_text(paper.title)}",
+            "",
+            f"Sources: {_text(paper.sources)} · closeness {paper.centrality:.3f}",
+            "",
+            f"> {_text(preview(paper.abstract))}" if paper.abstract else "> (no abstract)",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def run_reading_lists(papers_csv_path: str | Path, topics_csv_path: str | Path,
+                      out_dir: str | Path) -> list[Path]:
+    papers = read_papers_csv(papers_csv_path)
+    topics = pd.read_csv(topics_csv_path, keep_default_na=False)
+    out = Path(out_dir)
+    if out.exists():
+        shutil.rmtree(out)  # lists of topics that no longer exist must not linger
+    out.mkdir(parents=True)
+    written = []
+    for topic in topics.itertuples():
+        path = out / list_filename(topic.topic_id, topic.label)
+        members = papers[papers["topic_id"] == topic.topic_id]
+        path.write_text(reading_list(topic, members, len(papers)), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,66 @@
+"""The two tables a researcher opens first: papers.csv and topics.csv."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PAPERS_CSV_COLUMNS = ["paper_id", "title", "topic_id", "topic_label", "x", "y", "sources",
+                      "centrality", "abstract"]
+TOPICS_CSV_COLUMNS = ["topic_id", "label", "size", "share", "keywords", "top_papers"]
+LIST_SEPARATOR = "; "
+
+
+def papers_csv_table(papers: pd.DataFrame, assignments: pd.DataFrame, topics: pd.DataFrame,
+                     coords: np.ndarray) -> pd.DataFrame:
+    """One row per paper, in corpus order: its topic, map position and sources."""
+    if not (assignments["paper_id"].to_numpy() == papers["paper_id"].to_numpy()).all():
+        raise ValueError("topic assignments are not aligned with the papers table")
+    if len(coords) != len(papers):
+        raise ValueError(f"{len(coords)} map positions for {len(papers)} papers")
+    labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
+    table = pd.DataFrame({
+        "paper_id": papers["paper_id"],
+        "title": papers["title"],
+        "topic_id": assignments["topic_id"].astype(int),
+        "topic_label": assignments["topic_id"].map(labels),
+        "x": np.round(coords[:, 0].astype(float), 4),
+        "y": np.round(coords[:, 1].astype(float), 4),
+        "sources": papers["sources"].map(LIST_SEPARATOR.join),
+        "centrality": np.round(assignments["centrality"].astype(float), 4),
+        "abstract": papers["abstract"],
+    }, columns=PAPERS_CSV_COLUMNS)
+    return table
+
+
+def topics_csv_table(topics: pd.DataFrame, papers_table: pd.DataFrame,
+                     n_top_papers: int = 3) -> pd.DataFrame:
+    """One row per topic: label, size, share of the corpus, keywords and its central papers."""
+    ranked = papers_table.sort_values(["topic_id", "centrality"], ascending=[True, False])
+    top_titles = ranked.groupby("topic_id")["title"].apply(
+        lambda titles: " | ".join(titles.head(n_top_papers)))
+    total = max(len(papers_table), 1)
+    return pd.DataFrame({
+        "topic_id": topics["topic_id"].astype(int),
+        "label": topics["label"],
+        "size": topics["size"].astype(int),
+        "share": (topics["size"] / total).round(4),
+        "keywords": topics["keywords"].map(lambda words: LIST_SEPARATOR.join(words)),
+        "top_papers": topics["topic_id"].map(top_titles).fillna(""),
+    }, columns=TOPICS_CSV_COLUMNS)
+
+
+def read_papers_csv(path: str | Path) -> pd.DataFrame:
+    """papers.csv with empty abstracts and sources as "" rather than NaN."""
+    return pd.read_csv(path, keep_default_na=False, dtype={"paper_id": str})
+
+
+def run_tables(papers_path: str | Path, assignments_path: str | Path, topics_path: str | Path,
+               map_coords_path: str | Path, papers_csv_path: str | Path,
+               topics_csv_path: str | Path) -> None:
+    papers = pd.read_parquet(papers_path)
+    topics = pd.read_parquet(topics_path)
+    table = papers_csv_table(papers, pd.read_parquet(assignments_path), topics,
+                             np.load(map_coords_path))
+    table.to_csv(papers_csv_path, index=False)
+    topics_csv_table(topics, table).to_csv(topics_csv_path, index=False)

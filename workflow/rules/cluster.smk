@@ -1,0 +1,13 @@
+rule cluster_hdbscan:
+    input:
+        reduced="results/intermediate/umap_cluster.npy",
+    output:
+        clusters="results/intermediate/clusters.npz",
+    params:
+        hdbscan=config["hdbscan"],
+    log:
+        "results/logs/cluster_hdbscan.log",
+    benchmark:
+        "results/benchmarks/cluster_hdbscan.tsv"
+    script:
+        "../scripts/cluster_hdbscan.py"

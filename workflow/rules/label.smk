@@ -1,0 +1,17 @@
+rule label_topics:
+    input:
+        papers="results/intermediate/papers.parquet",
+        embeddings="results/intermediate/embeddings.npy",
+        clusters="results/intermediate/clusters.npz",
+    output:
+        topics="results/intermediate/topics.parquet",
+        assignments="results/intermediate/assignments.parquet",
+    params:
+        vectorizer=config["vectorizer"],
+        bertopic=config["bertopic"],
+    log:
+        "results/logs/label_topics.log",
+    benchmark:
+        "results/benchmarks/label_topics.tsv"
+    script:
+        "../scripts/label_topics.py"

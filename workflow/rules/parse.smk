@@ -1,0 +1,10 @@
+rule parse_seeds:
+    input:
+        listings=seed_files(),
+    output:
+        papers="results/intermediate/papers.parquet",
+        report="results/parse_report.json",
+    log:
+        "results/logs/parse_seeds.log",
+    script:
+        "../scripts/parse_seeds.py"

@@ -1,0 +1,28 @@
+rule reduce_umap:
+    input:
+        embeddings="results/intermediate/embeddings.npy",
+    output:
+        reduced="results/intermediate/umap_cluster.npy",
+    params:
+        umap=config["umap"],
+    log:
+        "results/logs/reduce_umap.log",
+    benchmark:
+        "results/benchmarks/reduce_umap.tsv"
+    script:
+        "../scripts/reduce_umap.py"
+
+
+rule reduce_umap_map:
+    input:
+        embeddings="results/intermediate/embeddings.npy",
+    output:
+        reduced="results/intermediate/umap_map.npy",
+    params:
+        umap={**config["umap_map"], "n_components": 2},
+    log:
+        "results/logs/reduce_umap_map.log",
+    benchmark:
+        "results/benchmarks/reduce_umap_map.tsv"
+    script:
+        "../scripts/reduce_umap.py"

@@ -1,0 +1,7 @@
+"""Rule write_tables: intermediate tables -> papers.csv and topics.csv."""
+from topics.logs import rule_log
+from topics.tables import run_tables
+
+with rule_log(snakemake.log[0]):
+    run_tables(snakemake.input.papers, snakemake.input.assignments, snakemake.input.topics,
+               snakemake.input.coords, snakemake.output.papers_csv, snakemake.output.topics_csv)
