@@ -1,4 +1,4 @@
-"""Validate config.yaml against its JSON schema, fill in defaults, explain mistakes in one sentence."""
+"""Validate config.yaml against its JSON schema, fill defaults, explain mistakes in one sentence."""
 
 import copy
 from collections.abc import Mapping

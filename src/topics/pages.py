@@ -119,7 +119,8 @@ def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config:
     generated = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = f"""
 <div class="figures">{figures_html}</div>
-<p><a href="topic_map.html"><b>Open the topic map</b></a> · one point per paper, coloured by topic.</p>
+<p><a href="topic_map.html"><b>Open the topic map</b></a> · one point per paper, coloured by
+topic.</p>
 <h2>Topics</h2>
 {table}
 {skipped_html}

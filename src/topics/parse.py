@@ -122,7 +122,8 @@ def is_binary(data: bytes) -> bool:
     return bool(head) and control / len(head) > 0.05
 
 
-def parse_listing(lines: Iterable[tuple[int, str]], source: str) -> tuple[list[Record], list[Issue]]:
+def parse_listing(lines: Iterable[tuple[int, str]],
+                  source: str) -> tuple[list[Record], list[Issue]]:
     """Pair titles with abstracts in one file's lines.
 
     Returns the records and the lines that were skipped, each with its line number and why.

@@ -1,0 +1,22 @@
+# The two commands of the README: `make` installs and runs the pipeline, `make test` runs the tests.
+PYTHON ?= python3
+
+.PHONY: run install test-deps test
+
+run: install
+	$(PYTHON) -m snakemake
+
+# torch first and pinned: on these machines 2.13.0 is the CPU wheel on disk, while an
+# unpinned torch (pulled in by sentence-transformers) would download GBs of CUDA packages.
+install:
+	$(PYTHON) -m pip install --quiet torch==2.13.0
+	$(PYTHON) -m pip install --quiet -e ".[test]"
+
+# The browser tests drive Debian's Chromium; never a browser downloaded by a test tool.
+test-deps: install
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# pytest's exit code 5 (no tests collected) is a failure too.
+test: test-deps
+	$(PYTHON) -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
