@@ -1,0 +1,56 @@
+"""config.yaml and its schema: defaults agree, and mistakes are explained in one sentence."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from topics.config import validate_config
+from topics.errors import UserError
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def shipped_config() -> dict:
+    return yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+
+
+def test_shipped_config_is_valid_and_spells_out_every_default():
+    assert validate_config(shipped_config(), SCHEMA) == validate_config({}, SCHEMA)
+    assert validate_config(shipped_config(), SCHEMA) == shipped_config()
+
+
+def test_every_schema_key_has_a_description_and_a_default():
+    def walk(node, path):
+        for key, sub in node.get("properties", {}).items():
+            assert "description" in sub or "properties" in sub, f"{path}{key} lacks a description"
+            assert "default" in sub, f"{path}{key} lacks a default"
+            walk(sub, f"{path}{key}.")
+
+    walk(yaml.safe_load(SCHEMA.read_text(encoding="utf-8")), "")
+
+
+def test_missing_sections_and_keys_get_defaults():
+    config = validate_config({"hdbscan": {"min_cluster_size": 25}}, SCHEMA)
+    assert config["hdbscan"]["min_cluster_size"] == 25
+    assert config["hdbscan"]["cluster_selection_method"] == "eom"
+    assert config["umap"]["random_state"] == 42
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"hdbscan": {"min_cluster_sise": 5}},
+     "unknown key 'hdbscan.min_cluster_sise'; the keys allowed in 'hdbscan' are: "
+     "cluster_selection_epsilon, cluster_selection_method, metric, min_cluster_size, min_samples"),
+    ({"umap": {"metric": "cosin"}}, "'umap.metric' is 'cosin'; allowed values are 'cosine'"),
+    ({"hdbscan": {"min_cluster_size": 1}}, "'hdbscan.min_cluster_size' is 1, but 1 is less than"),
+    ({"colour": "red"}, "unknown key 'colour'; the keys allowed at the top level are:"),
+    ({"embedding": {"batch_size": "big"}}, "'embedding.batch_size' is 'big', but 'big' is not"),
+])
+def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
+    with pytest.raises(UserError) as raised:
+        validate_config(config, SCHEMA)
+    text = str(raised.value)
+    assert text.startswith("config.yaml: ")
+    assert message in text
+    assert "\n" not in text

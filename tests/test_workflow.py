@@ -1,0 +1,196 @@
+"""End to end: real `snakemake` runs on a small corpus in a temporary copy of the project."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "profiles"]
+EVIL_TITLE = "<script>alert('boo')</script> Attacks on Topic Maps"
+EVIL_ABSTRACT = ("We inject markup into paper titles and check that every page shows it as "
+                 "plain text, so that a scraped listing can never run code in a reader's browser.")
+
+
+def title_key(title: str) -> str:
+    """Titles compared without case or punctuation, as the parser's deduplication does."""
+    return " ".join(re.findall(r"[^\W_]+", title.casefold()))
+
+
+def seed_lines(name: str) -> list[str]:
+    return (REPO / "seeds" / name).read_text(encoding="utf-8").splitlines()
+
+
+def make_project(root: Path) -> set[str]:
+    """Copy the workflow into root with a small seeds/ folder holding every layout and bad
+    input; return the keys of the titles written with an abstract (the papers to expect)."""
+    for name in WORKFLOW_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    seeds = root / "seeds"
+    seeds.mkdir()
+    # Compact layout: two chrome lines, "Subscribe" glued to the first title, 40 papers,
+    # then one paper whose title is markup.
+    compact = [*seed_lines("002_278965dfa2f33ff2.txt")[:82], EVIL_TITLE, EVIL_ABSTRACT]
+    (seeds / "compact.txt").write_text("\n".join(compact) + "\n", encoding="utf-8")
+    # A blank line after every line, five chrome lines, 20 papers, then a title whose
+    # abstract is missing (line 91).
+    spaced = [*seed_lines("001_9a059b36130610fa.txt")[:90], "A Title Whose Abstract Went Missing"]
+    (seeds / "spaced.txt").write_text("\n".join(spaced) + "\n", encoding="utf-8")
+    # 20 papers whose first title carries a byte that is not valid UTF-8 (Latin-1 "été").
+    latin = (REPO / "seeds" / "003_5ee62c28251c3fb7.txt").read_bytes().splitlines()[2:42]
+    latin[0] += b" \xe9t\xe9"
+    (seeds / "latin1.txt").write_bytes(b"\n".join(latin) + b"\n")
+    # Bytes that are not text at all.
+    (seeds / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+    config["hdbscan"]["min_cluster_size"] = 5
+    (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    titles = [compact[2].removeprefix("Subscribe"), *compact[4:82:2], EVIL_TITLE]
+    titles += [line for line in spaced[10:90] if line.strip()][::2]
+    titles += [latin[0].decode("cp1252").removeprefix("Subscribe"),
+               *(line.decode("utf-8") for line in latin[2:40:2])]
+    assert len(titles) == 41 + 20 + 20
+    return {title_key(title) for title in titles}
+
+
+def snakemake(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def planned_rules(root: Path) -> set[str]:
+    """The rules a plain `snakemake` would run now, from Snakemake's own dry run."""
+    result = snakemake(root, "--dry-run", "--quiet", "rules")
+    assert result.returncode == 0, result.stderr
+    if "Nothing to be done" in result.stdout + result.stderr:
+        return set()
+    stats = re.search(r"job\s+count\n[-\s]+\n(.*?)\ntotal", result.stdout, re.S)
+    assert stats, result.stdout
+    return {line.split()[0] for line in stats.group(1).splitlines()} - {"all"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    expected_titles = make_project(root)
+    result = snakemake(root)  # plain `snakemake`: cores come from profiles/default
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root, expected_titles
+
+
+@pytest.mark.slow
+def test_snakemake_writes_every_output(project):
+    root, expected_titles = project
+    results = root / "results"
+    papers = pd.read_csv(results / "papers.csv", keep_default_na=False)
+    topics = pd.read_csv(results / "topics.csv", keep_default_na=False)
+    # Exactly the papers written (duplicates across files merged): no chrome, no junk.
+    assert set(papers["title"].map(title_key)) == expected_titles
+    assert len(papers) == len(expected_titles)
+    assert papers["paper_id"].is_unique
+    assert {"paper_id", "title", "topic_id", "topic_label", "x", "y", "sources"} <= set(papers)
+    assert {"topic_id", "label", "size", "keywords"} <= set(topics)
+    assert topics["size"].sum() == len(papers)
+    assert (topics["topic_id"] != -1).sum() >= 2
+    for keywords in topics.loc[topics["topic_id"] != -1, "keywords"]:
+        assert len(keywords.split("; ")) == 10
+    lists = sorted((results / "topics").glob("*.md"))
+    assert len(lists) == len(topics)
+    for name in ["index.html", "topic_map.html", "plotly.min.js", "parse_report.json"]:
+        assert (results / name).stat().st_size > 0, name
+
+
+@pytest.mark.slow
+def test_topic_labels_hold_no_stop_words_and_are_unique(project):
+    project, _ = project
+    topics = pd.read_csv(project / "results" / "topics.csv", keep_default_na=False)
+    labels = topics.loc[topics["topic_id"] != -1, "label"]
+    assert labels.is_unique
+    for label in labels:
+        words = set(label.replace(",", " ").split())
+        assert not words & ENGLISH_STOP_WORDS, label
+
+
+@pytest.mark.slow
+def test_bad_inputs_are_reported_and_every_readable_paper_kept(project):
+    project, _ = project
+    report = (project / "results" / "parse_report.json").read_text()
+    assert "figure.png" in report and "not a text file" in report
+    assert "latin1.txt" in report and "not valid UTF-8" in report
+    assert "A Title Whose Abstract Went Missing" in report
+    log = (project / "results" / "logs" / "parse_seeds.log").read_text()
+    assert "skipped spaced.txt:91: title without an abstract" in log
+    papers = pd.read_csv(project / "results" / "papers.csv", keep_default_na=False)
+    assert papers["title"].str.endswith("été").sum() == 1
+    assert EVIL_TITLE in set(papers["title"])
+
+
+@pytest.mark.slow
+def test_pages_work_offline_and_show_markup_as_text(project):
+    project, _ = project
+    results = project / "results"
+    for page in ["index.html", "topic_map.html"]:
+        html = (results / page).read_text(encoding="utf-8")
+        assert not re.search(r"(src|href)=\"(https?:)?//", html), page
+        assert "<script>alert" not in html, page
+    assert '<script src="plotly.min.js">' in (results / "topic_map.html").read_text()
+
+
+@pytest.mark.slow
+def test_nothing_reruns_when_nothing_changed(project):
+    project, _ = project
+    assert planned_rules(project) == set()
+
+
+@pytest.mark.slow
+def test_changing_a_clustering_parameter_reruns_clustering_onwards_only(project):
+    project, _ = project
+    config_path = project / "config.yaml"
+    original = config_path.read_text(encoding="utf-8")
+    config = yaml.safe_load(original)
+    config["hdbscan"]["min_cluster_size"] = 6
+    try:
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        planned = planned_rules(project)
+    finally:
+        config_path.write_text(original, encoding="utf-8")
+    assert "cluster_hdbscan" in planned and "label_topics" in planned
+    assert not planned & {"parse_seeds", "embed_papers", "reduce_umap", "reduce_umap_map"}
+
+
+def test_a_wrong_config_key_stops_before_any_rule_with_one_line(tmp_path):
+    make_project(tmp_path)
+    root = tmp_path
+    config = yaml.safe_load((root / "config.yaml").read_text())
+    config["hdbscan"]["min_cluster_sise"] = 5
+    (root / "config.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(root, "--dry-run")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "topics: config.yaml: unknown key 'hdbscan.min_cluster_sise'; the keys allowed in "
+        "'hdbscan' are: cluster_selection_epsilon, cluster_selection_method, metric, "
+        "min_cluster_size, min_samples.")
+    assert not (root / "results").exists()
+
+
+def test_an_empty_seeds_folder_stops_with_one_sentence(tmp_path):
+    make_project(tmp_path)
+    root = tmp_path
+    for path in (root / "seeds").iterdir():
+        path.unlink()
+    result = snakemake(root, "--dry-run")
+    assert result.returncode == 1
+    assert "seeds folder 'seeds' has no listing files (config key seeds_dir)" in result.stderr
+    assert "Traceback" not in result.stderr
