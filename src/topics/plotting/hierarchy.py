@@ -1,12 +1,10 @@
 """Topic hierarchy: which topics merge first when similar topics are joined step by step."""
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.plotting.topic_map import topic_colour
+from topics.plotting.topic_map import escape_text, topic_colour
 
 
 def topic_linkage(centroids: np.ndarray) -> np.ndarray:
@@ -31,7 +29,7 @@ def topic_hierarchy_figure(topic_ids: np.ndarray, centroids: np.ndarray,
     """Dendrogram with topics as leaves on the left and cosine distance along x."""
     figure = go.Figure()
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    names = [f"{t}: {html.escape(str(labels[t]))}" for t in topic_ids]
+    names = [f"{t}: {escape_text(str(labels[t]))}" for t in topic_ids]
     if len(topic_ids) < 2:
         figure.add_annotation(text="A hierarchy needs at least two topics.", showarrow=False)
         return figure.update_layout(template="plotly_white")

@@ -1,12 +1,10 @@
 """Intertopic distance map: one bubble per topic, placed so that similar topics sit close."""
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.plotting.topic_map import topic_colour
+from topics.plotting.topic_map import escape_text, topic_colour
 
 
 def classical_mds(distances: np.ndarray, n_components: int = 2) -> np.ndarray:
@@ -50,8 +48,8 @@ def intertopic_distance_figure(topic_ids: np.ndarray, centroids: np.ndarray,
                     "sizeref": 2.0 * sizes.max() / 70 ** 2,
                     "color": [topic_colour(int(t)) for t in topic_ids], "opacity": 0.7,
                     "line": {"width": 1, "color": "#333"}},
-            hovertext=[f"<b>{t}: {html.escape(label)}</b><br>{int(size)} papers<br>"
-                       + html.escape(", ".join(list(topics.loc[t, "keywords"])[:8]))
+            hovertext=[f"<b>{t}: {escape_text(label)}</b><br>{int(size)} papers<br>"
+                       + escape_text(", ".join(list(topics.loc[t, "keywords"])[:8]))
                        for t, label, size in zip(topic_ids, labels, sizes, strict=True)],
             hoverinfo="text", customdata=np.asarray(topic_ids), showlegend=False,
         ))

@@ -1,13 +1,12 @@
 """Topic-topic similarity heatmap: cosine similarity of topic centroids."""
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from topics.centroids import cosine_similarity_matrix
 from topics.plotting.hierarchy import leaf_order
+from topics.plotting.topic_map import escape_text
 
 
 def topic_similarity_figure(topic_ids: np.ndarray, centroids: np.ndarray,
@@ -17,7 +16,7 @@ def topic_similarity_figure(topic_ids: np.ndarray, centroids: np.ndarray,
     order = leaf_order(centroids)
     ids = [int(topic_ids[i]) for i in order]
     similarity = cosine_similarity_matrix(centroids[order]) if len(order) else np.zeros((0, 0))
-    names = [f"{t}: {html.escape(str(labels[t]))}" for t in ids]
+    names = [f"{t}: {escape_text(str(labels[t]))}" for t in ids]
     figure = go.Figure(go.Heatmap(
         z=np.round(similarity, 3), x=names, y=names, colorscale="Viridis", zmin=0, zmax=1,
         colorbar={"title": {"text": "cosine"}},

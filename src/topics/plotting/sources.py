@@ -1,10 +1,9 @@
 """Where the topics came from: papers per topic and listing file (each file is one search)."""
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from topics.plotting.topic_map import escape_text
 from topics.tables import LIST_SEPARATOR
 
 
@@ -25,8 +24,8 @@ def topic_sources_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figur
     """Heatmap of topic x listing file with the count in each cell; shading by row share."""
     counts = topic_source_counts(papers, topics)
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    rows = [f"{t}: {html.escape(str(labels[t]))}" for t in counts.index]
-    columns = [html.escape(str(c)) for c in counts.columns]
+    rows = [f"{t}: {escape_text(str(labels[t]))}" for t in counts.index]
+    columns = [escape_text(str(c)) for c in counts.columns]
     share = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
     figure = go.Figure(go.Heatmap(
         z=share.to_numpy(), x=columns, y=rows, text=counts.to_numpy(), texttemplate="%{text}",

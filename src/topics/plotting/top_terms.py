@@ -1,13 +1,12 @@
 """Top terms per topic: a small bar chart of each topic's c-TF-IDF keyword scores."""
 
-import html
 import math
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from topics.plotting.topic_map import topic_colour
+from topics.plotting.topic_map import escape_text, topic_colour
 
 
 def top_terms_figure(topics: pd.DataFrame, n_terms: int = 8, columns: int = 4) -> go.Figure:
@@ -19,14 +18,14 @@ def top_terms_figure(topics: pd.DataFrame, n_terms: int = 8, columns: int = 4) -
         return figure.update_layout(template="plotly_white")
     columns = min(columns, len(topical))
     rows = math.ceil(len(topical) / columns)
-    titles = [f"{t.topic_id}: {html.escape(str(t.label))}" for t in topical.itertuples()]
+    titles = [f"{t.topic_id}: {escape_text(str(t.label))}" for t in topical.itertuples()]
     figure = make_subplots(rows=rows, cols=columns, subplot_titles=titles,
                            horizontal_spacing=0.12, vertical_spacing=min(0.3 / rows, 0.08))
     for index, topic in enumerate(topical.itertuples()):
         words = list(topic.keywords)[:n_terms][::-1]
         scores = list(topic.scores)[:n_terms][::-1]
         figure.add_trace(go.Bar(
-            x=scores, y=[html.escape(w) for w in words], orientation="h",
+            x=scores, y=[escape_text(w) for w in words], orientation="h",
             marker_color=topic_colour(int(topic.topic_id)), showlegend=False,
             name=str(topic.topic_id), hovertemplate="%{y}: %{x:.4f}<extra></extra>",
         ), row=index // columns + 1, col=index % columns + 1)

@@ -21,10 +21,18 @@ HOVER_WIDTH = 70
 HOVER_ABSTRACT_CHARS = 200
 
 
+def escape_text(text: object) -> str:
+    """Paper or topic text for Plotly's labels, which read a few HTML tags and entities.
+
+    Only &, < and > are escaped: Plotly decodes &lt; &gt; &amp; but shows &quot; literally.
+    """
+    return html.escape(str(text), quote=False)
+
+
 def wrap_for_hover(text: str, width: int = HOVER_WIDTH) -> str:
     """Escape text for Plotly's hover (which understands a few HTML tags) and wrap it."""
     lines = textwrap.wrap(" ".join(str(text).split()), width=width) or [""]
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(escape_text(line) for line in lines)
 
 
 def hover_text(paper: pd.Series) -> str:
@@ -32,8 +40,8 @@ def hover_text(paper: pd.Series) -> str:
     if len(abstract) > HOVER_ABSTRACT_CHARS:
         abstract = abstract[:HOVER_ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
     return (f"<b>{wrap_for_hover(paper['title'])}</b><br>"
-            f"<i>{html.escape(str(paper['topic_label']))}</i><br>"
-            f"Sources: {html.escape(str(paper['sources']))}<br>"
+            f"<i>{escape_text(str(paper['topic_label']))}</i><br>"
+            f"Sources: {escape_text(str(paper['sources']))}<br>"
             f"<span style='color:#555'>{wrap_for_hover(abstract)}</span>")
 
 
@@ -74,7 +82,7 @@ def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
             unselected={"marker": {"opacity": 0.07}},
             hovertext=[hover_text(paper) for _, paper in members.iterrows()],
             hoverinfo="text",
-            customdata=members.index.to_numpy(),
+            customdata=members.index.tolist(),  # plain list: the page script reads it
         ))
     centres = topic_centres(papers)
     centres = centres[centres.index.isin(topics["topic_id"])]
@@ -88,7 +96,7 @@ def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
         moved = abs(placement.dx) + abs(placement.dy) > 4
         figure.add_annotation(
             x=centre["x"], y=centre["y"], name=str(topic_id),
-            text="<br>".join(f"<b>{html.escape(line)}</b>" for line in wrap_label(label)),
+            text="<br>".join(f"<b>{escape_text(line)}</b>" for line in wrap_label(label)),
             showarrow=moved, ax=placement.dx, ay=placement.dy, arrowhead=0,
             arrowwidth=1, arrowcolor="#777",
             font={"size": 12, "color": "#111"}, bgcolor="rgba(255,255,255,0.8)",
