@@ -42,7 +42,7 @@ td.link { white-space: nowrap; }
 .map-tools input { font-size: 1em; padding: 4px 8px; width: 28em; max-width: 60vw; }
 .map-layout { display: flex; height: calc(100vh - 120px); min-height: 420px; }
 .map-layout > .plot { flex: 1; min-width: 0; overflow: hidden; }
-.map-layout aside { width: 360px; overflow-y: auto; border-left: 1px solid #ddd;
+.map-layout aside { width: 330px; overflow-y: auto; border-left: 1px solid #ddd;
                     background: #fff; padding: 8px 14px; font-size: 0.92em; }
 aside h2 { font-size: 1.05em; margin: 8px 0; }
 aside ol { padding-left: 1.4em; }
@@ -127,7 +127,8 @@ def map_page(figure, papers: pd.DataFrame) -> str:
     uses row positions). Paper text travels as JSON data and is shown with textContent.
     """
     records = [{"title": str(p.title), "abstract": str(p.abstract), "topic": str(p.topic_label),
-                "sources": str(p.sources)} for p in papers.reset_index(drop=True).itertuples()]
+                "sources": str(p.sources), "x": float(p.x), "y": float(p.y)}
+               for p in papers.reset_index(drop=True).itertuples()]
     tools = """
 <div class="map-tools">
   <label for="search">Search titles and abstracts:</label>

@@ -33,9 +33,18 @@
     link.target = "_blank";
     link.rel = "noopener noreferrer";
     panel.appendChild(link);
+    markPaper(p);
     panel.hidden = false;
     document.getElementById("hint").hidden = true;
     panel.dataset.paper = String(index);
+  }
+
+  // An arrow on the map pointing at the paper shown in the panel.
+  function markPaper(p) {
+    const notes = (gd.layout.annotations || []).filter((a) => a.name !== "selected-paper");
+    notes.push({ name: "selected-paper", x: p.x, y: p.y, text: "", showarrow: true, ax: 0,
+                 ay: -36, arrowhead: 2, arrowsize: 1.2, arrowwidth: 2.5, arrowcolor: "#c0392b" });
+    Plotly.relayout(gd, { annotations: notes });
   }
 
   function matches(query) {

@@ -89,7 +89,10 @@ def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
     labels = [topics.loc[topics["topic_id"] == t, "label"].iloc[0] for t in centres.index]
     data_range = np.array([[papers["x"].min(), papers["x"].max()],
                            [papers["y"].min(), papers["y"].max()]]) if len(papers) else None
-    placements = (place_labels(centres.to_numpy(), labels, data_range=data_range)
+    # Placed for a small plot (a narrow window, the legend and side panel beside it): on a
+    # larger one the same offsets leave more room between labels, never less.
+    placements = (place_labels(centres.to_numpy(), labels, data_range=data_range,
+                               plot_px=(620.0, 560.0))
                   if len(centres) else [])
     for (topic_id, centre), label, placement in zip(centres.iterrows(), labels, placements,
                                                      strict=True):
@@ -108,7 +111,7 @@ def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
                        f"{int((topics['topic_id'] != -1).sum())} topics"},
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
         legend={"title": {"text": "Topics (click: hide, double-click: isolate)"},
-                "itemsizing": "constant"},
+                "itemsizing": "constant", "font": {"size": 11}},
         hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         dragmode="pan", hovermode="closest", uirevision="map",
