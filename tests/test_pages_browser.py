@@ -80,18 +80,20 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        # One context for the module: pages share Chromium's compiled copy of plotly.js.
+        context = browser.new_context(viewport={"width": 1280, "height": 860})
+        yield context
+        context.close()
         browser.close()
 
 
 class Visit:
     """A page opened with the network blocked, recording errors, requests and dialogs."""
 
-    def __init__(self, browser, url):
+    def __init__(self, context, url):
         self.errors, self.outside, self.dialogs = [], [], []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
-        self.context.route(re.compile(r"^(?!file:).*"), self._block)
-        self.page = self.context.new_page()
+        self.page = context.new_page()
+        self.page.route(re.compile(r"^(?!file:).*"), self._block)
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: r.url.startswith("file:") or self.outside.append(r.url))
@@ -123,7 +125,7 @@ def open_page(browser):
 
     yield open_
     for visit in visits:
-        visit.context.close()
+        visit.page.close()
 
 
 def open_map(open_page, site, fragment=""):
@@ -145,11 +147,36 @@ SELECTED = """() => document.getElementById('topic-map').data
   .reduce((n, t) => n + (t.selectedpoints ? t.selectedpoints.length : 0), 0)"""
 
 
+VISIBLE_TOPICS = """() => document.getElementById('topic-map').data
+    .filter(t => t.visible === undefined || t.visible === true).map(t => t.legendgroup)"""
+VISIBLE_LABELS = """() => document.getElementById('topic-map').layout.annotations
+    .filter(a => a.visible !== false).map(a => a.name)"""
+
+
 def test_map_draws_one_point_per_paper_offline_without_errors(open_page, site, corpus):
     papers, _, _ = corpus
     visit = open_map(open_page, site)
     assert visit.page.evaluate(DRAWN) == len(papers)
     visit.page.wait_for_timeout(300)
+    visit.check_clean()
+
+
+def test_legend_click_hides_a_topic_and_double_click_isolates_one(open_page, site, corpus):
+    papers, _, _ = corpus
+    visit = open_map(open_page, site)
+    page = visit.page
+    toggles = page.locator(".legend .traces .legendtoggle")
+    assert toggles.count() == 4  # outliers + 3 topics, in trace order
+    toggles.nth(1).click()  # topic 0
+    page.wait_for_function("document.getElementById('topic-map').data[1].visible === 'legendonly'")
+    assert page.evaluate(DRAWN) == len(papers) - int((papers["topic_id"] == 0).sum())
+    assert page.evaluate(VISIBLE_LABELS) == ["1", "2"]  # topic 0's name went with it
+    toggles.nth(3).dblclick()  # topic 2 alone
+    page.wait_for_function("""() => { const d = document.getElementById('topic-map').data;
+        return d[0].visible === 'legendonly' && d[3].visible !== 'legendonly'; }""")
+    assert page.evaluate(VISIBLE_TOPICS) == ["2"]
+    assert page.evaluate(DRAWN) == int((papers["topic_id"] == 2).sum())
+    assert page.evaluate(VISIBLE_LABELS) == ["2"]
     visit.check_clean()
 
 
@@ -218,13 +245,9 @@ def test_url_hash_opens_the_map_with_one_topic_isolated(open_page, site, corpus)
     papers, _, _ = corpus
     visit = open_map(open_page, site, "#topic=1")
     page = visit.page
-    visible = page.evaluate("""() => document.getElementById('topic-map').data
-        .filter(t => t.visible === undefined || t.visible === true).map(t => t.legendgroup)""")
-    assert visible == ["1"]
+    assert page.evaluate(VISIBLE_TOPICS) == ["1"]
     assert page.evaluate(DRAWN) == int((papers["topic_id"] == 1).sum())
-    labels = page.evaluate("""() => document.getElementById('topic-map').layout.annotations
-        .filter(a => a.visible !== false).map(a => a.name)""")
-    assert labels == ["1"]
+    assert page.evaluate(VISIBLE_LABELS) == ["1"]
     visit.check_clean()
 
 
