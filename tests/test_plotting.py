@@ -142,3 +142,19 @@ def test_static_map_is_a_png_made_without_a_browser():
     assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert len(texts) == 3  # one name per topic, none for the outliers
+
+
+def test_every_figure_copes_with_a_corpus_that_is_all_outliers():
+    papers, topics, embeddings = synthetic_corpus()
+    papers["topic_id"] = -1
+    topics = topics[topics["topic_id"] == -1].assign(size=len(papers))
+    ids = np.array([], dtype=int)
+    centroids = topic_centroids(embeddings, papers["topic_id"].to_numpy(), [])
+    assert sum(len(t.x) for t in topic_map_figure(papers, topics).data) == len(papers)
+    assert intertopic_distance_figure(ids, centroids, topics).data == ()
+    assert np.array(topic_similarity_figure(ids, centroids, topics).data[0].z).size == 0
+    assert topic_hierarchy_figure(ids, centroids, topics).data == ()
+    assert top_terms_figure(topics).data == ()
+    assert topic_source_counts(papers, topics).to_numpy().sum() == papers["sources"].str.count(
+        ";").sum() + len(papers)
+    static_topic_map(papers, topics_csv_frame(topics))
