@@ -51,6 +51,8 @@ button.result { background: none; border: none; padding: 0; color: #0645ad; curs
 button.result:hover { text-decoration: underline; }
 .paper-topic { font-style: italic; }
 .paper-abstract { line-height: 1.45; }
+.overview { display: flex; gap: 28px; flex-wrap: wrap; align-items: flex-start; }
+.overview h2 { margin-top: 0; }
 dl.provenance { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dl.provenance dt { color: #555; }
 dl.provenance dd { margin: 0; font-family: ui-monospace, monospace; }
@@ -233,10 +235,12 @@ def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config:
     settings = esc(json.dumps(config, indent=2, sort_keys=True, default=str))
     body = f"""
 <div class="figures">{figures_html}</div>
+<div class="overview">
 <a href="topic_map.html"><img src="topic_map.png" alt="Static picture of the topic map"
- width="600" style="max-width:100%;border:1px solid #e4e4e4;background:#fff"></a>
-<h2>Views</h2>
-<ul id="views">{views}</ul>
+ width="520" style="max-width:100%;border:1px solid #e4e4e4;background:#fff"></a>
+<div><h2>Views</h2>
+<ul id="views">{views}</ul></div>
+</div>
 <h2>Topics</h2>
 {table}
 {skipped_html}
