@@ -44,6 +44,11 @@ def site(tmp_path_factory, corpus):
     pages.run_plotly_js(root / "plotly.min.js")
     (root / "topic_map.html").write_text(
         pages.map_page(topic_map_figure(papers, csv_topics), papers), encoding="utf-8")
+    crowded, crowded_topics, _ = synthetic_corpus(n_papers=200, n_topics=8, seed=1)
+    crowded[["x", "y"]] *= 0.15  # eight topic centres within a small patch of the map
+    crowded.loc[crowded.index[:3], ["x", "y"]] = [[-6.0, -6.0], [6.0, 6.0], [6.0, -6.0]]
+    (root / "crowded_map.html").write_text(pages.map_page(
+        topic_map_figure(crowded, topics_csv_frame(crowded_topics)), crowded), encoding="utf-8")
     ids = np.array([t for t in topics["topic_id"] if t != -1])
     centroids = topic_centroids(embeddings, papers["topic_id"].to_numpy(), list(ids))
     views = {
@@ -289,3 +294,17 @@ def test_pages_share_one_plotly_copy_and_reference_no_network(site):
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), page.name
         assert "@import" not in text and "fonts.googleapis" not in text
         assert len(text) < 1_000_000, "a page carries its own plotly.js"
+
+
+def test_topic_names_on_a_crowded_map_do_not_overlap(open_page, site):
+    visit = open_page(site / "crowded_map.html")
+    visit.page.wait_for_function(READY, timeout=15000)
+    boxes = visit.page.evaluate("""() => Array.from(
+        document.querySelectorAll('#topic-map .annotation-text-g rect.bg'),
+        r => { const b = r.getBoundingClientRect();
+               return [b.left, b.top, b.right, b.bottom]; })""")
+    assert len(boxes) == 8
+    overlaps = [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[:i])
+                if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+    assert overlaps == []
+    visit.check_clean()
