@@ -179,7 +179,7 @@ def test_map_draws_every_paper_and_its_legend_hides_and_isolates(open_page, site
     visit.check_clean()
 
 
-def test_search_highlights_exactly_the_papers_containing_the_word(open_page, site, corpus):
+def test_search_highlights_matching_papers_and_a_click_opens_one(open_page, site, corpus):
     papers, _, _ = corpus
     expected = int(papers.apply(lambda p: "zebra" in (p.title + " " + p.abstract).lower(),
                                 axis=1).sum())
@@ -198,6 +198,17 @@ def test_search_highlights_exactly_the_papers_containing_the_word(open_page, sit
         "document.getElementById('match-count').dataset.count === undefined")
     assert visit.page.evaluate(SELECTED) == 0
     assert visit.page.locator("#results li").count() == 0
+    page = visit.page
+    row = int(papers.index[papers["topic_id"] == 2][0])
+    x, y = page.evaluate(POSITION, row)
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_function("document.getElementById('paper').hidden === false", timeout=5000)
+    shown = int(page.locator("#paper").get_attribute("data-paper"))
+    # another paper may lie under the cursor too; the panel must show the one it names
+    assert page.locator("#paper .paper-abstract").text_content() == papers.loc[shown, "abstract"]
+    assert shown == row or np.hypot(*(papers.loc[shown, ["x", "y"]].to_numpy(float)
+                                      - papers.loc[row, ["x", "y"]].to_numpy(float))) < 0.5
     visit.check_clean()
 
 
@@ -222,33 +233,6 @@ def test_html_in_a_title_stays_text_in_search_panel_and_hover(open_page, site, c
     visit.check_clean()
 
 
-def test_clicking_a_point_opens_its_full_abstract_in_the_panel(open_page, site, corpus):
-    papers, _, _ = corpus
-    visit = open_map(open_page, site)
-    page = visit.page
-    row = int(papers.index[papers["topic_id"] == 2][0])
-    x, y = page.evaluate(POSITION, row)
-    page.mouse.move(x, y)
-    page.mouse.click(x, y)
-    page.wait_for_function("document.getElementById('paper').hidden === false", timeout=5000)
-    shown = int(page.locator("#paper").get_attribute("data-paper"))
-    # another paper may lie under the cursor too; the panel must show the one it names
-    assert page.locator("#paper .paper-abstract").text_content() == papers.loc[shown, "abstract"]
-    assert shown == row or np.hypot(*(papers.loc[shown, ["x", "y"]].to_numpy(float)
-                                      - papers.loc[row, ["x", "y"]].to_numpy(float))) < 0.5
-    visit.check_clean()
-
-
-def test_url_hash_opens_the_map_with_one_topic_isolated(open_page, site, corpus):
-    papers, _, _ = corpus
-    visit = open_map(open_page, site, "#topic=1")
-    page = visit.page
-    assert page.evaluate(VISIBLE_TOPICS) == ["1"]
-    assert page.evaluate(DRAWN) == int((papers["topic_id"] == 1).sum())
-    assert page.evaluate(VISIBLE_LABELS) == ["1"]
-    visit.check_clean()
-
-
 def test_index_is_offline_escapes_text_and_links_to_existing_views(open_page, site, corpus):
     _, topics, _ = corpus
     visit = open_page(site / "index.html")
@@ -270,12 +254,16 @@ def test_index_is_offline_escapes_text_and_links_to_existing_views(open_page, si
     visit.check_clean()
 
 
-def test_index_topic_link_isolates_that_topic_on_the_map(open_page, site):
+def test_index_topic_link_opens_the_map_with_that_topic_alone(open_page, site, corpus):
+    """The index links to topic_map.html#topic=<id>; the map reads the hash and isolates."""
+    papers, _, _ = corpus
     visit = open_page(site / "index.html")
     visit.page.click('tr[data-topic="2"] a.isolate')
     visit.page.wait_for_function(READY, timeout=15000)
-    assert visit.page.evaluate("""() => document.getElementById('topic-map').data
-        .filter(t => t.visible === true).map(t => t.legendgroup)""") == ["2"]
+    assert visit.page.url.endswith("topic_map.html#topic=2")
+    assert visit.page.evaluate(VISIBLE_TOPICS) == ["2"]
+    assert visit.page.evaluate(DRAWN) == int((papers["topic_id"] == 2).sum())
+    assert visit.page.evaluate(VISIBLE_LABELS) == ["2"]
     visit.check_clean()
 
 
