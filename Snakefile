@@ -27,6 +27,12 @@ rule all:
     input:
         "results/index.html",
         "results/topic_map.html",
+        "results/topic_map.png",
+        "results/intertopic_map.html",
+        "results/top_terms.html",
+        "results/topic_hierarchy.html",
+        "results/topic_similarity.html",
+        "results/topic_sources.html",
         "results/plotly.min.js",
         "results/papers.csv",
         "results/topics.csv",

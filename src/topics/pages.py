@@ -1,12 +1,15 @@
-"""The HTML pages of results/: the topic map and the index that links everything.
+"""The HTML pages of results/: the topic map, the other views and the index that links them.
 
 Every page works from disk with no network: plotly.js is one shared file beside the pages,
-referenced relatively, and all paper text is escaped so it shows as text.
+referenced relatively, and all paper text is escaped (or set as textContent by the page's
+script) so it shows as text.
 """
 
 import datetime
+import hashlib
 import html
 import json
+from importlib import metadata, resources
 from pathlib import Path
 
 import pandas as pd
@@ -28,22 +31,55 @@ th, td { border-bottom: 1px solid #e4e4e4; padding: 6px 10px; text-align: left;
          vertical-align: top; }
 th { background: #f0f0f0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.link { white-space: nowrap; }
 .figures { display: flex; gap: 24px; flex-wrap: wrap; margin: 12px 0 20px; }
 .figure { background: #fff; border: 1px solid #e4e4e4; padding: 10px 16px; border-radius: 6px; }
 .figure b { display: block; font-size: 1.4em; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 6px;
           margin-right: 6px; vertical-align: middle; }
 .muted { color: #666; }
+.map-tools { display: flex; gap: 8px; align-items: center; padding: 8px 24px; flex-wrap: wrap; }
+.map-tools input { font-size: 1em; padding: 4px 8px; width: 28em; max-width: 60vw; }
+.map-layout { display: flex; height: calc(100vh - 120px); min-height: 420px; }
+.map-layout > .plot { flex: 1; min-width: 0; overflow: hidden; }
+.map-layout aside { width: 330px; overflow-y: auto; border-left: 1px solid #ddd;
+                    background: #fff; padding: 8px 14px; font-size: 0.92em; }
+aside h2 { font-size: 1.05em; margin: 8px 0; }
+aside ol { padding-left: 1.4em; }
+button.result { background: none; border: none; padding: 0; color: #0645ad; cursor: pointer;
+                text-align: left; font: inherit; }
+button.result:hover { text-decoration: underline; }
+.paper-topic { font-style: italic; }
+.paper-abstract { line-height: 1.45; }
+.overview { display: flex; gap: 28px; flex-wrap: wrap; align-items: flex-start; }
+.overview h2 { margin-top: 0; }
+dl.provenance { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
+dl.provenance dt { color: #555; }
+dl.provenance dd { margin: 0; font-family: ui-monospace, monospace; }
 """
-NAV = [("index.html", "Overview"), ("topic_map.html", "Topic map"), ("papers.csv", "papers.csv"),
-       ("topics.csv", "topics.csv"), ("parse_report.json", "Parse report")]
+# Every view of results/, in the order the navigation shows them.
+VIEWS = [
+    ("index.html", "Overview", "corpus figures, topics, run settings"),
+    ("topic_map.html", "Topic map", "one point per paper, search, click for the abstract"),
+    ("intertopic_map.html", "Intertopic distances", "topic centres placed by similarity"),
+    ("top_terms.html", "Top terms", "c-TF-IDF keyword scores of each topic"),
+    ("topic_hierarchy.html", "Hierarchy", "which topics merge first"),
+    ("topic_similarity.html", "Similarity", "topic-topic cosine similarity heatmap"),
+    ("topic_sources.html", "Sources", "papers of each topic per listing file"),
+]
+NAV = [(href, name) for href, name, _ in VIEWS] + [
+    ("papers.csv", "papers.csv"), ("topics.csv", "topics.csv"),
+    ("parse_report.json", "parse report")]
+# Versions worth recording with a run: the libraries whose behaviour shapes the topics.
+PACKAGES = ["topics", "sentence-transformers", "torch", "umap-learn", "hdbscan", "bertopic",
+            "scikit-learn", "numpy", "pandas", "plotly", "snakemake"]
 
 
 def esc(value: object) -> str:
     return html.escape(str(value))
 
 
-def page(title: str, body: str, *, head: str = "") -> str:
+def page(title: str, body: str, *, head: str = "", main: bool = True) -> str:
     """A complete self-contained HTML page with the shared header and navigation."""
     links = " ".join(f'<a href="{href}">{esc(text)}</a>' for href, text in NAV)
     return f"""<!DOCTYPE html>
@@ -57,9 +93,9 @@ def page(title: str, body: str, *, head: str = "") -> str:
 </head>
 <body>
 <header><h1>{esc(title)}</h1><nav>{links}</nav></header>
-<main>
+{"<main>" if main else ""}
 {body}
-</main>
+{"</main>" if main else ""}
 </body>
 </html>
 """
@@ -76,37 +112,113 @@ def plotly_script() -> str:
     return f'<script src="{PLOTLY_JS}"></script>'
 
 
-def map_page(figure) -> str:
-    body = ('<p class="muted">Hover a point for the paper; scroll to zoom, drag to pan; click a '
-            'topic in the legend to hide it, double-click to show it alone.</p>'
-            + figure_div(figure, "topic-map"))
-    return page("Topic map", body, head=plotly_script())
+def json_for_script(value: object) -> str:
+    """JSON safe inside a <script> element: no "</script>", no HTML-significant characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config: dict) -> str:
-    """The entry page: corpus figures, the topic table with links, and the run's settings."""
+def map_script() -> str:
+    return resources.files("topics").joinpath("assets/topic_map.js").read_text(encoding="utf-8")
+
+
+def map_page(figure, papers: pd.DataFrame) -> str:
+    """The document map with its search box and paper panel.
+
+    `papers` must be in the row order the figure's customdata refers to (topic_map_figure
+    uses row positions). Paper text travels as JSON data and is shown with textContent.
+    """
+    records = [{"title": str(p.title), "abstract": str(p.abstract), "topic": str(p.topic_label),
+                "sources": str(p.sources), "x": float(p.x), "y": float(p.y)}
+               for p in papers.reset_index(drop=True).itertuples()]
+    tools = """
+<div class="map-tools">
+  <label for="search">Search titles and abstracts:</label>
+  <input id="search" type="search" placeholder="e.g. contrastive" autocomplete="off">
+  <button id="clear" type="button">Clear</button>
+  <output id="match-count" for="search" aria-live="polite"></output>
+  <span class="muted">Scroll to zoom, drag to pan; click a point for its abstract; legend:
+  click hides a topic, double-click shows it alone.</span>
+</div>"""
+    aside = """
+<aside>
+  <section id="paper" hidden></section>
+  <section><ol id="results"></ol></section>
+  <p class="muted" id="hint">Click a point, or search, to read papers here.</p>
+</aside>"""
+    body = (tools + '<div class="map-layout"><div class="plot">'
+            + figure_div(figure, "topic-map", height="100%") + "</div>" + aside + "</div>"
+            + f'<script type="application/json" id="paper-data">{json_for_script(records)}'
+            + "</script>\n<script>" + map_script() + "</script>")
+    return page("Topic map", body, head=plotly_script(), main=False)
+
+
+def view_page(title: str, figure, intro: str, div_id: str = "view") -> str:
+    """A page holding one figure, with a sentence on how to read it."""
+    body = f'<p class="muted">{esc(intro)}</p>' + figure_div(figure, div_id, height="85vh")
+    return page(title, body, head=plotly_script())
+
+
+def corpus_checksum(paths: list[str | Path]) -> str:
+    """SHA-256 over the listing files' names and bytes, in name order: same corpus, same sum."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def package_versions(names: list[str] = PACKAGES) -> dict[str, str]:
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def provenance(config: dict, listing_paths: list[str | Path]) -> dict:
+    """What produced this run: date, model, corpus checksum, package versions."""
+    return {
+        "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "embedding model": config.get("embedding", {}).get("model", "unknown"),
+        "corpus sha256": corpus_checksum(listing_paths),
+        "listing files": len(listing_paths),
+        "packages": package_versions(),
+    }
+
+
+def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config: dict,
+               run_info: dict) -> str:
+    """The entry page: corpus figures, the topic table with links, views and provenance."""
+    from topics.plotting.topic_map import topic_colour
+
     n_topics = int((topics["topic_id"] != -1).sum())
     outliers = int((papers["topic_id"] == -1).sum())
     figures = [("listing files", report["files"]), ("records read", report["records"]),
                ("unique papers", report["unique_papers"]), ("duplicates", report["duplicates"]),
-               ("skipped", report["skipped"]), ("topics", n_topics),
+               ("skipped lines", report["skipped"]), ("topics", n_topics),
                ("outlier papers", outliers)]
-    figures_html = "".join(f'<div class="figure"><b>{value}</b>{esc(name)}</div>'
+    figures_html = "".join(f'<div class="figure"><b>{esc(value)}</b>{esc(name)}</div>'
                            for name, value in figures)
-    from topics.plotting.topic_map import topic_colour
-
     rows = []
     for topic in topics.itertuples():
         reading = list_filename(topic.topic_id, topic.label)
         rows.append(
-            f'<tr><td class="num">{topic.topic_id}</td>'
+            f'<tr data-topic="{int(topic.topic_id)}"><td class="num">{int(topic.topic_id)}</td>'
             f'<td><span class="swatch" style="background:{topic_colour(topic.topic_id)}">'
             f'</span>{esc(topic.label)}</td>'
-            f'<td class="num">{topic.size}</td><td class="num">{100 * topic.share:.1f}%</td>'
+            f'<td class="num">{int(topic.size)}</td><td class="num">{100 * topic.share:.1f}%</td>'
             f'<td>{esc(topic.keywords)}</td>'
-            f'<td><a href="topics/{esc(reading)}">reading list</a></td></tr>')
-    table = ("<table><thead><tr><th>id</th><th>topic</th><th>papers</th><th>share</th>"
-             "<th>keywords</th><th></th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+            f'<td class="link"><a href="topics/{esc(reading)}">reading list</a></td>'
+            f'<td class="link"><a class="isolate" '
+            f'href="topic_map.html#topic={int(topic.topic_id)}">on the map</a></td></tr>')
+    table = ('<table id="topics"><thead><tr><th>id</th><th>topic</th><th>papers</th>'
+             '<th>share</th><th>keywords</th><th colspan="2">open</th></tr></thead><tbody>'
+             + "".join(rows) + "</tbody></table>")
+    views = "".join(f'<li><a href="{href}">{esc(name)}</a> <span class="muted">{esc(what)}'
+                    f"</span></li>" for href, name, what in VIEWS[1:])
     skipped = [issue for entry in report["per_file"] for issue in entry["skipped"]]
     skipped_html = ""
     if skipped:
@@ -115,21 +227,41 @@ def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config:
             f"{esc(issue['reason'])} <span class='muted'>{esc(issue['text'])}</span></li>"
             for issue in skipped)
         skipped_html = f"<h2>Skipped while parsing</h2><ul>{items}</ul>"
-    settings = esc(json.dumps(config, indent=2, sort_keys=True))
-    generated = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    facts = {key: value for key, value in run_info.items() if key != "packages"}
+    facts_html = "".join(f"<dt>{esc(key)}</dt><dd>{esc(value)}</dd>"
+                         for key, value in facts.items())
+    packages = "".join(f"<dt>{esc(name)}</dt><dd>{esc(version)}</dd>"
+                       for name, version in run_info.get("packages", {}).items())
+    settings = esc(json.dumps(config, indent=2, sort_keys=True, default=str))
     body = f"""
 <div class="figures">{figures_html}</div>
-<p><a href="topic_map.html"><b>Open the topic map</b></a> · one point per paper, coloured by
-topic.</p>
+<div class="overview">
+<a href="topic_map.html"><img src="topic_map.png" alt="Static picture of the topic map"
+ width="520" style="max-width:100%;border:1px solid #e4e4e4;background:#fff"></a>
+<div><h2>Views</h2>
+<ul id="views">{views}</ul></div>
+</div>
 <h2>Topics</h2>
 {table}
 {skipped_html}
-<h2>Run settings</h2>
-<p class="muted">Generated {generated}. Change these in config.yaml and run <code>snakemake</code>
-again; only the affected stages rerun.</p>
+<h2>Provenance</h2>
+<dl class="provenance">{facts_html}</dl>
+<h3>Package versions</h3>
+<dl class="provenance">{packages}</dl>
+<h3>Settings (config.yaml)</h3>
+<p class="muted">Change these in config.yaml and run <code>snakemake</code> again; only the
+affected stages rerun.</p>
 <pre>{settings}</pre>
 """
     return page("Topics in the corpus", body)
+
+
+def read_topics(topics_csv_path: str | Path) -> pd.DataFrame:
+    return pd.read_csv(topics_csv_path, keep_default_na=False)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    Path(path).write_text(text, encoding="utf-8")
 
 
 def run_map_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
@@ -137,20 +269,75 @@ def run_map_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
     from topics.plotting.topic_map import topic_map_figure
 
     papers = read_papers_csv(papers_csv_path)
-    topics = pd.read_csv(topics_csv_path, keep_default_na=False)
-    Path(html_path).write_text(map_page(topic_map_figure(papers, topics)), encoding="utf-8")
+    write_text(html_path, map_page(topic_map_figure(papers, read_topics(topics_csv_path)), papers))
+
+
+def run_static_map(papers_csv_path: str | Path, topics_csv_path: str | Path,
+                   png_path: str | Path) -> None:
+    from topics.plotting.static_map import static_topic_map
+
+    figure = static_topic_map(read_papers_csv(papers_csv_path), read_topics(topics_csv_path))
+    figure.savefig(png_path, dpi=figure.dpi)
+
+
+def run_centroid_view(kind: str, centroids_path: str | Path, topics_csv_path: str | Path,
+                      html_path: str | Path) -> None:
+    """One of the views built on topic centroids: intertopic, hierarchy or similarity."""
+    from topics.centroids import read_centroids
+
+    topic_ids, centroids = read_centroids(centroids_path)
+    topics = read_topics(topics_csv_path)
+    topics["keywords"] = topics["keywords"].map(lambda k: [w for w in k.split("; ") if w])
+    if kind == "intertopic":
+        from topics.plotting.intertopic import intertopic_distance_figure as make
+        title, intro = "Intertopic distances", (
+            "Each bubble is a topic, its area the number of papers; topics whose papers are "
+            "similar (cosine distance of mean embeddings, classical MDS) sit close together.")
+    elif kind == "hierarchy":
+        from topics.plotting.hierarchy import topic_hierarchy_figure as make
+        title, intro = "Topic hierarchy", (
+            "Topics joined step by step, most similar first (average linkage of cosine "
+            "distances between topic centroids): branches that meet near 0 are near-duplicates.")
+    elif kind == "similarity":
+        from topics.plotting.similarity import topic_similarity_figure as make
+        title, intro = "Topic similarity", (
+            "Cosine similarity of topic centroids, topics in hierarchy order so related topics "
+            "form bright blocks.")
+    else:
+        raise ValueError(f"unknown centroid view {kind!r}")
+    write_text(html_path, view_page(title, make(topic_ids, centroids, topics), intro))
+
+
+def run_top_terms_page(topics_path: str | Path, html_path: str | Path) -> None:
+    from topics.plotting.top_terms import top_terms_figure
+
+    figure = top_terms_figure(pd.read_parquet(topics_path))
+    write_text(html_path, view_page("Top terms", figure, (
+        "The keywords that set each topic apart, scored by c-TF-IDF (how much more often a "
+        "term occurs in the topic than in the whole corpus).")))
+
+
+def run_sources_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
+                     html_path: str | Path) -> None:
+    from topics.plotting.sources import topic_sources_figure
+
+    figure = topic_sources_figure(read_papers_csv(papers_csv_path), read_topics(topics_csv_path))
+    write_text(html_path, view_page("Where the topics came from", figure, (
+        "Each listing file is one search; a cell counts the topic's papers listed in that file "
+        "(a paper in two files counts in both), shaded by its share of the topic's row.")))
 
 
 def run_index_page(report_path: str | Path, papers_csv_path: str | Path,
-                   topics_csv_path: str | Path, html_path: str | Path, config: dict) -> None:
+                   topics_csv_path: str | Path, html_path: str | Path, config: dict,
+                   listing_paths: list[str | Path]) -> None:
     report = json.loads(Path(report_path).read_text(encoding="utf-8"))
-    papers = read_papers_csv(papers_csv_path)
-    topics = pd.read_csv(topics_csv_path, keep_default_na=False)
-    Path(html_path).write_text(index_page(report, topics, papers, config), encoding="utf-8")
+    write_text(html_path, index_page(report, read_topics(topics_csv_path),
+                                     read_papers_csv(papers_csv_path), config,
+                                     provenance(config, listing_paths)))
 
 
 def run_plotly_js(js_path: str | Path) -> None:
     """Write the plotly.js bundle that every page shares."""
     from plotly.offline import get_plotlyjs
 
-    Path(js_path).write_text(get_plotlyjs(), encoding="utf-8")
+    write_text(js_path, get_plotlyjs())

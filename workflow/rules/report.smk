@@ -46,11 +46,104 @@ rule plot_topic_map:
         "../scripts/plot_topic_map.py"
 
 
+# matplotlib, not a browser: the main job must run where no Chromium is installed.
+rule plot_static_map:
+    input:
+        papers_csv="results/papers.csv",
+        topics_csv="results/topics.csv",
+    output:
+        png="results/topic_map.png",
+    log:
+        "results/logs/plot_static_map.log",
+    script:
+        "../scripts/plot_static_map.py"
+
+
+rule compute_topic_centroids:
+    input:
+        embeddings="results/intermediate/embeddings.npy",
+        assignments="results/intermediate/assignments.parquet",
+        topics="results/intermediate/topics.parquet",
+    output:
+        centroids="results/intermediate/topic_centroids.npz",
+    log:
+        "results/logs/compute_topic_centroids.log",
+    script:
+        "../scripts/compute_topic_centroids.py"
+
+
+rule plot_intertopic_map:
+    input:
+        centroids="results/intermediate/topic_centroids.npz",
+        topics_csv="results/topics.csv",
+    output:
+        html="results/intertopic_map.html",
+    params:
+        kind="intertopic",
+    log:
+        "results/logs/plot_intertopic_map.log",
+    script:
+        "../scripts/plot_centroid_view.py"
+
+
+rule plot_topic_hierarchy:
+    input:
+        centroids="results/intermediate/topic_centroids.npz",
+        topics_csv="results/topics.csv",
+    output:
+        html="results/topic_hierarchy.html",
+    params:
+        kind="hierarchy",
+    log:
+        "results/logs/plot_topic_hierarchy.log",
+    script:
+        "../scripts/plot_centroid_view.py"
+
+
+rule plot_topic_similarity:
+    input:
+        centroids="results/intermediate/topic_centroids.npz",
+        topics_csv="results/topics.csv",
+    output:
+        html="results/topic_similarity.html",
+    params:
+        kind="similarity",
+    log:
+        "results/logs/plot_topic_similarity.log",
+    script:
+        "../scripts/plot_centroid_view.py"
+
+
+rule plot_top_terms:
+    input:
+        topics="results/intermediate/topics.parquet",
+    output:
+        html="results/top_terms.html",
+    log:
+        "results/logs/plot_top_terms.log",
+    script:
+        "../scripts/plot_top_terms.py"
+
+
+rule plot_topic_sources:
+    input:
+        papers_csv="results/papers.csv",
+        topics_csv="results/topics.csv",
+    output:
+        html="results/topic_sources.html",
+    log:
+        "results/logs/plot_topic_sources.log",
+    script:
+        "../scripts/plot_topic_sources.py"
+
+
 rule write_index:
     input:
         report="results/parse_report.json",
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
+        picture="results/topic_map.png",
+        listings=seed_files(),
     output:
         html="results/index.html",
     params:

@@ -3,8 +3,11 @@
 import html
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from topics.plotting.labels import place_labels, wrap_label
 
 # Okabe-Ito first (safe for the common colour-vision deficiencies), then Paul Tol's muted
 # and light sets: distinct hues for up to 24 topics before colours repeat.
@@ -18,10 +21,18 @@ HOVER_WIDTH = 70
 HOVER_ABSTRACT_CHARS = 200
 
 
+def escape_text(text: object) -> str:
+    """Paper or topic text for Plotly's labels, which read a few HTML tags and entities.
+
+    Only &, < and > are escaped: Plotly decodes &lt; &gt; &amp; but shows &quot; literally.
+    """
+    return html.escape(str(text), quote=False)
+
+
 def wrap_for_hover(text: str, width: int = HOVER_WIDTH) -> str:
     """Escape text for Plotly's hover (which understands a few HTML tags) and wrap it."""
     lines = textwrap.wrap(" ".join(str(text).split()), width=width) or [""]
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(escape_text(line) for line in lines)
 
 
 def hover_text(paper: pd.Series) -> str:
@@ -29,8 +40,8 @@ def hover_text(paper: pd.Series) -> str:
     if len(abstract) > HOVER_ABSTRACT_CHARS:
         abstract = abstract[:HOVER_ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
     return (f"<b>{wrap_for_hover(paper['title'])}</b><br>"
-            f"<i>{html.escape(str(paper['topic_label']))}</i><br>"
-            f"Sources: {html.escape(str(paper['sources']))}<br>"
+            f"<i>{escape_text(str(paper['topic_label']))}</i><br>"
+            f"Sources: {escape_text(str(paper['sources']))}<br>"
             f"<span style='color:#555'>{wrap_for_hover(abstract)}</span>")
 
 
@@ -38,39 +49,61 @@ def topic_colour(topic_id: int) -> str:
     return OUTLIER_COLOUR if topic_id == -1 else PALETTE[topic_id % len(PALETTE)]
 
 
+def topic_centres(papers: pd.DataFrame) -> pd.DataFrame:
+    """Median map position of each topic's papers (outliers excluded), indexed by topic_id."""
+    topical = papers[papers["topic_id"] != -1]
+    return topical.groupby("topic_id")[["x", "y"]].median()
+
+
 def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
     """Scatter of papers (columns x, y, topic_id, title, topic_label, sources, abstract).
 
     One WebGL trace per topic, so the legend hides or isolates a topic; outliers first, so
-    they are drawn beneath the topics. Topic labels sit at each topic's median position.
+    they are drawn beneath the topics. Each point's customdata is the paper's row position
+    in `papers`, which the page's script uses to find the paper's full text. Topic names sit
+    at each topic's median position, nudged apart where they would overlap.
     """
+    papers = papers.reset_index(drop=True)
     figure = go.Figure()
     order = sorted(topics["topic_id"], key=lambda t: (t != -1, t))
     for topic_id in order:
         topic = topics[topics["topic_id"] == topic_id].iloc[0]
         members = papers[papers["topic_id"] == topic_id]
+        outlier = topic_id == -1
         figure.add_trace(go.Scattergl(
             x=members["x"], y=members["y"], mode="markers",
-            name=f"{topic_id}: {topic['label']} ({len(members)})" if topic_id != -1
-            else f"{topic['label']} ({len(members)})",
-            legendgroup=str(topic_id),
-            marker={"size": 7 if topic_id != -1 else 5, "color": topic_colour(topic_id),
-                    "opacity": 0.85 if topic_id != -1 else 0.6,
-                    "line": {"width": 0.3, "color": "white"}},
+            name=f"{topic['label']} ({len(members)})" if outlier
+            else f"{topic_id}: {topic['label']} ({len(members)})",
+            legendgroup=str(topic_id), meta={"topic_id": int(topic_id)},
+            marker={"size": 5 if outlier else 7, "color": topic_colour(topic_id),
+                    "opacity": 0.6 if outlier else 0.85,
+                    "line": {"width": 0 if outlier else 0.5, "color": "rgba(0,0,0,0.35)"}},
+            selected={"marker": {"opacity": 1.0, "size": 10}},
+            unselected={"marker": {"opacity": 0.07}},
             hovertext=[hover_text(paper) for _, paper in members.iterrows()],
             hoverinfo="text",
-            customdata=members["paper_id"],
+            customdata=members.index.tolist(),  # plain list: the page script reads it
         ))
-    for topic_id in order:
-        if topic_id == -1:
-            continue
-        members = papers[papers["topic_id"] == topic_id]
-        label = topics.loc[topics["topic_id"] == topic_id, "label"].iloc[0]
+    centres = topic_centres(papers)
+    centres = centres[centres.index.isin(topics["topic_id"])]
+    labels = [topics.loc[topics["topic_id"] == t, "label"].iloc[0] for t in centres.index]
+    data_range = np.array([[papers["x"].min(), papers["x"].max()],
+                           [papers["y"].min(), papers["y"].max()]]) if len(papers) else None
+    # Placed for a small plot (a narrow window, the legend and side panel beside it): on a
+    # larger one the same offsets leave more room between labels, never less.
+    placements = (place_labels(centres.to_numpy(), labels, data_range=data_range,
+                               plot_px=(620.0, 560.0))
+                  if len(centres) else [])
+    for (topic_id, centre), label, placement in zip(centres.iterrows(), labels, placements,
+                                                     strict=True):
+        moved = abs(placement.dx) + abs(placement.dy) > 4
         figure.add_annotation(
-            x=members["x"].median(), y=members["y"].median(),
-            text=f"<b>{html.escape(label)}</b>", showarrow=False,
-            font={"size": 12, "color": "#222"}, bgcolor="rgba(255,255,255,0.75)",
-            borderpad=2,
+            x=centre["x"], y=centre["y"], name=str(topic_id),
+            text="<br>".join(f"<b>{escape_text(line)}</b>" for line in wrap_label(label)),
+            showarrow=moved, ax=placement.dx, ay=placement.dy, arrowhead=0,
+            arrowwidth=1, arrowcolor="#777",
+            font={"size": 12, "color": "#111"}, bgcolor="rgba(255,255,255,0.8)",
+            bordercolor=topic_colour(topic_id), borderwidth=1, borderpad=2,
         )
     figure.update_layout(
         template="plotly_white",
@@ -78,9 +111,9 @@ def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
                        f"{int((topics['topic_id'] != -1).sum())} topics"},
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
         legend={"title": {"text": "Topics (click: hide, double-click: isolate)"},
-                "itemsizing": "constant"},
-        hoverlabel={"align": "left", "bgcolor": "white"},
+                "itemsizing": "constant", "font": {"size": 11}},
+        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        dragmode="pan",
+        dragmode="pan", hovermode="closest", uirevision="map",
     )
     return figure

@@ -1,0 +1,52 @@
+"""Page builders of topics.pages, as text (the browser tests open them for real)."""
+
+import json
+
+from synthetic import EVIL_TITLE, synthetic_corpus, topics_csv_frame
+
+from topics import pages
+from topics.plotting.topic_map import topic_map_figure
+
+
+def test_paper_data_cannot_close_its_script_element():
+    text = pages.json_for_script([{"title": "</script><script>alert(1)</script> & more"}])
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)[0]["title"] == "</script><script>alert(1)</script> & more"
+
+
+def test_map_page_carries_every_paper_once_and_shares_plotly_js():
+    papers, topics, _ = synthetic_corpus()
+    html = pages.map_page(topic_map_figure(papers, topics_csv_frame(topics)), papers)
+    assert html.count('<script src="plotly.min.js"></script>') == 1
+    assert "cdn.plot.ly" not in html and "<script>alert" not in html
+    data = html.split('id="paper-data">', 1)[1].split("</script>", 1)[0]
+    records = json.loads(data)
+    assert len(records) == len(papers) and records[4]["title"] == EVIL_TITLE
+
+
+def test_corpus_checksum_follows_content_not_listing_order(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("one")
+    b.write_text("two")
+    first = pages.corpus_checksum([a, b])
+    assert first == pages.corpus_checksum([b, a])
+    b.write_text("two!")
+    assert pages.corpus_checksum([a, b]) != first
+
+
+def test_index_records_provenance_and_links_each_topic_to_the_map(tmp_path):
+    papers, topics, _ = synthetic_corpus()
+    seed = tmp_path / "a.txt"
+    seed.write_text("A title\nAn abstract.\n")
+    config = {"embedding": {"model": "all-MiniLM-L6-v2"}, "umap": {"n_neighbors": 15}}
+    run_info = pages.provenance(config, [seed])
+    report = {"files": 1, "records": 60, "unique_papers": 60, "duplicates": 0, "skipped": 0,
+              "per_file": [{"file": "a.txt", "skipped": []}]}
+    html = pages.index_page(report, topics_csv_frame(topics), papers, config, run_info)
+    assert run_info["corpus sha256"] in html and "all-MiniLM-L6-v2" in html
+    assert "plotly" in run_info["packages"] and run_info["packages"]["plotly"] in html
+    assert "n_neighbors" in html
+    for topic_id in topics["topic_id"]:
+        assert f'href="topic_map.html#topic={topic_id}"' in html
+    for href, _, _ in pages.VIEWS[1:]:
+        assert f'href="{href}"' in html
