@@ -90,7 +90,7 @@ def test_map_page_draws_every_paper_and_keeps_titles_as_text(tables):
     figure = topic_map_figure(papers, topics)
     assert sum(len(trace.x) for trace in figure.data) == len(papers)
     assert figure.data[0].name.startswith("outliers")  # drawn first, beneath the topics
-    html = map_page(figure)
+    html = map_page(figure, papers)
     assert '<script src="plotly.min.js"></script>' in html
     assert not re.search(r"<script[^>]+src=\"https?:", html)
     assert "<script>alert" not in html
@@ -103,7 +103,9 @@ def test_index_page_counts_links_every_topic_and_escapes_text(tables):
     report = {"files": 2, "records": 5, "unique_papers": 4, "duplicates": 1, "skipped": 1,
               "per_file": [{"skipped": [{"file": "b.txt", "line": 3, "reason": "title without "
                                          "an abstract", "text": "<i>x</i>"}]}]}
-    html = index_page(report, topics, papers, {"hdbscan": {"min_cluster_size": 10}})
+    html = index_page(report, topics, papers, {"hdbscan": {"min_cluster_size": 10}},
+                      run_info={"date": "2026-11-22", "model": "m", "corpus_sha256": "0" * 64,
+                                "packages": {}})
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert 'href="topics/0-masked-image-mim.md"' in html
     assert "b.txt:3: title without an abstract" in html
