@@ -83,7 +83,31 @@ def map_page(figure) -> str:
     return page("Topic map", body, head=plotly_script())
 
 
-def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config: dict) -> str:
+METRIC_NAMES = {
+    "topics": "topics", "outlier_share_before": "outlier share before reassignment",
+    "outlier_share": "outlier share", "reassigned": "outliers reassigned",
+    "largest_topic_share": "largest topic's share", "npmi": "coherence (NPMI)",
+    "c_v": "coherence (C_v)", "diversity": "topic diversity",
+    "silhouette": "silhouette (reduced space)", "label_uniqueness": "unique labels",
+    "stability_ari": "stability (mean pairwise ARI)", "nmi": "NMI vs. corpus labels",
+    "ari": "ARI vs. corpus labels",
+}
+
+
+def metrics_section(metrics: dict | None) -> str:
+    """The run's quality figures (results/metrics.json) as a small table."""
+    if not metrics:
+        return ""
+    rows = "".join(f"<tr><td>{esc(name)}</td><td class='num'>{esc(metrics[key])}</td></tr>"
+                   for key, name in METRIC_NAMES.items() if metrics.get(key) is not None)
+    return ("<h2>Quality</h2><p class='muted'>From <a href='metrics.json'>metrics.json</a>: "
+            "coherence and diversity over each topic's top-10 keywords; stability over the "
+            f"UMAP seeds {esc(metrics.get('stability_seeds', []))}.</p>"
+            f"<table><tbody>{rows}</tbody></table>")
+
+
+def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config: dict,
+               metrics: dict | None = None) -> str:
     """The entry page: corpus figures, the topic table with links, and the run's settings."""
     n_topics = int((topics["topic_id"] != -1).sum())
     outliers = int((papers["topic_id"] == -1).sum())
@@ -123,6 +147,7 @@ def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config:
 topic.</p>
 <h2>Topics</h2>
 {table}
+{metrics_section(metrics)}
 {skipped_html}
 <h2>Run settings</h2>
 <p class="muted">Generated {generated}. Change these in config.yaml and run <code>snakemake</code>
@@ -142,11 +167,14 @@ def run_map_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
 
 
 def run_index_page(report_path: str | Path, papers_csv_path: str | Path,
-                   topics_csv_path: str | Path, html_path: str | Path, config: dict) -> None:
+                   topics_csv_path: str | Path, html_path: str | Path, config: dict,
+                   metrics_path: str | Path | None = None) -> None:
     report = json.loads(Path(report_path).read_text(encoding="utf-8"))
+    metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8")) if metrics_path else None
     papers = read_papers_csv(papers_csv_path)
     topics = pd.read_csv(topics_csv_path, keep_default_na=False)
-    Path(html_path).write_text(index_page(report, topics, papers, config), encoding="utf-8")
+    Path(html_path).write_text(index_page(report, topics, papers, config, metrics),
+                               encoding="utf-8")
 
 
 def run_plotly_js(js_path: str | Path) -> None:

@@ -4,6 +4,7 @@ rule write_tables:
         assignments="results/intermediate/assignments.parquet",
         topics="results/intermediate/topics.parquet",
         coords="results/intermediate/umap_map.npy",
+        stability="results/intermediate/stability.json",
     output:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
@@ -51,6 +52,7 @@ rule write_index:
         report="results/parse_report.json",
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
+        metrics="results/metrics.json",
     output:
         html="results/index.html",
     params:

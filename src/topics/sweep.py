@@ -1,0 +1,131 @@
+"""Parameter sweeps: every combination of config's `sweep:` values, each run into its own
+folder, compared in one table so settings are chosen from evidence."""
+
+import itertools
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger("topics")
+
+# Metrics a combination is judged on, and whether larger is better.
+CRITERIA = {"npmi": True, "diversity": True, "outlier_share": False,
+            "largest_topic_share": False, "stability_ari": True}
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list | tuple):
+        return "-".join(format_value(item) for item in value)
+    return str(value)
+
+
+def combinations(sweep: Mapping[str, Sequence[Any]]) -> dict[str, dict[str, Any]]:
+    """Folder name -> {"section.key": value} for every combination of the sweep's values.
+
+    {"hdbscan.min_cluster_size": [5, 10]} -> {"hdbscan.min_cluster_size=5": {...: 5}, ...}.
+    """
+    keys = sorted(sweep)
+    combos = {}
+    for values in itertools.product(*(sweep[key] for key in keys)):
+        name = ",".join(f"{key}={format_value(value)}" for key, value in zip(keys, values,
+                                                                          strict=True))
+        combos[name] = dict(zip(keys, values, strict=True))
+    return combos
+
+
+def section_params(config: Mapping[str, Any], overrides: Mapping[str, Any],
+                   section: str) -> dict[str, Any]:
+    """config[section] with the combination's values for that section put in."""
+    params = dict(config[section])
+    for key, value in overrides.items():
+        owner, _, name = key.partition(".")
+        if owner == section:
+            params[name] = value
+    return params
+
+
+def reduction_name(overrides: Mapping[str, Any]) -> str:
+    """Name of the UMAP reduction a combination needs: combinations that differ only in
+    hdbscan or vectorizer values share it."""
+    umap = {key: value for key, value in overrides.items() if key.startswith("umap.")}
+    return ",".join(f"{key}={format_value(value)}" for key, value in sorted(umap.items())) \
+        or "default"
+
+
+def balanced(table: pd.DataFrame) -> pd.Series:
+    """True for combinations no other beats on every criterion (Pareto-optimal): those
+    balance coherence, diversity, outliers, topic sizes and stability."""
+    criteria = [c for c in CRITERIA if c in table and table[c].notna().any()]
+    signed = np.column_stack([table[c].astype(float).fillna(-np.inf if CRITERIA[c] else np.inf)
+                              * (1 if CRITERIA[c] else -1) for c in criteria])
+    optimal = []
+    for row in signed:
+        dominated = ((signed >= row).all(axis=1) & (signed > row).any(axis=1)).any()
+        optimal.append(not dominated)
+    return pd.Series(optimal, index=table.index)
+
+
+def summary_table(combos: Mapping[str, Mapping[str, Any]],
+                  metrics: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per combination: its parameter values, metrics and whether it is balanced."""
+    rows = []
+    for (name, overrides), values in zip(combos.items(), metrics, strict=True):
+        rows.append({"name": name, **{k: format_value(v) for k, v in overrides.items()},
+                     **{k: v for k, v in values.items() if not isinstance(v, list | dict)}})
+    table = pd.DataFrame(rows)
+    table["balanced"] = balanced(table) if len(table) else []
+    return table
+
+
+def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure) -> str:
+    from topics.pages import esc, figure_div, page, plotly_script
+
+    columns = ["name", *parameters, "topics", "outlier_share_before", "outlier_share",
+               "largest_topic_share", "npmi", "c_v", "diversity", "silhouette",
+               "label_uniqueness", "stability_ari", "balanced"]
+    columns = [c for c in columns if c in table]
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    rows = []
+    for row in table.itertuples(index=False):
+        cells = []
+        for column in columns:
+            value = getattr(row, column)
+            if column == "name":
+                cells.append(f'<td><a href="{esc(value)}/metrics.json">{esc(value)}</a></td>')
+            elif column == "balanced":
+                cells.append(f"<td>{'★ balanced' if value else ''}</td>")
+            else:
+                cells.append(f"<td class='num'>{esc('' if pd.isna(value) else value)}</td>")
+        style = ' style="background:#fff7d6"' if row.balanced else ""
+        rows.append(f"<tr{style}>{''.join(cells)}</tr>")
+    body = (
+        "<p class='muted'>One row per combination of the sweep's values; ★ marks the "
+        "combinations no other beats on NPMI, diversity, outlier share, largest-topic share "
+        "and stability at once (Pareto-optimal). Targets: NPMI ≥ 0.05, diversity ≥ 0.85, "
+        "outliers ≤ 5%, largest topic ≤ 20%.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        + figure_div(figure, "sweep-chart", height="70vh"))
+    return page("Parameter sweep", body, head=plotly_script().replace('src="', 'src="../'))
+
+
+def run_summary(names: Sequence[str], metrics_paths: Sequence[str | Path],
+                sweep: Mapping[str, Sequence[Any]], summary_path: str | Path,
+                html_path: str | Path) -> pd.DataFrame:
+    from topics.plotting.sweep import sweep_figure
+
+    combos = combinations(sweep)
+    combos = {name: combos[name] for name in names}
+    metrics = [json.loads(Path(path).read_text(encoding="utf-8")) for path in metrics_paths]
+    table = summary_table(combos, metrics)
+    table.to_csv(summary_path, index=False)
+    Path(html_path).write_text(sweep_page(table, sorted(sweep), sweep_figure(table)),
+                               encoding="utf-8")
+    log.info("%d combinations, %d balanced", len(table), int(table["balanced"].sum()))
+    return table
