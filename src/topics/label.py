@@ -86,16 +86,16 @@ def doc_npmi(presence: np.ndarray) -> np.ndarray:
 
 
 def select_keywords(candidates: Sequence[str], presence: np.ndarray, used: Sequence[str] = (),
-                    n: int = 10, coherence_weight: float = 1.0,
-                    reuse_penalty: float = 0.5) -> list[str]:
+                    n: int = 10, coherence_weight: float = 3.0,
+                    reuse_penalty: float = 1.0) -> list[str]:
     """Pick n keywords from c-TF-IDF-ranked candidates that read as one theme.
 
     Greedy: each step takes the candidate with the best rank score (1 for the first, falling
-    linearly) plus coherence_weight x its mean NPMI (co-occurrence in the same papers) with
+    linearly) plus coherence_weight x its mean NPMI (co-occurrence in the same rows) with
     the keywords already chosen, minus reuse_penalty for each of its words another topic
     already uses. Plural variants of a chosen keyword ("transformers" after "transformer")
     and keywords whose words a chosen phrase already holds are skipped.
-    presence: papers x candidates, True where the paper contains the candidate.
+    presence: texts (papers or word windows) x candidates, True where the text holds it.
     """
     npmi = doc_npmi(presence)
     used_words = {fold(word) for phrase in used for word in phrase.split()}
@@ -149,22 +149,42 @@ def fit_bertopic(docs: Sequence[str], embeddings: np.ndarray, clusters: np.ndarr
     return model
 
 
-def topic_keywords(model: Any, docs: Sequence[str], n: int = 10, coherence_weight: float = 2.0,
-                   reuse_penalty: float = 0.5) -> dict[int, list[str]]:
-    """Each topic's n keywords, chosen from BERTopic's c-TF-IDF candidates by select_keywords.
+def cooccurrence_windows(docs: Sequence[str], window: int | None) -> list[str]:
+    """The texts co-occurrence is counted in: each paper whole (window None), or its
+    stop-word-free words in windows of `window` words, one every window // 3 words; a
+    window is what coherence measures such as NPMI count co-occurrence in."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = [split_compounds(doc) for doc in docs]
+    if window is None:
+        return texts
+    analyse = CountVectorizer(stop_words="english").build_analyzer()
+    step = max(1, window // 3)
+    windows = []
+    for text in texts:
+        words = analyse(text)
+        windows += [" ".join(words[start:start + window])
+                    for start in range(0, max(len(words) - window, 0) + 1, step)]
+    return windows
+
+
+def topic_keywords(model: Any, docs: Sequence[str], n: int = 10, coherence_weight: float = 3.0,
+                   reuse_penalty: float = 1.0, window: int | None = 10) -> dict[int, list[str]]:
+    """Each topic's n keywords, chosen from BERTopic's c-TF-IDF candidates by select_keywords,
+    with co-occurrence counted in windows of `window` words (None: whole papers).
 
     Topics are served largest first, so a word shared by two themes stays with the bigger one.
     """
     vocabulary = model.vectorizer_model.vocabulary_
-    counts = model.vectorizer_model.transform([split_compounds(doc) for doc in docs])
+    counts = model.vectorizer_model.transform(cooccurrence_windows(docs, window)).tocsc()
     keywords: dict[int, list[str]] = {}
     used: list[str] = []
     for topic in sorted(model.get_topics()):
         candidates = [word for word, _ in model.get_topic(topic) if word in vocabulary]
-        presence = (counts[:, [vocabulary[word] for word in candidates]] > 0).toarray()
         if topic == -1:
             keywords[topic] = candidates[:n]
             continue
+        presence = (counts[:, [vocabulary[word] for word in candidates]] > 0).toarray()
         keywords[topic] = select_keywords(candidates, presence, used, n=n,
                                           coherence_weight=coherence_weight,
                                           reuse_penalty=reuse_penalty)
