@@ -93,17 +93,17 @@ def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure) -> str:
     columns = [c for c in columns if c in table]
     head = "".join(f"<th>{esc(c)}</th>" for c in columns)
     rows = []
-    for row in table.itertuples(index=False):
+    for row in table.to_dict("records"):
         cells = []
         for column in columns:
-            value = getattr(row, column)
+            value = row[column]
             if column == "name":
                 cells.append(f'<td><a href="{esc(value)}/metrics.json">{esc(value)}</a></td>')
             elif column == "balanced":
                 cells.append(f"<td>{'★ balanced' if value else ''}</td>")
             else:
                 cells.append(f"<td class='num'>{esc('' if pd.isna(value) else value)}</td>")
-        style = ' style="background:#fff7d6"' if row.balanced else ""
+        style = ' style="background:#fff7d6"' if row["balanced"] else ""
         rows.append(f"<tr{style}>{''.join(cells)}</tr>")
     body = (
         "<p class='muted'>One row per combination of the sweep's values; ★ marks the "

@@ -39,7 +39,17 @@ def seed_clusters(seed):
     return f"results/intermediate/stability/seed{seed}/clusters.npz"
 
 
+def seed_reduction(seed):
+    """umap_cluster.npy of the main run under one UMAP seed."""
+    if seed == MAIN_SEED:
+        return "results/intermediate/umap_cluster.npy"
+    return f"results/intermediate/stability/seed{seed}/umap_cluster.npy"
+
+
 def sweep_reduction(combo, seed):
-    """The UMAP reduction a sweep combination clusters (shared by combinations that differ
-    only in hdbscan or vectorizer values)."""
-    return f"results/sweep/reductions/{reduction_name(SWEEP[combo])}/seed{seed}.npy"
+    """The UMAP reduction a sweep combination clusters: shared by combinations that differ
+    only in hdbscan or vectorizer values, and the main run's own when no umap value changes."""
+    name = reduction_name(SWEEP[combo])
+    if name == "default":
+        return seed_reduction(int(seed))
+    return f"results/sweep/reductions/{name}/seed{seed}.npy"
