@@ -32,6 +32,8 @@ def combinations(sweep: Mapping[str, Sequence[Any]]) -> dict[str, dict[str, Any]
     {"hdbscan.min_cluster_size": [5, 10]} -> {"hdbscan.min_cluster_size=5": {...: 5}, ...}.
     """
     keys = sorted(sweep)
+    if not keys:
+        return {}
     combos = {}
     for values in itertools.product(*(sweep[key] for key in keys)):
         name = ",".join(f"{key}={format_value(value)}" for key, value in zip(keys, values,
