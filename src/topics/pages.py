@@ -106,6 +106,12 @@ def metrics_section(metrics: dict | None) -> str:
             f"<table><tbody>{rows}</tbody></table>")
 
 
+def _stability(topic) -> str:
+    """A topic's stability score for the table; blank when not measured (or for outliers)."""
+    value = getattr(topic, "stability", "")
+    return "" if value in ("", None) or pd.isna(value) else f"{float(value):.2f}"
+
+
 def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config: dict,
                metrics: dict | None = None) -> str:
     """The entry page: corpus figures, the topic table with links, and the run's settings."""
@@ -127,9 +133,11 @@ def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config:
             f'<td><span class="swatch" style="background:{topic_colour(topic.topic_id)}">'
             f'</span>{esc(topic.label)}</td>'
             f'<td class="num">{topic.size}</td><td class="num">{100 * topic.share:.1f}%</td>'
+            f'<td class="num">{_stability(topic)}</td>'
             f'<td>{esc(topic.keywords)}</td>'
             f'<td><a href="topics/{esc(reading)}">reading list</a></td></tr>')
     table = ("<table><thead><tr><th>id</th><th>topic</th><th>papers</th><th>share</th>"
+             "<th title='how often its papers stay together across UMAP seeds'>stability</th>"
              "<th>keywords</th><th></th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     skipped = [issue for entry in report["per_file"] for issue in entry["skipped"]]
     skipped_html = ""
