@@ -2,7 +2,15 @@
 
 BERTopic gets the embeddings and the HDBSCAN labels as they are (an identity reducer and
 BaseCluster), so it never re-embeds, re-reduces or re-clusters; it contributes the
-c-TF-IDF keywords. Topic ids are BERTopic's: 0 is the largest topic, -1 the outliers.
+c-TF-IDF keyword candidates, from which select_keywords keeps those that occur together
+(coherent) and that other topics do not use (distinct), and reduce_outliers, which moves
+outliers into their closest topic. Topic ids are BERTopic's: 0 is the largest topic (by
+its HDBSCAN core), -1 the outliers.
+
+KeyBERTInspired and MaximalMarginalRelevance were tried on the seed corpus and not kept:
+both need the embedding model in this job, took 20-70 s per fit on 2 cores, and lowered
+NPMI and diversity (KeyBERTInspired: diversity 0.58, its keywords the generic "cnns",
+"neural networks" of a corpus that is all deep learning).
 """
 
 import logging
