@@ -9,7 +9,13 @@ import yaml
 
 from topics.config import validate_config
 from topics.errors import UserError
-from topics.sweep import balanced, combinations, reduction_name, section_params
+from topics.sweep import (
+    balanced,
+    combinations,
+    meets_targets,
+    reduction_name,
+    section_params,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -36,12 +42,14 @@ def test_section_params_put_the_combination_into_config():
                           "hdbscan") == {"min_cluster_size": 5, "metric": "euclidean"}
 
 
-def test_dominated_combinations_are_not_balanced():
-    table = pd.DataFrame({"npmi": [0.08, 0.05, 0.02], "diversity": [0.9, 0.95, 0.85],
-                          "outlier_share": [0.01, 0.01, 0.02],
-                          "largest_topic_share": [0.1, 0.1, 0.2],
-                          "stability_ari": [0.6, 0.6, 0.5]})
-    assert balanced(table).tolist() == [True, True, False]
+def test_dominated_and_catch_all_combinations_are_not_balanced():
+    table = pd.DataFrame({"npmi": [0.08, 0.05, 0.02, 0.30], "diversity": [0.9, 0.95, 0.85, 0.99],
+                          "outlier_share": [0.01, 0.01, 0.02, 0.0],
+                          "largest_topic_share": [0.1, 0.1, 0.15, 0.97],
+                          "stability_ari": [0.6, 0.6, 0.5, 0.9]})
+    # Row 2 is beaten by row 0 on every criterion; row 3 is one catch-all topic.
+    assert balanced(table).tolist() == [True, True, False, False]
+    assert meets_targets(table).tolist() == [True, True, False, False]
 
 
 def test_config_accepts_sweep_values_and_rejects_unknown_keys():

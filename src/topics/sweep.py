@@ -14,8 +14,10 @@ import pandas as pd
 log = logging.getLogger("topics")
 
 # Metrics a combination is judged on, and whether larger is better.
-CRITERIA = {"npmi": True, "diversity": True, "outlier_share": False,
-            "largest_topic_share": False, "stability_ari": True}
+CRITERIA = {"npmi": True, "diversity": True, "stability_ari": True}
+# Bounds a usable clustering keeps (issue 4's targets): (metric, larger is better, bound).
+GATES = [("outlier_share", False, 0.05), ("largest_topic_share", False, 0.20)]
+TARGETS = [("npmi", True, 0.05), ("diversity", True, 0.85), *GATES]
 
 
 def format_value(value: Any) -> str:
@@ -61,16 +63,36 @@ def reduction_name(overrides: Mapping[str, Any]) -> str:
         or "default"
 
 
+def _passes(table: pd.DataFrame, bounds) -> pd.Series:
+    ok = pd.Series(True, index=table.index)
+    for metric, larger, bound in bounds:
+        if metric in table:
+            values = table[metric].astype(float)
+            ok &= values >= bound if larger else values <= bound
+    return ok
+
+
+def meets_targets(table: pd.DataFrame) -> pd.Series:
+    """True where NPMI, diversity, outlier share and largest-topic share all meet the targets."""
+    return _passes(table, TARGETS)
+
+
 def balanced(table: pd.DataFrame) -> pd.Series:
-    """True for combinations no other beats on every criterion (Pareto-optimal): those
-    balance coherence, diversity, outliers, topic sizes and stability."""
+    """True for the combinations that balance coherence, diversity and stability: among
+    those whose outliers and largest topic stay within bounds (a catch-all topic is a
+    failure, however coherent), the ones no other beats on all three at once (Pareto).
+    When no combination is within bounds, the Pareto set of all of them."""
+    usable = _passes(table, GATES)
+    if not usable.any():
+        usable = pd.Series(True, index=table.index)
     criteria = [c for c in CRITERIA if c in table and table[c].notna().any()]
     signed = np.column_stack([table[c].astype(float).fillna(-np.inf if CRITERIA[c] else np.inf)
                               * (1 if CRITERIA[c] else -1) for c in criteria])
+    pool = signed[usable.to_numpy()]
     optimal = []
-    for row in signed:
-        dominated = ((signed >= row).all(axis=1) & (signed > row).any(axis=1)).any()
-        optimal.append(not dominated)
+    for row, ok in zip(signed, usable, strict=True):
+        dominated = ((pool >= row).all(axis=1) & (pool > row).any(axis=1)).any()
+        optimal.append(bool(ok) and not dominated)
     return pd.Series(optimal, index=table.index)
 
 
@@ -82,6 +104,7 @@ def summary_table(combos: Mapping[str, Mapping[str, Any]],
         rows.append({"name": name, **{k: format_value(v) for k, v in overrides.items()},
                      **{k: v for k, v in values.items() if not isinstance(v, list | dict)}})
     table = pd.DataFrame(rows)
+    table["meets_targets"] = meets_targets(table) if len(table) else []
     table["balanced"] = balanced(table) if len(table) else []
     return table
 
@@ -91,7 +114,7 @@ def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure) -> str:
 
     columns = ["name", *parameters, "topics", "outlier_share_before", "outlier_share",
                "largest_topic_share", "npmi", "c_v", "diversity", "silhouette",
-               "label_uniqueness", "stability_ari", "balanced"]
+               "label_uniqueness", "stability_ari", "meets_targets", "balanced"]
     columns = [c for c in columns if c in table]
     head = "".join(f"<th>{esc(c)}</th>" for c in columns)
     rows = []
@@ -103,15 +126,17 @@ def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure) -> str:
                 cells.append(f'<td><a href="{esc(value)}/metrics.json">{esc(value)}</a></td>')
             elif column == "balanced":
                 cells.append(f"<td>{'★ balanced' if value else ''}</td>")
+            elif column == "meets_targets":
+                cells.append(f"<td>{'yes' if value else ''}</td>")
             else:
                 cells.append(f"<td class='num'>{esc('' if pd.isna(value) else value)}</td>")
         style = ' style="background:#fff7d6"' if row["balanced"] else ""
         rows.append(f"<tr{style}>{''.join(cells)}</tr>")
     body = (
-        "<p class='muted'>One row per combination of the sweep's values; ★ marks the "
-        "combinations no other beats on NPMI, diversity, outlier share, largest-topic share "
-        "and stability at once (Pareto-optimal). Targets: NPMI ≥ 0.05, diversity ≥ 0.85, "
-        "outliers ≤ 5%, largest topic ≤ 20%.</p>"
+        "<p class='muted'>One row per combination of the sweep's values. Targets: NPMI ≥ 0.05, "
+        "diversity ≥ 0.85, outliers ≤ 5%, largest topic ≤ 20%. ★ marks the balanced "
+        "combinations: within the outlier and largest-topic bounds, none other beats them on "
+        "NPMI, diversity and stability at once (Pareto-optimal).</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         + figure_div(figure, "sweep-chart", height="70vh"))
     return page("Parameter sweep", body, head=plotly_script().replace('src="', 'src="../'))
