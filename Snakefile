@@ -20,7 +20,9 @@ include: "workflow/rules/embed.smk"
 include: "workflow/rules/reduce.smk"
 include: "workflow/rules/cluster.smk"
 include: "workflow/rules/label.smk"
+include: "workflow/rules/metrics.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/sweep.smk"
 
 
 rule all:
@@ -37,3 +39,6 @@ rule all:
         "results/papers.csv",
         "results/topics.csv",
         "results/topics",
+        "results/metrics.json",
+        # The sweep runs only when config.yaml lists values to try.
+        ["results/sweep/summary.csv", "results/sweep/index.html"] if config["sweep"] else [],

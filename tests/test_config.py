@@ -25,7 +25,8 @@ def test_every_schema_key_has_a_description_and_a_default():
     def walk(node, path):
         for key, sub in node.get("properties", {}).items():
             assert "description" in sub or "properties" in sub, f"{path}{key} lacks a description"
-            assert "default" in sub, f"{path}{key} lacks a default"
+            # A sweep entry is optional: leaving it out means "not swept".
+            assert "default" in sub or path == "sweep.", f"{path}{key} lacks a default"
             walk(sub, f"{path}{key}.")
 
     walk(yaml.safe_load(SCHEMA.read_text(encoding="utf-8")), "")

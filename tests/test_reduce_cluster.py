@@ -35,14 +35,15 @@ def test_umap_refuses_a_corpus_too_small_to_reduce(blobs):
 
 def test_hdbscan_finds_the_blobs(blobs):
     points, truth = blobs
-    labels, strengths = hdbscan_cluster(points, min_cluster_size=10)
+    labels, strengths, membership = hdbscan_cluster(points, min_cluster_size=10)
     assert len(set(labels) - {-1}) == 3
     assert adjusted_rand_score(truth, labels) > 0.9
     assert strengths.shape == labels.shape and strengths.max() <= 1.0
+    assert membership.shape == (90, 3)
 
 
 def test_min_cluster_size_larger_than_the_corpus_yields_all_outliers_not_an_error(blobs):
-    labels, _ = hdbscan_cluster(blobs[0][:8], min_cluster_size=50)
+    labels, _, _ = hdbscan_cluster(blobs[0][:8], min_cluster_size=50)
     assert labels.shape == (8,)
 
 

@@ -189,9 +189,38 @@ def provenance(config: dict, listing_paths: list[str | Path]) -> dict:
     }
 
 
+METRIC_NAMES = {
+    "topics": "topics", "outlier_share_before": "outlier share before reassignment",
+    "outlier_share": "outlier share", "reassigned": "outliers reassigned",
+    "largest_topic_share": "largest topic's share", "npmi": "coherence (NPMI)",
+    "c_v": "coherence (C_v)", "diversity": "topic diversity",
+    "silhouette": "silhouette (reduced space)", "label_uniqueness": "unique labels",
+    "stability_ari": "stability (mean pairwise ARI)", "nmi": "NMI vs. corpus labels",
+    "ari": "ARI vs. corpus labels",
+}
+
+
+def metrics_section(metrics: dict | None) -> str:
+    """The run's quality figures (results/metrics.json) as a small table."""
+    if not metrics:
+        return ""
+    rows = "".join(f"<tr><td>{esc(name)}</td><td class='num'>{esc(metrics[key])}</td></tr>"
+                   for key, name in METRIC_NAMES.items() if metrics.get(key) is not None)
+    return ("<h2>Quality</h2><p class='muted'>From <a href='metrics.json'>metrics.json</a>: "
+            "coherence and diversity over each topic's top-10 keywords; stability over the "
+            f"UMAP seeds {esc(metrics.get('stability_seeds', []))}.</p>"
+            f"<table><tbody>{rows}</tbody></table>")
+
+
+def _stability(topic) -> str:
+    """A topic's stability score for the table; blank when not measured (or for outliers)."""
+    value = getattr(topic, "stability", "")
+    return "" if value in ("", None) or pd.isna(value) else f"{float(value):.2f}"
+
+
 def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config: dict,
-               run_info: dict) -> str:
-    """The entry page: corpus figures, the topic table with links, views and provenance."""
+               run_info: dict, metrics: dict | None = None) -> str:
+    """The entry page: corpus figures, topic table with links, views, quality, provenance."""
     from topics.plotting.topic_map import topic_colour
 
     n_topics = int((topics["topic_id"] != -1).sum())
@@ -210,12 +239,14 @@ def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config:
             f'<td><span class="swatch" style="background:{topic_colour(topic.topic_id)}">'
             f'</span>{esc(topic.label)}</td>'
             f'<td class="num">{int(topic.size)}</td><td class="num">{100 * topic.share:.1f}%</td>'
+            f'<td class="num">{_stability(topic)}</td>'
             f'<td>{esc(topic.keywords)}</td>'
             f'<td class="link"><a href="topics/{esc(reading)}">reading list</a></td>'
             f'<td class="link"><a class="isolate" '
             f'href="topic_map.html#topic={int(topic.topic_id)}">on the map</a></td></tr>')
     table = ('<table id="topics"><thead><tr><th>id</th><th>topic</th><th>papers</th>'
-             '<th>share</th><th>keywords</th><th colspan="2">open</th></tr></thead><tbody>'
+             "<th>share</th><th title='how often its papers stay together across UMAP seeds'>"
+             'stability</th><th>keywords</th><th colspan="2">open</th></tr></thead><tbody>'
              + "".join(rows) + "</tbody></table>")
     views = "".join(f'<li><a href="{href}">{esc(name)}</a> <span class="muted">{esc(what)}'
                     f"</span></li>" for href, name, what in VIEWS[1:])
@@ -243,6 +274,7 @@ def index_page(report: dict, topics: pd.DataFrame, papers: pd.DataFrame, config:
 </div>
 <h2>Topics</h2>
 {table}
+{metrics_section(metrics)}
 {skipped_html}
 <h2>Provenance</h2>
 <dl class="provenance">{facts_html}</dl>
@@ -329,11 +361,13 @@ def run_sources_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
 
 def run_index_page(report_path: str | Path, papers_csv_path: str | Path,
                    topics_csv_path: str | Path, html_path: str | Path, config: dict,
-                   listing_paths: list[str | Path]) -> None:
+                   listing_paths: list[str | Path],
+                   metrics_path: str | Path | None = None) -> None:
     report = json.loads(Path(report_path).read_text(encoding="utf-8"))
+    metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8")) if metrics_path else None
     write_text(html_path, index_page(report, read_topics(topics_csv_path),
                                      read_papers_csv(papers_csv_path), config,
-                                     provenance(config, listing_paths)))
+                                     provenance(config, listing_paths), metrics))
 
 
 def run_plotly_js(js_path: str | Path) -> None:

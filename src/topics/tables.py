@@ -5,9 +5,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-PAPERS_CSV_COLUMNS = ["paper_id", "title", "topic_id", "topic_label", "x", "y", "sources",
-                      "centrality", "abstract"]
-TOPICS_CSV_COLUMNS = ["topic_id", "label", "size", "share", "keywords", "top_papers"]
+PAPERS_CSV_COLUMNS = ["paper_id", "title", "topic_id", "topic_label", "reassigned", "x", "y",
+                      "sources", "centrality", "abstract"]
+TOPICS_CSV_COLUMNS = ["topic_id", "label", "size", "share", "stability", "keywords",
+                      "top_papers"]
 LIST_SEPARATOR = "; "
 
 
@@ -24,6 +25,9 @@ def papers_csv_table(papers: pd.DataFrame, assignments: pd.DataFrame, topics: pd
         "title": papers["title"],
         "topic_id": assignments["topic_id"].astype(int),
         "topic_label": assignments["topic_id"].map(labels),
+        # True for papers HDBSCAN left as outliers and outlier reassignment put in a topic.
+        "reassigned": (assignments["reassigned"].astype(bool) if "reassigned" in assignments
+                       else False),
         "x": np.round(coords[:, 0].astype(float), 4),
         "y": np.round(coords[:, 1].astype(float), 4),
         "sources": papers["sources"].map(LIST_SEPARATOR.join),
@@ -33,9 +37,11 @@ def papers_csv_table(papers: pd.DataFrame, assignments: pd.DataFrame, topics: pd
     return table
 
 
-def topics_csv_table(topics: pd.DataFrame, papers_table: pd.DataFrame,
-                     n_top_papers: int = 3) -> pd.DataFrame:
-    """One row per topic: label, size, share of the corpus, keywords and its central papers."""
+def topics_csv_table(topics: pd.DataFrame, papers_table: pd.DataFrame, n_top_papers: int = 3,
+                     stability: dict[str, float | None] | None = None) -> pd.DataFrame:
+    """One row per topic: label, size, share of the corpus, stability across UMAP seeds
+    (empty when not measured), keywords and its central papers."""
+    stability = stability or {}
     ranked = papers_table.sort_values(["topic_id", "centrality"], ascending=[True, False])
     top_titles = ranked.groupby("topic_id")["title"].apply(
         lambda titles: " | ".join(titles.head(n_top_papers)))
@@ -45,6 +51,7 @@ def topics_csv_table(topics: pd.DataFrame, papers_table: pd.DataFrame,
         "label": topics["label"],
         "size": topics["size"].astype(int),
         "share": (topics["size"] / total).round(4),
+        "stability": [stability.get(str(topic)) for topic in topics["topic_id"]],
         "keywords": topics["keywords"].map(lambda words: LIST_SEPARATOR.join(words)),
         "top_papers": topics["topic_id"].map(top_titles).fillna(""),
     }, columns=TOPICS_CSV_COLUMNS)
@@ -57,10 +64,14 @@ def read_papers_csv(path: str | Path) -> pd.DataFrame:
 
 def run_tables(papers_path: str | Path, assignments_path: str | Path, topics_path: str | Path,
                map_coords_path: str | Path, papers_csv_path: str | Path,
-               topics_csv_path: str | Path) -> None:
+               topics_csv_path: str | Path, stability_path: str | Path | None = None) -> None:
+    import json
+
+    stability = (json.loads(Path(stability_path).read_text(encoding="utf-8"))["topic_stability"]
+                 if stability_path else None)
     papers = pd.read_parquet(papers_path)
     topics = pd.read_parquet(topics_path)
     table = papers_csv_table(papers, pd.read_parquet(assignments_path), topics,
                              np.load(map_coords_path))
     table.to_csv(papers_csv_path, index=False)
-    topics_csv_table(topics, table).to_csv(topics_csv_path, index=False)
+    topics_csv_table(topics, table, stability=stability).to_csv(topics_csv_path, index=False)

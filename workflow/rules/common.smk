@@ -1,7 +1,9 @@
+import re
 import sys
 
 from topics.errors import UserError
 from topics.parse import list_seed_files
+from topics.sweep import combinations, reduction_name, section_params
 
 
 def seed_files():
@@ -10,3 +12,44 @@ def seed_files():
         return [str(path) for path in list_seed_files(config["seeds_dir"])]
     except UserError as error:
         sys.exit(f"topics: {error}")
+
+
+# Stability: the clustering rerun per UMAP seed; the seed equal to umap.random_state is the main run.
+MAIN_SEED = config["umap"]["random_state"]
+STABILITY_SEEDS = config["stability"]["seeds"]
+# Sweep: folder name -> {"section.key": value} for every combination of config's sweep values.
+SWEEP = combinations(config["sweep"])
+REDUCTIONS = {reduction_name(overrides): overrides for overrides in SWEEP.values()}
+
+
+def _one_of(names):
+    return "|".join(re.escape(name) for name in names) or "(?!)"
+
+
+wildcard_constraints:
+    seed=r"\d+",
+    combo=_one_of(SWEEP),
+    reduction=_one_of(REDUCTIONS),
+
+
+def seed_clusters(seed):
+    """clusters.npz of the main run under one UMAP seed."""
+    if seed == MAIN_SEED:
+        return "results/intermediate/clusters.npz"
+    return f"results/intermediate/stability/seed{seed}/clusters.npz"
+
+
+def seed_reduction(seed):
+    """umap_cluster.npy of the main run under one UMAP seed."""
+    if seed == MAIN_SEED:
+        return "results/intermediate/umap_cluster.npy"
+    return f"results/intermediate/stability/seed{seed}/umap_cluster.npy"
+
+
+def sweep_reduction(combo, seed):
+    """The UMAP reduction a sweep combination clusters: shared by combinations that differ
+    only in hdbscan or vectorizer values, and the main run's own when no umap value changes."""
+    name = reduction_name(SWEEP[combo])
+    if name == "default":
+        return seed_reduction(int(seed))
+    return f"results/sweep/reductions/{name}/seed{seed}.npy"

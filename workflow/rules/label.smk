@@ -9,6 +9,8 @@ rule label_topics:
     params:
         vectorizer=config["vectorizer"],
         bertopic=config["bertopic"],
+        keywords=config["keywords"],
+        outliers=config["outliers"],
     log:
         "results/logs/label_topics.log",
     benchmark:

@@ -26,3 +26,18 @@ rule reduce_umap_map:
         "results/benchmarks/reduce_umap_map.tsv"
     script:
         "../scripts/reduce_umap.py"
+
+
+rule reduce_umap_seed:
+    input:
+        embeddings="results/intermediate/embeddings.npy",
+    output:
+        reduced="results/intermediate/stability/seed{seed}/umap_cluster.npy",
+    params:
+        umap=lambda wildcards: {**config["umap"], "random_state": int(wildcards.seed)},
+    log:
+        "results/logs/reduce_umap_seed/seed{seed}.log",
+    benchmark:
+        "results/benchmarks/reduce_umap_seed/seed{seed}.tsv"
+    script:
+        "../scripts/reduce_umap.py"

@@ -4,6 +4,7 @@ rule write_tables:
         assignments="results/intermediate/assignments.parquet",
         topics="results/intermediate/topics.parquet",
         coords="results/intermediate/umap_map.npy",
+        stability="results/intermediate/stability.json",
     output:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
@@ -144,6 +145,7 @@ rule write_index:
         topics_csv="results/topics.csv",
         picture="results/topic_map.png",
         listings=seed_files(),
+        metrics="results/metrics.json",
     output:
         html="results/index.html",
     params:

@@ -1,8 +1,9 @@
-"""Rule label_topics: papers, embeddings and clusters -> labelled topics (BERTopic)."""
+"""Rules label_topics(_sweep): papers, embeddings and clusters -> labelled topics (BERTopic)."""
 from topics.label import run_label
 from topics.logs import rule_log
 
 with rule_log(snakemake.log[0]):
     run_label(snakemake.input.papers, snakemake.input.embeddings, snakemake.input.clusters,
               snakemake.output.topics, snakemake.output.assignments,
-              vectorizer=snakemake.params.vectorizer, **snakemake.params.bertopic)
+              vectorizer=snakemake.params.vectorizer, bertopic=snakemake.params.bertopic,
+              keywords=snakemake.params.keywords, outliers=snakemake.params.outliers)

@@ -5,4 +5,5 @@ from topics.pages import run_index_page
 with rule_log(snakemake.log[0]):
     run_index_page(snakemake.input.report, snakemake.input.papers_csv,
                    snakemake.input.topics_csv, snakemake.output.html,
-                   config=snakemake.params.config, listing_paths=list(snakemake.input.listings))
+                   config=snakemake.params.config, listing_paths=list(snakemake.input.listings),
+                   metrics_path=snakemake.input.metrics)

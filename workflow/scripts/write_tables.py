@@ -4,4 +4,5 @@ from topics.tables import run_tables
 
 with rule_log(snakemake.log[0]):
     run_tables(snakemake.input.papers, snakemake.input.assignments, snakemake.input.topics,
-               snakemake.input.coords, snakemake.output.papers_csv, snakemake.output.topics_csv)
+               snakemake.input.coords, snakemake.output.papers_csv, snakemake.output.topics_csv,
+               snakemake.input.stability)

@@ -1,0 +1,159 @@
+"""How good are the topics? Coherence, diversity, outliers, sizes, separation and labels.
+
+Coherence and diversity are measured the way the issue tracker measures them: on each
+topic's top-10 words (a keyphrase counts with its words, in rank order, each word once),
+against the corpus texts tokenised by scikit-learn's analyser with English stop words
+removed; coherence is gensim's c_npmi and c_v.
+"""
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger("topics")
+
+N_TOP_WORDS = 10
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-cased word tokens of each text, English stop words removed, compounds split."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyse = CountVectorizer(stop_words="english").build_analyzer()
+    return [analyse(text) for text in texts]
+
+
+def top_words(keywords: Sequence[str], n: int = N_TOP_WORDS) -> list[str]:
+    """The first n distinct words of ranked keywords: ["masked image", "image"] -> masked, image."""
+    words: list[str] = []
+    for keyword in keywords:
+        for word in keyword.split():
+            if word not in words:
+                words.append(word)
+    return words[:n]
+
+
+def topic_diversity(topic_words: Sequence[Sequence[str]]) -> float:
+    """Share of unique words among all topics' top words: 1.0 when no word repeats."""
+    words = [word for topic in topic_words for word in topic]
+    return len(set(words)) / len(words) if words else float("nan")
+
+
+def coherence(topic_words: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]],
+              measure: str = "c_npmi") -> float:
+    """gensim's coherence (c_npmi, c_v, ...) of the topics, averaged over topics.
+
+    Words not in the corpus are dropped (gensim cannot score them); a topic left with
+    fewer than two words is skipped.
+    """
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    dictionary = Dictionary(tokens)
+    known = [[word for word in words if word in dictionary.token2id] for words in topic_words]
+    known = [words for words in known if len(words) >= 2]
+    if not known:
+        return float("nan")
+    model = CoherenceModel(topics=known, texts=[list(t) for t in tokens], dictionary=dictionary,
+                           coherence=measure, processes=1)
+    return float(model.get_coherence())
+
+
+def silhouette(reduced: np.ndarray, labels: np.ndarray) -> float:
+    """Silhouette of the clustering in the space HDBSCAN saw, outliers left out."""
+    from sklearn.metrics import silhouette_score
+
+    kept = labels != -1
+    if len(set(labels[kept].tolist())) < 2:
+        return float("nan")
+    return float(silhouette_score(reduced[kept], labels[kept]))
+
+
+def label_uniqueness(labels: Sequence[str]) -> float:
+    """Share of topics whose label no other topic has (1.0: every label distinct)."""
+    if not labels:
+        return float("nan")
+    counts = pd.Series(list(labels)).value_counts()
+    return float(sum(1 for label in labels if counts[label] == 1) / len(labels))
+
+
+def agreement(truth: Sequence[Any], topic_ids: np.ndarray) -> dict[str, float]:
+    """NMI and ARI of the topics against a label per paper (papers with no label left out)."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    truth = pd.Series(list(truth), dtype=object)
+    known = truth.notna() & (truth.astype(str) != "")
+    if known.sum() < 2:
+        return {}
+    t, p = truth[known].astype(str).to_numpy(), np.asarray(topic_ids)[known.to_numpy()]
+    return {"nmi": float(normalized_mutual_info_score(t, p)),
+            "ari": float(adjusted_rand_score(t, p))}
+
+
+def topic_metrics(texts: Sequence[str], keywords: Mapping[int, Sequence[str]],
+                  labels: Mapping[int, str], clusters: np.ndarray, topic_ids: np.ndarray,
+                  reduced: np.ndarray | None = None,
+                  truth: Sequence[Any] | None = None) -> dict[str, Any]:
+    """Every quality figure of one run.
+
+    keywords and labels are per topic id (-1, the outliers, is ignored); clusters are
+    HDBSCAN's labels (outliers before reassignment), topic_ids the final topics;
+    truth, when the corpus has one, a label per paper.
+    """
+    n = len(topic_ids)
+    ids = sorted(i for i in keywords if i != -1)
+    words = [top_words(keywords[i]) for i in ids]
+    sizes = pd.Series(topic_ids[topic_ids != -1]).value_counts()
+    tokens = tokenize(texts)
+    metrics: dict[str, Any] = {
+        "papers": n,
+        "topics": len(ids),
+        "outlier_share_before": round(float((clusters == -1).mean()), 4) if n else None,
+        "outlier_share": round(float((topic_ids == -1).mean()), 4) if n else None,
+        "reassigned": int(((clusters == -1) & (topic_ids != -1)).sum()),
+        "largest_topic_share": round(float(sizes.max() / n), 4) if len(sizes) else 0.0,
+        "npmi": _round(coherence(words, tokens, "c_npmi")) if ids else None,
+        "c_v": _round(coherence(words, tokens, "c_v")) if ids else None,
+        "diversity": _round(topic_diversity(words)) if ids else None,
+        "silhouette": _round(silhouette(reduced, clusters)) if reduced is not None else None,
+        "label_uniqueness": _round(label_uniqueness([labels[i] for i in ids])) if ids else None,
+    }
+    if truth is not None:
+        metrics.update({key: _round(value) for key, value in agreement(truth, topic_ids).items()})
+    return metrics
+
+
+def _round(value: float) -> float | None:
+    return None if value is None or np.isnan(value) else round(float(value), 4)
+
+
+def run_metrics(papers_path: str | Path, topics_path: str | Path, assignments_path: str | Path,
+                clusters_path: str | Path, reduced_path: str | Path, metrics_path: str | Path,
+                stability_path: str | Path | None = None) -> dict[str, Any]:
+    """metrics.json of one run; stability figures are copied in when measured."""
+    from topics.embed import paper_texts
+
+    papers = pd.read_parquet(papers_path)
+    topics = pd.read_parquet(topics_path)
+    assignments = pd.read_parquet(assignments_path)
+    with np.load(clusters_path) as data:
+        clusters = data["labels"]
+    truth = papers["label"] if "label" in papers.columns else None
+    metrics = topic_metrics(
+        paper_texts(papers),
+        {int(i): list(k) for i, k in zip(topics["topic_id"], topics["keywords"], strict=True)},
+        dict(zip(topics["topic_id"].astype(int), topics["label"], strict=True)),
+        clusters, assignments["topic_id"].to_numpy(), np.load(reduced_path), truth)
+    if stability_path:
+        stability = json.loads(Path(stability_path).read_text(encoding="utf-8"))
+        metrics["stability_ari"] = stability.get("mean_ari")
+        metrics["stability_seeds"] = stability.get("seeds", [])
+    for key, value in metrics.items():
+        log.info("%s: %s", key, value)
+    Path(metrics_path).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    return metrics

@@ -1,0 +1,85 @@
+"""Do the topics survive a different random seed? Clusterings of the same embeddings,
+reduced with UMAP under different seeds, compared pairwise and per topic."""
+
+import itertools
+import json
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger("topics")
+
+
+def pairwise_ari(runs: Mapping[Any, np.ndarray]) -> dict[str, float]:
+    """Adjusted Rand index of every pair of clusterings ("a-b" -> ARI); outliers count as
+    one more cluster, so a run that drops papers to -1 scores lower."""
+    from sklearn.metrics import adjusted_rand_score
+
+    return {f"{a}-{b}": float(adjusted_rand_score(runs[a], runs[b]))
+            for a, b in itertools.combinations(runs, 2)}
+
+
+def together_share(members: np.ndarray, labels: np.ndarray) -> float:
+    """Share of pairs of `members` that `labels` put in the same (non-outlier) cluster."""
+    n = len(members)
+    if n < 2:
+        return float("nan")
+    group = labels[members]
+    counts = np.bincount(group[group != -1])
+    return float((counts * (counts - 1)).sum() / (n * (n - 1)))
+
+
+def topic_stability(topic_ids: np.ndarray, others: list[np.ndarray]) -> dict[int, float]:
+    """Per topic: how often its papers stay together in the other runs (mean pair share).
+
+    1.0 means every other run keeps all of the topic's papers in one cluster; a topic that
+    splits in two equal halves scores about 0.5, one that dissolves into outliers 0.
+    """
+    scores: dict[int, float] = {}
+    for topic in sorted(set(topic_ids.tolist()) - {-1}):
+        members = np.flatnonzero(topic_ids == topic)
+        shares = [together_share(members, labels) for labels in others]
+        scores[topic] = float(np.mean(shares)) if shares else float("nan")
+    return scores
+
+
+def stability_report(runs: Mapping[int, np.ndarray], reference_seed: int,
+                     clusters: np.ndarray, topic_ids: np.ndarray) -> dict[str, Any]:
+    """Pairwise ARI of the seed runs and each final topic's stability.
+
+    A topic is judged by its core papers (those HDBSCAN put in it, not reassigned outliers)
+    against the runs other than the reference one (whose seed made the topics).
+    """
+    ari = pairwise_ari(runs)
+    core = np.where(clusters == -1, -1, topic_ids)
+    others = [labels for seed, labels in runs.items() if seed != reference_seed]
+    scores = topic_stability(core, others)
+    return {
+        "seeds": [int(seed) for seed in runs],
+        "pairwise_ari": {pair: round(value, 4) for pair, value in ari.items()},
+        "mean_ari": round(float(np.mean(list(ari.values()))), 4) if ari else None,
+        "topic_stability": {str(topic): (None if np.isnan(score) else round(score, 4))
+                            for topic, score in scores.items()},
+    }
+
+
+def run_stability(clusters_paths: list[str | Path], seeds: list[int], reference_seed: int,
+                  reference_clusters_path: str | Path, assignments_path: str | Path,
+                  stability_path: str | Path) -> dict[str, Any]:
+    """stability.json from one clusters.npz per seed (empty lists: stability not measured)."""
+    runs = {}
+    for seed, path in zip(seeds, clusters_paths, strict=True):
+        with np.load(path) as data:
+            runs[int(seed)] = data["labels"]
+    with np.load(reference_clusters_path) as data:
+        clusters = data["labels"]
+    topic_ids = pd.read_parquet(assignments_path)["topic_id"].to_numpy()
+    report = stability_report(runs, reference_seed, clusters, topic_ids)
+    log.info("seeds %s: pairwise ARI %s (mean %s)", report["seeds"], report["pairwise_ari"],
+             report["mean_ari"])
+    Path(stability_path).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report

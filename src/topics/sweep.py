@@ -1,0 +1,158 @@
+"""Parameter sweeps: every combination of config's `sweep:` values, each run into its own
+folder, compared in one table so settings are chosen from evidence."""
+
+import itertools
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger("topics")
+
+# Metrics a combination is judged on, and whether larger is better.
+CRITERIA = {"npmi": True, "diversity": True, "stability_ari": True}
+# Bounds a usable clustering keeps (issue 4's targets): (metric, larger is better, bound).
+GATES = [("outlier_share", False, 0.05), ("largest_topic_share", False, 0.20)]
+TARGETS = [("npmi", True, 0.05), ("diversity", True, 0.85), *GATES]
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list | tuple):
+        return "-".join(format_value(item) for item in value)
+    return str(value)
+
+
+def combinations(sweep: Mapping[str, Sequence[Any]]) -> dict[str, dict[str, Any]]:
+    """Folder name -> {"section.key": value} for every combination of the sweep's values.
+
+    {"hdbscan.min_cluster_size": [5, 10]} -> {"hdbscan.min_cluster_size=5": {...: 5}, ...}.
+    """
+    keys = sorted(sweep)
+    if not keys:
+        return {}
+    combos = {}
+    for values in itertools.product(*(sweep[key] for key in keys)):
+        name = ",".join(f"{key}={format_value(value)}" for key, value in zip(keys, values,
+                                                                          strict=True))
+        combos[name] = dict(zip(keys, values, strict=True))
+    return combos
+
+
+def section_params(config: Mapping[str, Any], overrides: Mapping[str, Any],
+                   section: str) -> dict[str, Any]:
+    """config[section] with the combination's values for that section put in."""
+    params = dict(config[section])
+    for key, value in overrides.items():
+        owner, _, name = key.partition(".")
+        if owner == section:
+            params[name] = value
+    return params
+
+
+def reduction_name(overrides: Mapping[str, Any]) -> str:
+    """Name of the UMAP reduction a combination needs: combinations that differ only in
+    hdbscan or vectorizer values share it."""
+    umap = {key: value for key, value in overrides.items() if key.startswith("umap.")}
+    return ",".join(f"{key}={format_value(value)}" for key, value in sorted(umap.items())) \
+        or "default"
+
+
+def _passes(table: pd.DataFrame, bounds) -> pd.Series:
+    ok = pd.Series(True, index=table.index)
+    for metric, larger, bound in bounds:
+        if metric in table:
+            values = table[metric].astype(float)
+            ok &= values >= bound if larger else values <= bound
+    return ok
+
+
+def meets_targets(table: pd.DataFrame) -> pd.Series:
+    """True where NPMI, diversity, outlier share and largest-topic share all meet the targets."""
+    return _passes(table, TARGETS)
+
+
+def balanced(table: pd.DataFrame) -> pd.Series:
+    """True for the combinations that balance coherence, diversity and stability: among
+    those whose outliers and largest topic stay within bounds (a catch-all topic is a
+    failure, however coherent), the ones no other beats on all three at once (Pareto).
+    When no combination is within bounds, the Pareto set of all of them."""
+    usable = _passes(table, GATES)
+    if not usable.any():
+        usable = pd.Series(True, index=table.index)
+    criteria = [c for c in CRITERIA if c in table and table[c].notna().any()]
+    signed = np.column_stack([table[c].astype(float).fillna(-np.inf if CRITERIA[c] else np.inf)
+                              * (1 if CRITERIA[c] else -1) for c in criteria])
+    pool = signed[usable.to_numpy()]
+    optimal = []
+    for row, ok in zip(signed, usable, strict=True):
+        dominated = ((pool >= row).all(axis=1) & (pool > row).any(axis=1)).any()
+        optimal.append(bool(ok) and not dominated)
+    return pd.Series(optimal, index=table.index)
+
+
+def summary_table(combos: Mapping[str, Mapping[str, Any]],
+                  metrics: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per combination: its parameter values, metrics and whether it is balanced."""
+    rows = []
+    for (name, overrides), values in zip(combos.items(), metrics, strict=True):
+        rows.append({"name": name, **{k: format_value(v) for k, v in overrides.items()},
+                     **{k: v for k, v in values.items() if not isinstance(v, list | dict)}})
+    table = pd.DataFrame(rows)
+    table["meets_targets"] = meets_targets(table) if len(table) else []
+    table["balanced"] = balanced(table) if len(table) else []
+    return table
+
+
+def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure) -> str:
+    from topics.pages import esc, figure_div, page, plotly_script
+
+    columns = ["name", *parameters, "topics", "outlier_share_before", "outlier_share",
+               "largest_topic_share", "npmi", "c_v", "diversity", "silhouette",
+               "label_uniqueness", "stability_ari", "meets_targets", "balanced"]
+    columns = [c for c in columns if c in table]
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    rows = []
+    for row in table.to_dict("records"):
+        cells = []
+        for column in columns:
+            value = row[column]
+            if column == "name":
+                cells.append(f'<td><a href="{esc(value)}/metrics.json">{esc(value)}</a></td>')
+            elif column == "balanced":
+                cells.append(f"<td>{'★ balanced' if value else ''}</td>")
+            elif column == "meets_targets":
+                cells.append(f"<td>{'yes' if value else ''}</td>")
+            else:
+                cells.append(f"<td class='num'>{esc('' if pd.isna(value) else value)}</td>")
+        style = ' style="background:#fff7d6"' if row["balanced"] else ""
+        rows.append(f"<tr{style}>{''.join(cells)}</tr>")
+    body = (
+        "<p class='muted'>One row per combination of the sweep's values. Targets: NPMI ≥ 0.05, "
+        "diversity ≥ 0.85, outliers ≤ 5%, largest topic ≤ 20%. ★ marks the balanced "
+        "combinations: within the outlier and largest-topic bounds, none other beats them on "
+        "NPMI, diversity and stability at once (Pareto-optimal).</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        + figure_div(figure, "sweep-chart", height="70vh"))
+    return page("Parameter sweep", body, head=plotly_script().replace('src="', 'src="../'))
+
+
+def run_summary(names: Sequence[str], metrics_paths: Sequence[str | Path],
+                sweep: Mapping[str, Sequence[Any]], summary_path: str | Path,
+                html_path: str | Path) -> pd.DataFrame:
+    from topics.plotting.sweep import sweep_figure
+
+    combos = combinations(sweep)
+    combos = {name: combos[name] for name in names}
+    metrics = [json.loads(Path(path).read_text(encoding="utf-8")) for path in metrics_paths]
+    table = summary_table(combos, metrics)
+    table.to_csv(summary_path, index=False)
+    Path(html_path).write_text(sweep_page(table, sorted(sweep), sweep_figure(table)),
+                               encoding="utf-8")
+    log.info("%d combinations, %d balanced", len(table), int(table["balanced"].sum()))
+    return table

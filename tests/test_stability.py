@@ -1,0 +1,40 @@
+"""Stability across seeds: pairwise ARI and how often each topic's papers stay together."""
+
+import numpy as np
+import pytest
+
+from topics.stability import pairwise_ari, stability_report, together_share, topic_stability
+
+
+def test_renumbered_identical_clusterings_agree_fully():
+    runs = {1: np.array([0, 0, 1, 1, -1]), 2: np.array([1, 1, 0, 0, -1])}
+    assert pairwise_ari(runs) == {"1-2": pytest.approx(1.0)}
+
+
+def test_topic_split_in_two_halves_scores_under_half():
+    members = np.arange(10)
+    halves = np.array([0] * 5 + [1] * 5)
+    # 2 * (5 * 4) of the 10 * 9 ordered pairs stay together.
+    assert together_share(members, halves) == pytest.approx(40 / 90)
+    assert together_share(members, np.zeros(10, dtype=int)) == 1.0
+    assert together_share(members, np.full(10, -1)) == 0.0
+
+
+def test_stable_topic_scores_higher_than_a_dissolving_one():
+    topics = np.array([0] * 6 + [1] * 6)
+    others = [np.array([5] * 6 + [-1, -1, -1, 2, 2, 2]), np.array([3] * 6 + [4] * 6)]
+    scores = topic_stability(topics, others)
+    assert scores[0] == 1.0
+    # Half dissolves into outliers in the first run: 3 * 2 of 6 * 5 pairs stay together.
+    assert scores[1] == pytest.approx((6 / 30 + 1.0) / 2)
+
+
+def test_report_judges_topics_by_their_core_papers_against_other_seeds():
+    clusters = np.array([0, 0, 0, 1, 1, 1, -1])
+    topic_ids = np.array([0, 0, 0, 1, 1, 1, 1])  # the outlier was reassigned to topic 1
+    runs = {42: clusters, 43: np.array([0, 0, 0, 1, 1, 2, 2])}
+    report = stability_report(runs, 42, clusters, topic_ids)
+    assert report["seeds"] == [42, 43]
+    assert report["topic_stability"]["0"] == 1.0
+    assert report["topic_stability"]["1"] == pytest.approx(2 / 6, abs=1e-4)
+    assert set(report["pairwise_ari"]) == {"42-43"}

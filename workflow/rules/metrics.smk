@@ -1,0 +1,32 @@
+rule measure_stability:
+    input:
+        clusters=[seed_clusters(seed) for seed in STABILITY_SEEDS],
+        reference="results/intermediate/clusters.npz",
+        assignments="results/intermediate/assignments.parquet",
+    output:
+        stability="results/intermediate/stability.json",
+    params:
+        seeds=STABILITY_SEEDS,
+        reference_seed=MAIN_SEED,
+    log:
+        "results/logs/measure_stability.log",
+    script:
+        "../scripts/measure_stability.py"
+
+
+rule score_topics:
+    input:
+        papers="results/intermediate/papers.parquet",
+        topics="results/intermediate/topics.parquet",
+        assignments="results/intermediate/assignments.parquet",
+        clusters="results/intermediate/clusters.npz",
+        reduced="results/intermediate/umap_cluster.npy",
+        stability="results/intermediate/stability.json",
+    output:
+        metrics="results/metrics.json",
+    log:
+        "results/logs/score_topics.log",
+    benchmark:
+        "results/benchmarks/score_topics.tsv"
+    script:
+        "../scripts/score_topics.py"

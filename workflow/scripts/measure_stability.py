@@ -1,0 +1,8 @@
+"""Rules measure_stability(_sweep): clusterings per UMAP seed -> pairwise ARI, topic stability."""
+from topics.logs import rule_log
+from topics.stability import run_stability
+
+with rule_log(snakemake.log[0]):
+    run_stability(list(snakemake.input.clusters), snakemake.params.seeds,
+                  snakemake.params.reference_seed, snakemake.input.reference,
+                  snakemake.input.assignments, snakemake.output.stability)
