@@ -13,7 +13,8 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
 
     Topic t's papers sit around their own point on the map and share keyword WORDS[t];
     a few papers are outliers (-1); "zebra" appears in every 7th paper's abstract and
-    one paper's title (row 4, alone at (9, 9)) carries HTML and a script.
+    one paper's title (row 4, alone at (9, 9)) carries HTML and a script; that paper is
+    also the one reassigned outlier.
     """
     rng = np.random.default_rng(seed)
     topic_ids = np.array([-1 if i % 10 == 9 else i % n_topics for i in range(n_papers)])
@@ -32,6 +33,7 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
         rows.append({"paper_id": f"p{i:04d}", "title": title, "topic_id": int(topic),
                      "topic_label": "outliers (no clear topic)" if topic == -1
                      else f"{word} methods, {word}",
+                     "reassigned": i == 4,
                      "x": round(float(xy[0]), 4), "y": round(float(xy[1]), 4),
                      "sources": "a.txt; b.txt" if i % 5 == 0 else ("a.txt" if i % 2 else "b.txt"),
                      "centrality": round(float(rng.uniform(0.5, 1)), 4), "abstract": abstract})

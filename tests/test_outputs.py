@@ -23,6 +23,7 @@ def tables():
         "sources": [["a.txt"], ["a.txt", "b.txt"], ["b.txt"], ["b.txt"]],
     })
     assignments = pd.DataFrame({"paper_id": ["p1", "p2", "p3", "p4"], "topic_id": [0, 0, 1, -1],
+                                "reassigned": [True, False, False, False],
                                 "centrality": [0.7, 0.9, 1.0, 0.5]})
     topics = pd.DataFrame({"topic_id": [-1, 0, 1],
                            "label": ["outliers (no clear topic)", "masked image, mim", "protein"],
@@ -76,6 +77,10 @@ def test_reading_lists_one_per_topic_ordered_by_centrality_and_escaped(tmp_path,
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "Sources: a.txt; b.txt" in text
     assert len(written) == 3
+    # p1 was an outlier that outlier handling placed in topic 0; p2 was in it all along.
+    masked = text[text.index("Masked Images"):]
+    assert "reassigned outlier" in masked.split("##")[0]
+    assert "reassigned outlier" not in text[text.index("Bold"):text.index("Masked Images")]
 
 
 def test_slugs_are_file_name_safe():
@@ -90,6 +95,8 @@ def test_map_page_draws_every_paper_and_keeps_titles_as_text(tables):
     figure = topic_map_figure(papers, topics)
     assert sum(len(trace.x) for trace in figure.data) == len(papers)
     assert figure.data[0].name.startswith("outliers")  # drawn first, beneath the topics
+    hovers = [text for trace in figure.data for text in trace.hovertext]
+    assert sum("(reassigned outlier)" in text for text in hovers) == 1
     html = map_page(figure, papers)
     assert '<script src="plotly.min.js"></script>' in html
     assert not re.search(r"<script[^>]+src=\"https?:", html)

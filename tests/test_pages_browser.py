@@ -207,6 +207,7 @@ def test_search_highlights_matching_papers_and_a_click_opens_one(open_page, site
     shown = int(page.locator("#paper").get_attribute("data-paper"))
     # another paper may lie under the cursor too; the panel must show the one it names
     assert page.locator("#paper .paper-abstract").text_content() == papers.loc[shown, "abstract"]
+    assert "Reassigned" not in page.locator("#paper").text_content()
     assert shown == row or np.hypot(*(papers.loc[shown, ["x", "y"]].to_numpy(float)
                                       - papers.loc[row, ["x", "y"]].to_numpy(float))) < 0.5
     visit.check_clean()
@@ -223,6 +224,8 @@ def test_html_in_a_title_stays_text_in_search_panel_and_hover(open_page, site, c
     assert result.text_content() == EVIL_TITLE
     result.click()
     assert page.locator("#paper h2").text_content() == EVIL_TITLE
+    assert "Reassigned: HDBSCAN left this paper as an outlier" in (
+        page.locator("#paper").text_content())
     link = page.locator("#paper a").get_attribute("href")
     assert link.startswith("https://arxiv.org/search/") and "%3Cscript%3E" in link
     page.mouse.move(*page.evaluate(POSITION, evil))

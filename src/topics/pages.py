@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.io as pio
 
 from topics.reading_lists import list_filename
-from topics.tables import read_papers_csv
+from topics.tables import is_reassigned, read_papers_csv
 
 PLOTLY_JS = "plotly.min.js"
 STYLE = """
@@ -128,9 +128,10 @@ def map_page(figure, papers: pd.DataFrame) -> str:
     `papers` must be in the row order the figure's customdata refers to (topic_map_figure
     uses row positions). Paper text travels as JSON data and is shown with textContent.
     """
-    records = [{"title": str(p.title), "abstract": str(p.abstract), "topic": str(p.topic_label),
-                "sources": str(p.sources), "x": float(p.x), "y": float(p.y)}
-               for p in papers.reset_index(drop=True).itertuples()]
+    records = [{"title": str(p["title"]), "abstract": str(p["abstract"]),
+                "topic": str(p["topic_label"]), "sources": str(p["sources"]),
+                "reassigned": is_reassigned(p), "x": float(p["x"]), "y": float(p["y"])}
+               for _, p in papers.reset_index(drop=True).iterrows()]
     tools = """
 <div class="map-tools">
   <label for="search">Search titles and abstracts:</label>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from topics.tables import read_papers_csv
+from topics.tables import is_reassigned, read_papers_csv
 
 ABSTRACT_PREVIEW_CHARS = 400
 
@@ -51,11 +51,13 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
         "of the theme.",
         "",
     ]
-    for rank, paper in enumerate(members.itertuples(), start=1):
+    for rank, (_, paper) in enumerate(members.iterrows(), start=1):
         lines += [
             f"## {rank}. {_text(paper.title)}",
             "",
-            f"Sources: {_text(paper.sources)} · closeness {paper.centrality:.3f}",
+            f"Sources: {_text(paper.sources)} · closeness {paper.centrality:.3f}"
+            + (" · reassigned outlier (HDBSCAN left it out; placed in its nearest topic)"
+               if is_reassigned(paper) else ""),
             "",
             f"> {_text(preview(paper.abstract))}" if paper.abstract else "> (no abstract)",
             "",

@@ -57,6 +57,12 @@ def topics_csv_table(topics: pd.DataFrame, papers_table: pd.DataFrame, n_top_pap
     }, columns=TOPICS_CSV_COLUMNS)
 
 
+def is_reassigned(paper) -> bool:
+    """True for a papers.csv row HDBSCAN left as an outlier that outlier handling placed in
+    a topic (the column reads back from CSV as a bool or as the text "True")."""
+    return str(paper.get("reassigned", False)).lower() == "true"
+
+
 def read_papers_csv(path: str | Path) -> pd.DataFrame:
     """papers.csv with empty abstracts and sources as "" rather than NaN."""
     return pd.read_csv(path, keep_default_na=False, dtype={"paper_id": str})

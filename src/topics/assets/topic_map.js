@@ -26,6 +26,10 @@
     panel.replaceChildren();
     panel.appendChild(el("h2", p.title, "paper-title"));
     panel.appendChild(el("p", p.topic, "paper-topic"));
+    if (p.reassigned) {
+      panel.appendChild(el("p", "Reassigned: HDBSCAN left this paper as an outlier; outlier " +
+        "handling placed it in its nearest topic.", "muted"));
+    }
     panel.appendChild(el("p", "Sources: " + p.sources, "muted"));
     panel.appendChild(el("p", p.abstract || "(no abstract)", "paper-abstract"));
     const link = el("a", "Look it up on arXiv (title search)");

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from topics.plotting.labels import place_labels, wrap_label
+from topics.tables import is_reassigned
 
 # Okabe-Ito first (safe for the common colour-vision deficiencies), then Paul Tol's muted
 # and light sets: distinct hues for up to 24 topics before colours repeat.
@@ -39,8 +40,9 @@ def hover_text(paper: pd.Series) -> str:
     abstract = " ".join(str(paper["abstract"]).split())
     if len(abstract) > HOVER_ABSTRACT_CHARS:
         abstract = abstract[:HOVER_ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
+    reassigned = " (reassigned outlier)" if is_reassigned(paper) else ""
     return (f"<b>{wrap_for_hover(paper['title'])}</b><br>"
-            f"<i>{escape_text(str(paper['topic_label']))}</i><br>"
+            f"<i>{escape_text(str(paper['topic_label']))}</i>{reassigned}<br>"
             f"Sources: {escape_text(str(paper['sources']))}<br>"
             f"<span style='color:#555'>{wrap_for_hover(abstract)}</span>")
 
