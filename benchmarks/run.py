@@ -37,7 +37,10 @@ CORES = "2"
 JOB_IMPORTS = {
     "(every job) snakemake script preamble": "import snakemake.script",
     "parse_seeds": "import topics.logs, topics.parse",
-    "embed_papers": "import topics.logs, topics.embed, torch, sentence_transformers",
+    "embed_papers": "import topics.logs, topics.embed, topics.bert_encoder, torch, tokenizers,"
+                    " safetensors.torch",
+    "embed_papers via sentence-transformers (before)": "import topics.logs, topics.embed, "
+                                                       "torch, sentence_transformers",
     "reduce_umap / reduce_umap_map": "import topics.logs, topics.reduce\n"
                                      "from topics.imports import import_umap; import_umap()",
     "cluster_hdbscan": "import topics.logs, topics.cluster, hdbscan",
@@ -180,14 +183,22 @@ def main() -> None:
                         help="rewrite RESULTS.md from the last run's benchmarks/out/results.json")
     parser.add_argument("--throughput-only", action="store_true",
                         help="measure embedding throughput again into the last results.json")
+    parser.add_argument("--imports-only", action="store_true",
+                        help="measure job import costs again into the last results.json")
     args = parser.parse_args()
     saved = REPO / "benchmarks" / "out" / "results.json"
-    if args.throughput_only:
+    if args.throughput_only or args.imports_only:
+        sys.path.insert(0, str(REPO / "src"))
         m = json.loads(saved.read_text())
-        m["loads"]["embedding throughput"] = load_average()
-        m["throughput"] = throughput(Path(tempfile.mkdtemp(prefix="topics-bench-")))
+        scratch = Path(tempfile.mkdtemp(prefix="topics-bench-"))
+        if args.throughput_only:
+            m["loads"]["embedding throughput"] = load_average()
+            m["throughput"] = throughput(scratch)
+        if args.imports_only:
+            m["loads"]["import times"] = load_average()
+            m["imports"] = import_times(scratch)
         saved.write_text(json.dumps(m, indent=1))
-    if args.report_only or args.throughput_only:
+    if args.report_only or args.throughput_only or args.imports_only:
         m = json.loads(saved.read_text())
         table = targets(m)
         print("\n".join(table))
