@@ -88,12 +88,22 @@ def choose_precision(precision: str, device: str, cpu_has_bf16: bool | None = No
 
 
 def load_model(name: str, device: str) -> Any:
-    """Load a sentence-transformers model without touching the network."""
+    """Load a sentence-transformers model without touching the network.
+
+    BERT models with mean pooling (the bundled MiniLM) run in plain torch
+    (topics.bert_encoder: same vectors, without sentence-transformers' import cost);
+    any other model through sentence-transformers.
+    """
+    from topics.bert_encoder import BertEncoder, supports
+
+    resolved = resolve_model(name)
+    if supports(resolved):
+        log.info("encoder: %s in plain torch (BERT, mean pooling)", name)
+        return BertEncoder(resolved, device=device)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
-    resolved = resolve_model(name)
     try:
         return SentenceTransformer(resolved, device=device)
     except (OSError, ValueError) as error:
@@ -104,24 +114,29 @@ def load_model(name: str, device: str) -> Any:
 
 
 def encode(model: Any, texts: Sequence[str], batch_size: int, precision: str) -> np.ndarray:
-    """Embed texts into L2-normalised float32 rows, logging progress as it goes."""
+    """Embed texts into L2-normalised float32 rows, logging progress as it goes.
+
+    Texts go through the model longest first, so each batch pads to similar lengths
+    (sentence-transformers sorts within one call only; sorting here keeps that across the
+    chunks that make the log move), and come back in the order given.
+    """
     import torch
 
     dim = (getattr(model, "get_embedding_dimension", None)
            or model.get_sentence_embedding_dimension)()
     out = np.empty((len(texts), dim), dtype=np.float32)
-    # Chunks of a few batches keep the log moving without slowing the model down.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     chunk = max(batch_size * 8, 512)
     started = time.perf_counter()
     autocast = torch.autocast(model.device.type, dtype=torch.bfloat16,
                               enabled=precision == "bfloat16")
     with torch.inference_mode(), autocast:
         for start in range(0, len(texts), chunk):
-            part = texts[start:start + chunk]
-            out[start:start + len(part)] = model.encode(
-                list(part), batch_size=batch_size, normalize_embeddings=True,
+            rows = order[start:start + chunk]
+            out[rows] = model.encode(
+                [texts[i] for i in rows], batch_size=batch_size, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
-            done = start + len(part)
+            done = start + len(rows)
             log.info("embedded %d/%d texts (%.0f%%, %.1f s)", done, len(texts),
                      100 * done / len(texts), time.perf_counter() - started)
     return out
@@ -156,7 +171,10 @@ def embed_texts(texts: Sequence[str], model: str, batch_size: int = 64, device: 
                 precision: str = "auto", cache_dir: str | Path | None = None) -> np.ndarray:
     """Embed texts, taking what the cache already holds and embedding only the rest."""
     device = choose_device(device)
-    precision = choose_precision(precision, device)
+    if precision == "auto":
+        precision = choose_precision(precision, device)
+        log.info("precision auto chose %s: %s %s native bfloat16", precision, device,
+                 "computes" if precision == "bfloat16" else "has no")
     log.info("model %s on %s in %s", model, device, precision)
     keys = [text_key(text) for text in texts]
     cache = EmbeddingCache(cache_dir, resolve_model(model), precision) if cache_dir else None

@@ -135,6 +135,9 @@ def fit_bertopic(docs: Sequence[str], embeddings: np.ndarray, clusters: np.ndarr
                  vectorizer: dict[str, Any], top_n_words: int = 10,
                  reduce_frequent_words: bool = True) -> Any:
     """Fit BERTopic on precomputed embeddings and cluster labels; return the fitted model."""
+    from topics.imports import import_bertopic
+
+    import_bertopic()  # without torch, UMAP and hdbscan, which labelling never uses
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction

@@ -18,7 +18,9 @@ def umap_reduce(embeddings: np.ndarray, n_components: int = 5, n_neighbors: int 
     A fixed random_state makes UMAP deterministic (and single-threaded): the same
     embeddings and parameters give the same coordinates in every run.
     """
-    from umap import UMAP
+    from topics.imports import import_umap
+
+    UMAP = import_umap()  # numba's on-disk cache on: later processes skip the JIT
 
     n_samples = len(embeddings)
     if n_samples <= n_components + 1:

@@ -6,5 +6,7 @@ rule parse_seeds:
         report="results/parse_report.json",
     log:
         "results/logs/parse_seeds.log",
+    benchmark:
+        "results/benchmarks/parse_seeds.tsv"
     script:
         "../scripts/parse_seeds.py"

@@ -10,6 +10,8 @@ rule write_tables:
         topics_csv="results/topics.csv",
     log:
         "results/logs/write_tables.log",
+    benchmark:
+        "results/benchmarks/write_tables.tsv"
     script:
         "../scripts/write_tables.py"
 
@@ -22,6 +24,8 @@ rule write_topic_lists:
         lists=directory("results/topics"),
     log:
         "results/logs/write_topic_lists.log",
+    benchmark:
+        "results/benchmarks/write_topic_lists.tsv"
     script:
         "../scripts/write_topic_lists.py"
 
@@ -31,6 +35,8 @@ rule copy_plotly_js:
         js="results/plotly.min.js",
     log:
         "results/logs/copy_plotly_js.log",
+    benchmark:
+        "results/benchmarks/copy_plotly_js.tsv"
     script:
         "../scripts/copy_plotly_js.py"
 
@@ -43,6 +49,8 @@ rule plot_topic_map:
         html="results/topic_map.html",
     log:
         "results/logs/plot_topic_map.log",
+    benchmark:
+        "results/benchmarks/plot_topic_map.tsv"
     script:
         "../scripts/plot_topic_map.py"
 
@@ -152,5 +160,7 @@ rule write_index:
         config=config,
     log:
         "results/logs/write_index.log",
+    benchmark:
+        "results/benchmarks/write_index.tsv"
     script:
         "../scripts/write_index.py"

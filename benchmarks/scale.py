@@ -1,0 +1,146 @@
+"""Scale benchmark: the stages after embedding at 10k, 30k and 100k synthetic papers.
+
+    PYTHONPATH=src python benchmarks/scale.py [--sizes 10000 30000 100000]
+
+Papers are pseudo-abstracts from the seed vocabulary, embeddings random-but-clustered
+(topics.synthetic). Each stage runs in a fresh process with the pipeline's own function
+and config.yaml's parameters, as its Snakemake job would: UMAP (clustering), HDBSCAN,
+BERTopic labels, UMAP (map), tables, topic map page. numba's cache is warmed first, so
+times are the steady state of a machine that has run the pipeline once. Writes
+benchmarks/SCALE.md.
+"""
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from common import REPO, load_average, machine, now, pipeline_config, python_job
+
+OUT = REPO / "benchmarks" / "out" / "scale"
+
+
+def stages(work: Path, config: dict) -> list[tuple[str, str]]:
+    """(name, code) of each stage's job, reading and writing files in `work`."""
+    w = str(work)
+    umap_map = {**config["umap_map"], "n_components": 2}
+    return [
+        ("reduce_umap", f"from topics.reduce import run_reduce; run_reduce({w!r} + "
+                        f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', **{config['umap']!r})"),
+        ("cluster_hdbscan", f"from topics.cluster import run_cluster; run_cluster({w!r} + "
+                            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', "
+                            f"**{config['hdbscan']!r})"),
+        ("label_topics", f"from topics.label import run_label; run_label({w!r} + "
+                         f"'/papers.parquet', {w!r} + '/embeddings.npy', {w!r} + '/clusters.npz',"
+                         f" {w!r} + '/topics.parquet', {w!r} + '/assignments.parquet', "
+                         f"vectorizer={config['vectorizer']!r}, **{config['bertopic']!r})"),
+        ("reduce_umap_map", f"from topics.reduce import run_reduce; run_reduce({w!r} + "
+                            f"'/embeddings.npy', {w!r} + '/umap_map.npy', **{umap_map!r})"),
+        ("write_tables", f"from topics.tables import run_tables; run_tables({w!r} + "
+                         f"'/papers.parquet', {w!r} + '/assignments.parquet', {w!r} + "
+                         f"'/topics.parquet', {w!r} + '/umap_map.npy', {w!r} + '/papers.csv', "
+                         f"{w!r} + '/topics.csv')"),
+        ("plot_topic_map", f"from topics.pages import run_map_page; run_map_page({w!r} + "
+                           f"'/papers.csv', {w!r} + '/topics.csv', {w!r} + '/topic_map.html')"),
+    ]
+
+
+def make_corpus(work: Path, n_papers: int, vocabulary: list[str]) -> None:
+    from topics.synthetic import clustered_embeddings, pseudo_papers
+
+    work.mkdir(parents=True, exist_ok=True)
+    papers = pseudo_papers(n_papers, vocabulary, n_topics=50, seed=n_papers)
+    papers.drop(columns="true_topic").to_parquet(work / "papers.parquet", index=False)
+    np.save(work / "embeddings.npy",
+            clustered_embeddings(papers["true_topic"].to_numpy(), seed=n_papers))
+
+
+def seed_vocabulary() -> list[str]:
+    sys.path.insert(0, str(REPO / "src"))
+    from topics.parse import list_seed_files, parse_seeds
+    from topics.synthetic import corpus_vocabulary
+
+    files = [(p.name, p.read_bytes()) for p in list_seed_files(REPO / "seeds")]
+    papers, _ = parse_seeds(files)
+    return corpus_vocabulary(papers["title"] + " " + papers["abstract"])
+
+
+def growth(rows: list[dict], stage: str) -> str:
+    """Exponent k in time ~ n^k between the two largest sizes measured."""
+    done = [r for r in rows if r["stage"] == stage and r["ok"]]
+    if len(done) < 2:
+        return ""
+    a, b = done[-2], done[-1]
+    return f"{math.log(b['seconds'] / a['seconds']) / math.log(b['n'] / a['n']):.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per stage")
+    args = parser.parse_args()
+    config = pipeline_config()
+    vocabulary = seed_vocabulary()
+    env = {"NUMBA_CACHE_DIR": str(OUT / "numba-cache")}
+    warm = OUT / "warmup"
+    make_corpus(warm, 5000, vocabulary)  # > 4096: UMAP switches to NN-descent
+    for name, code in stages(warm, config)[:4]:
+        python_job(code, env=env)  # compiles numba code into the cache; not timed
+        print(f"warmed {name}", flush=True)
+    rows = []
+    for n in args.sizes:
+        work = OUT / f"n{n}"
+        make_corpus(work, n, vocabulary)
+        for name, code in stages(work, config):
+            load = load_average()
+            timed = python_job(code, env=env, log_path=work / f"{name}.log",
+                               timeout=args.timeout)
+            rows.append({"n": n, "stage": name, "seconds": timed.seconds,
+                         "max_rss_mb": timed.max_rss_mb, "ok": timed.returncode == 0,
+                         "load": load})
+            print(f"n={n:>6} {name:<16} {timed.seconds:7.1f} s {timed.max_rss_mb:7.0f} MB"
+                  f"{'' if timed.returncode == 0 else ' FAILED'}  load {load}", flush=True)
+            if timed.returncode != 0:
+                break
+        html = work / "topic_map.html"
+        rows.append({"n": n, "stage": "topic_map.html MB",
+                     "mb": html.stat().st_size / 1e6 if html.exists() else None})
+        (OUT / "scale.json").write_text(json.dumps(rows, indent=1))
+        write_markdown(rows)
+
+
+def write_markdown(rows: list[dict]) -> None:
+    sizes = sorted({r["n"] for r in rows})
+    names = [r["stage"] for r in rows if r["n"] == sizes[0] and "seconds" in r]
+    lines = [f"# Scale benchmark ({now()})", "", f"Machine: {machine()}", "",
+             "Stages after embedding on synthetic corpora (benchmarks/scale.py), each a fresh "
+             "process like its Snakemake job, numba cache warm. Time in s / peak RSS in MB; "
+             "growth k: time ~ n^k between the two largest sizes.", "",
+             "| stage | " + " | ".join(f"{n:,} papers" for n in sizes) + " | growth k |",
+             "| --- | " + " | ".join("---" for _ in sizes) + " | --- |"]
+    for name in names:
+        cells = []
+        for n in sizes:
+            row = next((r for r in rows if r["n"] == n and r["stage"] == name), None)
+            cells.append("—" if row is None else f"{row['seconds']:.1f} s / "
+                         f"{row['max_rss_mb']:.0f} MB{'' if row['ok'] else ' (failed)'}")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth(rows, name)} |")
+    totals = []
+    for n in sizes:
+        timed = [r for r in rows if r["n"] == n and "seconds" in r]
+        totals.append(f"{sum(r['seconds'] for r in timed):.1f} s / "
+                      f"{max(r['max_rss_mb'] for r in timed):.0f} MB")
+    lines.append("| **all stages** (sum / max) | " + " | ".join(totals) + " | |")
+    sizes_mb = [next((r.get("mb") for r in rows if r["n"] == n and "mb" in r), None)
+                for n in sizes]
+    lines.append("| topic_map.html | " + " | ".join("—" if mb is None else f"{mb:.1f} MB"
+                                                     for mb in sizes_mb) + " | |")
+    loads = sorted({r["load"] for r in rows if "load" in r})
+    lines += ["", f"Load average while running: {loads[0]} … {loads[-1]}" if loads else ""]
+    (REPO / "benchmarks" / "SCALE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Embedding: the cache embeds only new texts, and precision auto falls back to float32."""
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topics import embed
+from topics.embed import EmbeddingCache, choose_precision, cpu_supports_bf16, embed_texts
+
+TEXTS = [f"Paper {i}. An abstract about topic {i % 3} with some words." for i in range(20)]
+
+
+@pytest.fixture
+def counting_model(monkeypatch):
+    """A stand-in encoder that records every text it is asked to embed (no torch)."""
+    seen: list[str] = []
+
+    def fake_encode(model, texts, batch_size, precision):
+        seen.extend(texts)
+        vectors = np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in texts], dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    monkeypatch.setattr(embed, "load_model", lambda name, device: object())
+    monkeypatch.setattr(embed, "encode", fake_encode)
+    return seen
+
+
+def test_second_run_embeds_nothing_and_new_texts_only_them(tmp_path, counting_model):
+    first = embed_texts(TEXTS, "all-MiniLM-L6-v2", device="cpu", precision="float32",
+                        cache_dir=tmp_path)
+    assert len(counting_model) == 20
+    counting_model.clear()
+    again = embed_texts(TEXTS, "all-MiniLM-L6-v2", device="cpu", precision="float32",
+                        cache_dir=tmp_path)
+    assert counting_model == []
+    np.testing.assert_array_equal(again, first)
+
+    new = [f"A new paper {i}. Its abstract, never seen before." for i in range(10)]
+    grown = embed_texts(TEXTS[:7] + new + TEXTS[7:], "all-MiniLM-L6-v2", device="cpu",
+                        precision="float32", cache_dir=tmp_path)
+    assert sorted(counting_model) == sorted(new)
+    np.testing.assert_array_equal(grown[:7], first[:7])
+    np.testing.assert_array_equal(grown[17:], first[7:])
+
+
+def test_cache_is_per_precision(tmp_path, counting_model):
+    embed_texts(TEXTS, "m", device="cpu", precision="float32", cache_dir=tmp_path)
+    counting_model.clear()
+    embed_texts(TEXTS, "m", device="cpu", precision="bfloat16", cache_dir=tmp_path)
+    assert len(counting_model) == 20  # bfloat16 vectors are not float32 ones
+    assert EmbeddingCache(tmp_path, "m", "float32").path != EmbeddingCache(tmp_path, "m",
+                                                                            "bfloat16").path
+
+
+def test_unreadable_cache_starts_over(tmp_path, counting_model):
+    cache = EmbeddingCache(tmp_path, "m", "float32")
+    cache.path.write_bytes(b"not an npz")
+    vectors = embed_texts(TEXTS[:3], "m", device="cpu", precision="float32", cache_dir=tmp_path)
+    assert vectors.shape == (3, 3) and len(counting_model) == 3
+
+
+def test_precision_auto_falls_back_to_float32_without_bf16():
+    assert choose_precision("auto", "cpu", cpu_has_bf16=False) == "float32"
+    assert choose_precision("auto", "cpu", cpu_has_bf16=True) == "bfloat16"
+    assert choose_precision("float32", "cpu", cpu_has_bf16=True) == "float32"
+    assert choose_precision("bfloat16", "cpu", cpu_has_bf16=False) == "bfloat16"
+
+
+def test_bf16_flags_read_from_cpuinfo(tmp_path):
+    plain = tmp_path / "plain"
+    plain.write_text("flags\t\t: fpu sse avx2 avx512f avx512bw\n")
+    bf16 = tmp_path / "bf16"
+    bf16.write_text("flags\t\t: fpu sse avx2 avx512f avx512_bf16\n")
+    amx = tmp_path / "amx"
+    amx.write_text("flags\t\t: fpu amx_bf16 amx_tile\n")
+    assert not cpu_supports_bf16(str(plain))
+    assert cpu_supports_bf16(str(bf16)) and cpu_supports_bf16(str(amx))
+    assert not cpu_supports_bf16(str(tmp_path / "missing"))
+
+
+@pytest.mark.parametrize(("has_bf16", "chosen"), [(False, "float32"), (True, "bfloat16")])
+def test_log_says_what_auto_chose(tmp_path, monkeypatch, caplog, counting_model, has_bf16,
+                                  chosen):
+    monkeypatch.setattr(embed, "cpu_supports_bf16", lambda *args: has_bf16)
+    with caplog.at_level(logging.INFO, logger="topics"):
+        embed_texts(TEXTS[:2], "m", device="cpu", precision="auto", cache_dir=tmp_path)
+    assert f"precision auto chose {chosen}" in caplog.text
+    assert EmbeddingCache(tmp_path, "m", chosen).path.exists()
+
+
+@pytest.mark.slow
+def test_real_model_cache_round_trip(tmp_path, caplog):
+    """The bundled MiniLM: a rerun embeds 0 texts, two added texts embed exactly 2."""
+    texts = TEXTS[:6]
+    with caplog.at_level(logging.INFO, logger="topics"):
+        first = embed_texts(texts, "all-MiniLM-L6-v2", device="cpu", precision="float32",
+                            cache_dir=tmp_path, batch_size=4)
+        assert "6 texts: 0 from the cache, 6 to embed" in caplog.text
+        caplog.clear()
+        again = embed_texts(texts, "all-MiniLM-L6-v2", device="cpu", precision="float32",
+                            cache_dir=tmp_path)
+        assert "6 texts: 6 from the cache, 0 to embed" in caplog.text
+        caplog.clear()
+        added = ["Graph neural networks. Message passing on graphs.",
+                 "Diffusion models. Denoising generates images."]
+        grown = embed_texts([*texts, *added],
+                            "all-MiniLM-L6-v2", device="cpu", precision="float32",
+                            cache_dir=tmp_path)
+        assert "8 texts: 6 from the cache, 2 to embed" in caplog.text
+    assert first.shape == (6, 384)
+    np.testing.assert_array_equal(again, first)
+    np.testing.assert_allclose(np.linalg.norm(grown, axis=1), 1.0, atol=1e-5)
+    # Length-sorted batching gives each text the vector it gets on its own.
+    alone = embed_texts(texts[:1], "all-MiniLM-L6-v2", device="cpu", precision="float32",
+                        cache_dir=None)
+    assert float(alone[0] @ first[0]) > 0.9999
+
+
+def test_only_bert_mean_pooling_folders_take_the_torch_encoder(tmp_path):
+    from topics.bert_encoder import supports
+    from topics.embed import resolve_model
+
+    bundled = Path(resolve_model("all-MiniLM-L6-v2"))
+    assert supports(bundled)
+    copy = tmp_path / "cls-pooled"
+    shutil.copytree(bundled, copy)
+    pooling = copy / "1_Pooling" / "config.json"
+    settings = json.loads(pooling.read_text())
+    settings.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    pooling.write_text(json.dumps(settings))
+    assert not supports(copy)
+    assert not supports(tmp_path / "missing")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_torch_encoder_matches_sentence_transformers(precision):
+    from sentence_transformers import SentenceTransformer
+
+    from topics.bert_encoder import BertEncoder
+    from topics.embed import encode, resolve_model
+
+    path = resolve_model("all-MiniLM-L6-v2")
+    texts = [*TEXTS[:6], "A much longer text. " * 200, "x"]  # truncation and a 1-token text
+    ours = encode(BertEncoder(path), texts, 4, precision)
+    reference = encode(SentenceTransformer(path, device="cpu"), texts, 4, precision)
+    assert float((ours * reference).sum(axis=1).min()) > 0.9999
