@@ -37,10 +37,7 @@ CORES = "2"
 JOB_IMPORTS = {
     "(every job) snakemake script preamble": "import snakemake.script",
     "parse_seeds": "import topics.logs, topics.parse",
-    "embed_papers": "import topics.logs, topics.embed, topics.bert_encoder, torch, tokenizers,"
-                    " safetensors.torch",
-    "embed_papers via sentence-transformers (before)": "import topics.logs, topics.embed, "
-                                                       "torch, sentence_transformers",
+    "embed_papers": "import topics.logs, topics.embed, torch, sentence_transformers",
     "reduce_umap / reduce_umap_map": "import topics.logs, topics.reduce\n"
                                      "from topics.imports import import_umap; import_umap()",
     "cluster_hdbscan": "import topics.logs, topics.cluster, hdbscan",

@@ -1,9 +1,6 @@
 """Embedding: the cache embeds only new texts, and precision auto falls back to float32."""
 
-import json
 import logging
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -118,34 +115,3 @@ def test_real_model_cache_round_trip(tmp_path, caplog):
     alone = embed_texts(texts[:1], "all-MiniLM-L6-v2", device="cpu", precision="float32",
                         cache_dir=None)
     assert float(alone[0] @ first[0]) > 0.9999
-
-
-def test_only_bert_mean_pooling_folders_take_the_torch_encoder(tmp_path):
-    from topics.bert_encoder import supports
-    from topics.embed import resolve_model
-
-    bundled = Path(resolve_model("all-MiniLM-L6-v2"))
-    assert supports(bundled)
-    copy = tmp_path / "cls-pooled"
-    shutil.copytree(bundled, copy)
-    pooling = copy / "1_Pooling" / "config.json"
-    settings = json.loads(pooling.read_text())
-    settings.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
-    pooling.write_text(json.dumps(settings))
-    assert not supports(copy)
-    assert not supports(tmp_path / "missing")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
-def test_torch_encoder_matches_sentence_transformers(precision):
-    from sentence_transformers import SentenceTransformer
-
-    from topics.bert_encoder import BertEncoder
-    from topics.embed import encode, resolve_model
-
-    path = resolve_model("all-MiniLM-L6-v2")
-    texts = [*TEXTS[:6], "A much longer text. " * 200, "x"]  # truncation and a 1-token text
-    ours = encode(BertEncoder(path), texts, 4, precision)
-    reference = encode(SentenceTransformer(path, device="cpu"), texts, 4, precision)
-    assert float((ours * reference).sum(axis=1).min()) > 0.9999

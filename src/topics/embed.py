@@ -88,18 +88,8 @@ def choose_precision(precision: str, device: str, cpu_has_bf16: bool | None = No
 
 
 def load_model(name: str, device: str) -> Any:
-    """Load a sentence-transformers model without touching the network.
-
-    BERT models with mean pooling (the bundled MiniLM) run in plain torch
-    (topics.bert_encoder: same vectors, without sentence-transformers' import cost);
-    any other model through sentence-transformers.
-    """
-    from topics.bert_encoder import BertEncoder, supports
-
+    """Load a sentence-transformers model without touching the network."""
     resolved = resolve_model(name)
-    if supports(resolved):
-        log.info("encoder: %s in plain torch (BERT, mean pooling)", name)
-        return BertEncoder(resolved, device=device)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer

@@ -27,6 +27,8 @@ def umap_reduce(embeddings: np.ndarray, n_components: int = 5, n_neighbors: int 
         raise ValueError(f"UMAP needs more than {n_components + 1} papers, got {n_samples}")
     # UMAP cannot look for more neighbours than there are other points.
     n_neighbors = min(n_neighbors, n_samples - 1)
+    # A seeded UMAP runs on one thread anyway; saying so spares the log UMAP's warning.
+    params.setdefault("n_jobs", 1 if random_state is not None else -1)
     reducer = UMAP(n_components=n_components, n_neighbors=n_neighbors, min_dist=min_dist,
                    metric=metric, random_state=random_state, **params)
     return reducer.fit_transform(embeddings).astype(np.float32)
