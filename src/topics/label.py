@@ -263,14 +263,13 @@ def centrality(embeddings: np.ndarray, topic_ids: np.ndarray) -> np.ndarray:
 
     Outliers are measured against the mean of all outliers, which orders that list too.
     """
-    scores = np.empty(len(topic_ids), dtype=np.float32)
-    for topic in np.unique(topic_ids):
-        members = topic_ids == topic
-        centre = embeddings[members].mean(axis=0)
-        centre /= np.linalg.norm(centre) or 1.0
-        norms = np.linalg.norm(embeddings[members], axis=1)
-        scores[members] = embeddings[members] @ centre / np.where(norms == 0, 1.0, norms)
-    return scores
+    from topics.centroids import topic_centroids
+
+    ids = np.unique(topic_ids)
+    centres = topic_centroids(embeddings, topic_ids, ids.tolist())[np.searchsorted(ids, topic_ids)]
+    norms = np.linalg.norm(embeddings, axis=1)
+    return ((embeddings * centres).sum(axis=1) / np.where(norms == 0, 1.0, norms)).astype(
+        np.float32)
 
 
 def label_topics(docs: Sequence[str], embeddings: np.ndarray, clusters: np.ndarray,

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.io as pio
 
 from topics.reading_lists import list_filename
-from topics.tables import is_reassigned, read_papers_csv
+from topics.tables import is_reassigned, read_papers_csv, read_topics_csv
 
 PLOTLY_JS = "plotly.min.js"
 STYLE = """
@@ -289,10 +289,6 @@ affected stages rerun.</p>
     return page("Topics in the corpus", body)
 
 
-def read_topics(topics_csv_path: str | Path) -> pd.DataFrame:
-    return pd.read_csv(topics_csv_path, keep_default_na=False)
-
-
 def write_text(path: str | Path, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
@@ -302,14 +298,15 @@ def run_map_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
     from topics.plotting.topic_map import topic_map_figure
 
     papers = read_papers_csv(papers_csv_path)
-    write_text(html_path, map_page(topic_map_figure(papers, read_topics(topics_csv_path)), papers))
+    figure = topic_map_figure(papers, read_topics_csv(topics_csv_path))
+    write_text(html_path, map_page(figure, papers))
 
 
 def run_static_map(papers_csv_path: str | Path, topics_csv_path: str | Path,
                    png_path: str | Path) -> None:
     from topics.plotting.static_map import static_topic_map
 
-    figure = static_topic_map(read_papers_csv(papers_csv_path), read_topics(topics_csv_path))
+    figure = static_topic_map(read_papers_csv(papers_csv_path), read_topics_csv(topics_csv_path))
     figure.savefig(png_path, dpi=figure.dpi)
 
 
@@ -319,7 +316,7 @@ def run_centroid_view(kind: str, centroids_path: str | Path, topics_csv_path: st
     from topics.centroids import read_centroids
 
     topic_ids, centroids = read_centroids(centroids_path)
-    topics = read_topics(topics_csv_path)
+    topics = read_topics_csv(topics_csv_path)
     topics["keywords"] = topics["keywords"].map(lambda k: [w for w in k.split("; ") if w])
     if kind == "intertopic":
         from topics.plotting.intertopic import intertopic_distance_figure as make
@@ -354,7 +351,8 @@ def run_sources_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
                      html_path: str | Path) -> None:
     from topics.plotting.sources import topic_sources_figure
 
-    figure = topic_sources_figure(read_papers_csv(papers_csv_path), read_topics(topics_csv_path))
+    papers = read_papers_csv(papers_csv_path)
+    figure = topic_sources_figure(papers, read_topics_csv(topics_csv_path))
     write_text(html_path, view_page("Where the topics came from", figure, (
         "Each listing file is one search; a cell counts the topic's papers listed in that file "
         "(a paper in two files counts in both), shaded by its share of the topic's row.")))
@@ -366,7 +364,7 @@ def run_index_page(report_path: str | Path, papers_csv_path: str | Path,
                    metrics_path: str | Path | None = None) -> None:
     report = json.loads(Path(report_path).read_text(encoding="utf-8"))
     metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8")) if metrics_path else None
-    write_text(html_path, index_page(report, read_topics(topics_csv_path),
+    write_text(html_path, index_page(report, read_topics_csv(topics_csv_path),
                                      read_papers_csv(papers_csv_path), config,
                                      provenance(config, listing_paths), metrics))
 

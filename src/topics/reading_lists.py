@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from topics.tables import is_reassigned, read_papers_csv
+from topics.tables import is_reassigned, read_papers_csv, read_topics_csv
 
 ABSTRACT_PREVIEW_CHARS = 400
 
@@ -68,7 +68,7 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
 def run_reading_lists(papers_csv_path: str | Path, topics_csv_path: str | Path,
                       out_dir: str | Path) -> list[Path]:
     papers = read_papers_csv(papers_csv_path)
-    topics = pd.read_csv(topics_csv_path, keep_default_na=False)
+    topics = read_topics_csv(topics_csv_path)
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)  # lists of topics that no longer exist must not linger

@@ -68,6 +68,11 @@ def read_papers_csv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=False, dtype={"paper_id": str})
 
 
+def read_topics_csv(path: str | Path) -> pd.DataFrame:
+    """topics.csv with empty keywords and stability as "" rather than NaN."""
+    return pd.read_csv(path, keep_default_na=False)
+
+
 def run_tables(papers_path: str | Path, assignments_path: str | Path, topics_path: str | Path,
                map_coords_path: str | Path, papers_csv_path: str | Path,
                topics_csv_path: str | Path, stability_path: str | Path | None = None) -> None:
