@@ -9,7 +9,7 @@ by every job that touches torch, BERTopic or UMAP. Two helpers keep that cost do
   precomputed clusters uses none of them: hiding them halves the import.
 - `cache_numba_functions` turns on numba's on-disk cache for jitted functions that their
   library did not mark `cache=True` (most of UMAP's), so the second process that runs
-  UMAP loads machine code from NUMBA_CACHE_DIR instead of compiling it again.
+  UMAP loads machine code from numba's cache instead of compiling it again.
 """
 
 import contextlib
@@ -68,7 +68,9 @@ def cache_numba_functions(*modules: types.ModuleType) -> int:
     """Give every numba-jitted function of `modules` an on-disk cache; return how many.
 
     Must run before the functions are first called (compiled). numba writes the cache
-    under NUMBA_CACHE_DIR when that is set (the workflow sets it to .cache/numba).
+    beside the library's source (numba's default, shared by every project using this
+    install, as the library's own `cache=True` functions are), or under NUMBA_CACHE_DIR
+    when that is set.
     """
     try:
         from numba.core.caching import NullCache

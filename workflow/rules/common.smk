@@ -6,10 +6,6 @@ from topics.errors import UserError
 from topics.parse import list_seed_files
 from topics.sweep import combinations, reduction_name, section_params
 
-# numba (UMAP, pynndescent, hdbscan) keeps compiled code here, so only the first job on a
-# machine pays for compiling it; every job inherits this environment. Set NUMBA_CACHE_DIR
-# yourself to share one cache between checkouts.
-os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(".cache/numba"))
 
 
 def seed_files():
