@@ -46,6 +46,17 @@ def test_run_embed_keeps_the_papers_order(tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "e.npy"), vectors)
 
 
+@pytest.mark.slow
+def test_a_papers_vector_does_not_depend_on_the_papers_embedded_beside_it():
+    # What keeps a run that takes older vectors from the cache identical to a cold run.
+    # Padded to the longest text in its batch, the last text's bfloat16 vector moved by 8e-4.
+    long_text = " ".join([TEXTS[0]] * 10)
+    together = embed_texts([long_text, *TEXTS], "all-MiniLM-L6-v2", batch_size=4,
+                           precision="bfloat16")
+    alone = embed_texts(TEXTS[2:], "all-MiniLM-L6-v2", batch_size=1, precision="bfloat16")
+    np.testing.assert_array_equal(together[3], alone[0])
+
+
 def test_a_hub_model_that_is_not_available_offline_stops_with_a_sentence():
     with pytest.raises(UserError, match=r"cannot be loaded offline.*all-minilm-l6-v2"):
         embed_texts(["x"], "no-such-org/no-such-model-xyz", device="cpu", precision="float32")

@@ -6,6 +6,8 @@ Lines are classified by what they are (chrome, title, abstract), not by position
 title whose abstract is missing does not shift every later pair.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import logging
@@ -14,10 +16,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from topics.errors import UserError
+
+if TYPE_CHECKING:  # pandas loads only in the jobs that build tables, not in Snakemake's DAG
+    import pandas as pd
 
 log = logging.getLogger("topics")
 
@@ -164,6 +168,8 @@ def parse_seeds(files: Sequence[tuple[str, bytes]]) -> tuple[pd.DataFrame, list[
     from, in order of first appearance. A title without an abstract anywhere is skipped
     and reported; one whose abstract another file gives just adds that file as a source.
     """
+    import pandas as pd
+
     papers: dict[str, dict] = {}
     title_only: list[Record] = []
     reports: list[FileReport] = []

@@ -67,16 +67,27 @@ def stability_report(runs: Mapping[int, np.ndarray], reference_seed: int,
     }
 
 
-def run_stability(clusters_paths: list[str | Path], seeds: list[int], reference_seed: int,
+def run_stability(reduced_paths: list[str | Path], seeds: list[int], reference_seed: int,
                   reference_clusters_path: str | Path, assignments_path: str | Path,
-                  stability_path: str | Path) -> dict[str, Any]:
-    """stability.json from one clusters.npz per seed (empty lists: stability not measured)."""
-    runs = {}
-    for seed, path in zip(seeds, clusters_paths, strict=True):
-        with np.load(path) as data:
-            runs[int(seed)] = data["labels"]
+                  stability_path: str | Path, **hdbscan_params: Any) -> dict[str, Any]:
+    """stability.json: HDBSCAN, with the run's own parameters, on each seed's UMAP reduction.
+
+    `reduced_paths` are the reductions of the seeds other than `reference_seed`, in the
+    order of `seeds` (the reference run's clusters are read, not recomputed). Clustering
+    here rather than in a job per seed spares a process and an hdbscan import per seed;
+    the reductions stay separate jobs, so a clustering change reruns no UMAP.
+    """
+    from topics.cluster import hdbscan_cluster
+
     with np.load(reference_clusters_path) as data:
         clusters = data["labels"]
+    others = iter(reduced_paths)
+    runs = {}
+    for seed in seeds:
+        if int(seed) == int(reference_seed):
+            runs[int(seed)] = clusters
+        else:
+            runs[int(seed)] = hdbscan_cluster(np.load(next(others)), **hdbscan_params)[0]
     topic_ids = pd.read_parquet(assignments_path)["topic_id"].to_numpy()
     report = stability_report(runs, reference_seed, clusters, topic_ids)
     log.info("seeds %s: pairwise ARI %s (mean %s)", report["seeds"], report["pairwise_ari"],

@@ -1,15 +1,17 @@
 """Parameter sweeps: every combination of config's `sweep:` values, each run into its own
 folder, compared in one table so settings are chosen from evidence."""
 
+from __future__ import annotations
+
 import itertools
 import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pandas and numpy load only in the summary job, not in Snakemake's DAG
+    import pandas as pd
 
 log = logging.getLogger("topics")
 
@@ -64,6 +66,8 @@ def reduction_name(overrides: Mapping[str, Any]) -> str:
 
 
 def _passes(table: pd.DataFrame, bounds) -> pd.Series:
+    import pandas as pd
+
     ok = pd.Series(True, index=table.index)
     for metric, larger, bound in bounds:
         if metric in table:
@@ -82,6 +86,9 @@ def balanced(table: pd.DataFrame) -> pd.Series:
     those whose outliers and largest topic stay within bounds (a catch-all topic is a
     failure, however coherent), the ones no other beats on all three at once (Pareto).
     When no combination is within bounds, the Pareto set of all of them."""
+    import numpy as np
+    import pandas as pd
+
     usable = _passes(table, GATES)
     if not usable.any():
         usable = pd.Series(True, index=table.index)
@@ -99,6 +106,8 @@ def balanced(table: pd.DataFrame) -> pd.Series:
 def summary_table(combos: Mapping[str, Mapping[str, Any]],
                   metrics: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per combination: its parameter values, metrics and whether it is balanced."""
+    import pandas as pd
+
     rows = []
     for (name, overrides), values in zip(combos.items(), metrics, strict=True):
         rows.append({"name": name, **{k: format_value(v) for k, v in overrides.items()},
@@ -110,6 +119,8 @@ def summary_table(combos: Mapping[str, Mapping[str, Any]],
 
 
 def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure) -> str:
+    import pandas as pd
+
     from topics.pages import esc, figure_div, page, plotly_script
 
     columns = ["name", *parameters, "topics", "outlier_share_before", "outlier_share",

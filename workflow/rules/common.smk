@@ -1,11 +1,9 @@
-import os
 import re
 import sys
 
 from topics.errors import UserError
 from topics.parse import list_seed_files
 from topics.sweep import combinations, reduction_name, section_params
-
 
 
 def seed_files():
@@ -19,6 +17,7 @@ def seed_files():
 # Stability: the clustering rerun per UMAP seed; the seed equal to umap.random_state is the main run.
 MAIN_SEED = config["umap"]["random_state"]
 STABILITY_SEEDS = config["stability"]["seeds"]
+OTHER_SEEDS = [seed for seed in STABILITY_SEEDS if seed != MAIN_SEED]
 # Sweep: folder name -> {"section.key": value} for every combination of config's sweep values.
 SWEEP = combinations(config["sweep"])
 REDUCTIONS = {reduction_name(overrides): overrides for overrides in SWEEP.values()}
@@ -32,13 +31,6 @@ wildcard_constraints:
     seed=r"\d+",
     combo=_one_of(SWEEP),
     reduction=_one_of(REDUCTIONS),
-
-
-def seed_clusters(seed):
-    """clusters.npz of the main run under one UMAP seed."""
-    if seed == MAIN_SEED:
-        return "results/intermediate/clusters.npz"
-    return f"results/intermediate/stability/seed{seed}/clusters.npz"
 
 
 def seed_reduction(seed):

@@ -11,6 +11,8 @@ rule label_topics:
         bertopic=config["bertopic"],
         keywords=config["keywords"],
         outliers=config["outliers"],
+    # The main run's chain goes first; see reduce_umap.
+    priority: 2
     log:
         "results/logs/label_topics.log",
     benchmark:

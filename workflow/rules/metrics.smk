@@ -1,6 +1,6 @@
 rule measure_stability:
     input:
-        clusters=[seed_clusters(seed) for seed in STABILITY_SEEDS],
+        reduced=[seed_reduction(seed) for seed in OTHER_SEEDS],
         reference="results/intermediate/clusters.npz",
         assignments="results/intermediate/assignments.parquet",
     output:
@@ -8,8 +8,11 @@ rule measure_stability:
     params:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
+        hdbscan=config["hdbscan"],
     log:
         "results/logs/measure_stability.log",
+    benchmark:
+        "results/benchmarks/measure_stability.tsv"
     script:
         "../scripts/measure_stability.py"
 

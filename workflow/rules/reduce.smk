@@ -5,6 +5,9 @@ rule reduce_umap:
         reduced="results/intermediate/umap_cluster.npy",
     params:
         umap=config["umap"],
+    # The main run's chain (reduce, cluster, label) goes first whenever jobs wait for a core,
+    # so topics are ready while the stability seeds and the map reduce beside it.
+    priority: 2
     log:
         "results/logs/reduce_umap.log",
     benchmark:
@@ -35,6 +38,8 @@ rule reduce_umap_seed:
         reduced="results/intermediate/stability/seed{seed}/umap_cluster.npy",
     params:
         umap=lambda wildcards: {**config["umap"], "random_state": int(wildcards.seed)},
+    # The stability seeds next: measure_stability, then metrics and tables, wait for them.
+    priority: 1
     log:
         "results/logs/reduce_umap_seed/seed{seed}.log",
     benchmark:

@@ -50,7 +50,7 @@ rule label_topics_sweep:
 
 rule measure_stability_sweep:
     input:
-        clusters=[f"results/sweep/{{combo}}/seed{seed}/clusters.npz" for seed in STABILITY_SEEDS],
+        reduced=lambda wildcards: [sweep_reduction(wildcards.combo, seed) for seed in OTHER_SEEDS],
         reference=f"results/sweep/{{combo}}/seed{MAIN_SEED}/clusters.npz",
         assignments="results/sweep/{combo}/assignments.parquet",
     output:
@@ -58,6 +58,7 @@ rule measure_stability_sweep:
     params:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
+        hdbscan=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "hdbscan"),
     log:
         "results/logs/sweep/measure_stability/{combo}.log",
     script:
