@@ -44,9 +44,12 @@ JOB_IMPORTS = {
     "label_topics": "import topics.logs, topics.label, sklearn.feature_extraction.text\n"
                     "from topics.imports import import_bertopic; import_bertopic()",
     "label_topics, plain `import bertopic` (before)": "import bertopic",
-    "write_tables": "import topics.logs, topics.tables",
-    "write_topic_lists": "import topics.logs, topics.reading_lists",
-    "plot_topic_map": "import topics.logs, topics.pages, topics.plotting.topic_map",
+    "write_tables": "import topics.logs, topics.tables, topics.reading_lists",
+    "plot_topic_pages": "import topics.logs, topics.pages, topics.centroids, plotly.offline\n"
+                        "import topics.plotting.topic_map, topics.plotting.intertopic\n"
+                        "import topics.plotting.hierarchy, topics.plotting.similarity\n"
+                        "import topics.plotting.top_terms, topics.plotting.sources",
+    "plot_static_map": "import topics.logs, topics.pages, topics.plotting.static_map",
     "write_index": "import topics.logs, topics.pages",
 }
 

@@ -5,9 +5,9 @@
 Papers are pseudo-abstracts from the seed vocabulary, embeddings random-but-clustered
 (topics.synthetic). Each stage runs in a fresh process with the pipeline's own function
 and config.yaml's parameters, as its Snakemake job would: UMAP (clustering), HDBSCAN,
-BERTopic labels, UMAP (map), tables, topic map page. numba's cache is warmed first, so
-times are the steady state of a machine that has run the pipeline once. Writes
-benchmarks/SCALE.md.
+BERTopic labels, UMAP (map), tables with reading lists, the interactive pages. numba's
+cache is warmed first, so times are the steady state of a machine that has run the
+pipeline once. Writes benchmarks/SCALE.md.
 """
 
 import argparse
@@ -26,6 +26,9 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
     """(name, code) of each stage's job, reading and writing files in `work`."""
     w = str(work)
     umap_map = {**config["umap_map"], "n_components": 2}
+    pages = {name: f"{w}/{name}.html" for name in [
+        "topic_map", "intertopic_map", "topic_hierarchy", "topic_similarity", "top_terms",
+        "topic_sources"]} | {"plotly_js": f"{w}/plotly.min.js"}
     return [
         ("reduce_umap", f"from topics.reduce import run_reduce; run_reduce({w!r} + "
                         f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', **{config['umap']!r})"),
@@ -41,9 +44,10 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
         ("write_tables", f"from topics.tables import run_tables; run_tables({w!r} + "
                          f"'/papers.parquet', {w!r} + '/assignments.parquet', {w!r} + "
                          f"'/topics.parquet', {w!r} + '/umap_map.npy', {w!r} + '/papers.csv', "
-                         f"{w!r} + '/topics.csv')"),
-        ("plot_topic_map", f"from topics.pages import run_map_page; run_map_page({w!r} + "
-                           f"'/papers.csv', {w!r} + '/topics.csv', {w!r} + '/topic_map.html')"),
+                         f"{w!r} + '/topics.csv', {w!r} + '/topics')"),
+        ("plot_topic_pages", f"from topics.pages import run_topic_pages; run_topic_pages("
+                             f"{w!r} + '/papers.csv', {w!r} + '/topics.csv', {w!r} + "
+                             f"'/topics.parquet', {w!r} + '/embeddings.npy', **{pages!r})"),
     ]
 
 

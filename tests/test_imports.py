@@ -7,7 +7,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
+from synthetic import synthetic_corpus, topics_csv_frame
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 HEAVY = ("torch", "transformers", "sentence_transformers", "bertopic", "umap", "numba")
@@ -26,8 +28,9 @@ def modules_after(code: str) -> set[str]:
 
 
 @pytest.mark.parametrize("module", ["topics.parse", "topics.cluster", "topics.tables",
-                                    "topics.reading_lists", "topics.pages", "topics.logs",
-                                    "topics.embed", "topics.label", "topics.reduce"])
+                                    "topics.reading_lists", "topics.pages", "topics.centroids",
+                                    "topics.logs", "topics.embed", "topics.label",
+                                    "topics.reduce"])
 def test_importing_a_stage_loads_no_heavy_library(module):
     loaded = modules_after(f"import {module}")
     assert loaded.isdisjoint(HEAVY), f"{module} imports {sorted(loaded & set(HEAVY))}"
@@ -43,6 +46,25 @@ def test_clustering_job_loads_neither_torch_nor_bertopic(tmp_path):
         run_cluster({str(tmp_path / "r.npy")!r}, {str(tmp_path / "c.npz")!r})
     """)
     assert loaded.isdisjoint({"torch", "transformers", "sentence_transformers", "bertopic"})
+
+
+def test_page_job_loads_no_heavy_library(tmp_path):
+    papers, topics, embeddings = synthetic_corpus()
+    papers.to_csv(tmp_path / "papers.csv", index=False)
+    topics_csv_frame(topics).to_csv(tmp_path / "topics.csv", index=False)
+    topics.to_parquet(tmp_path / "topics.parquet", index=False)
+    np.save(tmp_path / "embeddings.npy", embeddings)
+    pages = ["topic_map", "intertopic_map", "topic_hierarchy", "topic_similarity", "top_terms",
+             "topic_sources"]
+    outputs = {name: str(tmp_path / f"{name}.html") for name in pages}
+    loaded = modules_after(f"""
+        from topics.pages import run_topic_pages
+        d = {str(tmp_path)!r}
+        run_topic_pages(d + "/papers.csv", d + "/topics.csv", d + "/topics.parquet",
+                        d + "/embeddings.npy", plotly_js=d + "/plotly.min.js", **{outputs!r})
+    """)
+    assert (tmp_path / "topic_similarity.html").exists()
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
 
 
 def test_labelling_imports_bertopic_without_torch_umap_or_hdbscan():

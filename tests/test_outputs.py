@@ -8,14 +8,21 @@ import pytest
 
 from topics.pages import index_page, map_page
 from topics.plotting.topic_map import topic_map_figure
-from topics.reading_lists import list_filename, preview, run_reading_lists, slugify
-from topics.tables import papers_csv_table, read_papers_csv, topics_csv_table
+from topics.reading_lists import list_filename, preview, slugify
+from topics.tables import (
+    papers_csv_table,
+    read_papers_csv,
+    read_topics_csv,
+    run_tables,
+    topics_csv_table,
+)
 
 EVIL_TITLE = '<script>alert("x")</script> & <b>Bold</b> claims'
 
 
 @pytest.fixture
-def tables():
+def inputs():
+    """What write_tables reads: papers, topic assignments, topics and map positions."""
     papers = pd.DataFrame({
         "paper_id": ["p1", "p2", "p3", "p4"],
         "title": ["Masked Images", EVIL_TITLE, "Protein Folding", "Weather Notes"],
@@ -31,6 +38,12 @@ def tables():
                                                            ["protein", "folding"]],
                            "scores": [[0.1], [0.5, 0.4], [0.6, 0.2]]})
     coords = np.array([[0, 0], [1, 1], [5, 5], [9, 0]], dtype=np.float32)
+    return papers, assignments, topics, coords
+
+
+@pytest.fixture
+def tables(inputs):
+    papers, assignments, topics, coords = inputs
     table = papers_csv_table(papers, assignments, topics, coords)
     return table, topics_csv_table(topics, table)
 
@@ -62,21 +75,25 @@ def test_topics_csv_joins_keywords_and_lists_the_most_central_papers_first(table
     assert row["share"] == 0.5
 
 
-def test_reading_lists_one_per_topic_ordered_by_centrality_and_escaped(tmp_path, tables):
-    papers, topics = tables
-    papers.to_csv(tmp_path / "papers.csv", index=False)
-    topics.to_csv(tmp_path / "topics.csv", index=False)
+def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, inputs):
+    papers, assignments, topics, coords = inputs
+    for name, frame in [("papers", papers), ("assignments", assignments), ("topics", topics)]:
+        frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    np.save(tmp_path / "coords.npy", coords)
     (tmp_path / "topics").mkdir()
     (tmp_path / "topics" / "99-stale.md").write_text("old")
-    written = run_reading_lists(tmp_path / "papers.csv", tmp_path / "topics.csv",
-                                tmp_path / "topics")
+    run_tables(tmp_path / "papers.parquet", tmp_path / "assignments.parquet",
+               tmp_path / "topics.parquet", tmp_path / "coords.npy", tmp_path / "papers.csv",
+               tmp_path / "topics.csv", tmp_path / "topics")
+    assert len(read_papers_csv(tmp_path / "papers.csv")) == 4
+    assert read_topics_csv(tmp_path / "topics.csv")["topic_id"].tolist() == [-1, 0, 1]
     assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == sorted(
         ["-1-outliers-no-clear-topic.md", "0-masked-image-mim.md", "1-protein.md"])
     text = (tmp_path / "topics" / "0-masked-image-mim.md").read_text()
     assert text.index("Bold") < text.index("Masked Images")  # more central first
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "Sources: a.txt; b.txt" in text
-    assert len(written) == 3
+    assert "> (no abstract)" in (tmp_path / "topics" / "-1-outliers-no-clear-topic.md").read_text()
     # p1 was an outlier that outlier handling placed in topic 0; p2 was in it all along.
     masked = text[text.index("Masked Images"):]
     assert "reassigned outlier" in masked.split("##")[0]

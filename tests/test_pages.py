@@ -2,9 +2,12 @@
 
 import json
 
+import numpy as np
+import pytest
 from synthetic import EVIL_TITLE, synthetic_corpus, topics_csv_frame
 
 from topics import pages
+from topics.centroids import real_topic_centroids
 from topics.plotting.topic_map import topic_map_figure
 
 
@@ -50,3 +53,41 @@ def test_index_records_provenance_and_links_each_topic_to_the_map(tmp_path):
         assert f'href="topic_map.html#topic={topic_id}"' in html
     for href, _, _ in pages.VIEWS[1:]:
         assert f'href="{href}"' in html
+
+
+PAGE_OUTPUTS = {"topic_map": "topic_map.html", "intertopic_map": "intertopic_map.html",
+                "topic_hierarchy": "topic_hierarchy.html",
+                "topic_similarity": "topic_similarity.html", "top_terms": "top_terms.html",
+                "topic_sources": "topic_sources.html", "plotly_js": "plotly.min.js"}
+
+
+def test_the_page_job_writes_every_view_and_the_plotly_js_they_share(tmp_path):
+    papers, topics, embeddings = synthetic_corpus()
+    papers.to_csv(tmp_path / "papers.csv", index=False)
+    topics_csv_frame(topics).to_csv(tmp_path / "topics.csv", index=False)
+    topics.to_parquet(tmp_path / "topics.parquet", index=False)
+    np.save(tmp_path / "embeddings.npy", embeddings)
+    pages.run_topic_pages(tmp_path / "papers.csv", tmp_path / "topics.csv",
+                          tmp_path / "topics.parquet", tmp_path / "embeddings.npy",
+                          **{key: tmp_path / name for key, name in PAGE_OUTPUTS.items()})
+    assert "plotly" in (tmp_path / "plotly.min.js").read_text(encoding="utf-8")[:2000].lower()
+    for name in PAGE_OUTPUTS.values():
+        if name.endswith(".html"):
+            html = (tmp_path / name).read_text(encoding="utf-8")
+            assert html.count('<script src="plotly.min.js"></script>') == 1, name
+            assert "<script>alert" not in html, name
+    intertopic = (tmp_path / "intertopic_map.html").read_text(encoding="utf-8")
+    for label in topics.loc[topics["topic_id"] != -1, "label"]:
+        assert label in intertopic  # every real topic has a bubble; outliers have no centre
+    assert "outliers (no clear topic)" not in intertopic
+
+
+def test_centroids_cover_the_real_topics_and_refuse_misaligned_embeddings():
+    papers, topics, embeddings = synthetic_corpus()
+    ids, centroids = real_topic_centroids(embeddings, papers["topic_id"].to_numpy(),
+                                          topics["topic_id"].to_numpy())
+    assert ids.tolist() == [0, 1, 2]
+    assert np.allclose(np.linalg.norm(centroids, axis=1), 1.0)
+    with pytest.raises(ValueError, match="59 embeddings for 60 papers"):
+        real_topic_centroids(embeddings[1:], papers["topic_id"].to_numpy(),
+                             topics["topic_id"].to_numpy())

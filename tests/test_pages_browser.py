@@ -41,7 +41,7 @@ def site(tmp_path_factory, corpus):
     papers, topics, embeddings = corpus
     root = tmp_path_factory.mktemp("site")
     csv_topics = topics_csv_frame(topics)
-    pages.run_plotly_js(root / "plotly.min.js")
+    pages.write_plotly_js(root / "plotly.min.js")
     (root / "topic_map.html").write_text(
         pages.map_page(topic_map_figure(papers, csv_topics), papers), encoding="utf-8")
     crowded, crowded_topics, _ = synthetic_corpus(n_papers=200, n_topics=8, seed=1)

@@ -71,7 +71,7 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     ran = {line.split()[-1].rstrip(":") for line in run.stderr.splitlines()
            if line.startswith(("rule ", "localrule "))}
-    assert {"write_index", "plot_topic_map", "plot_static_map"} <= ran, ran
+    assert {"write_tables", "plot_topic_pages", "plot_static_map", "write_index"} <= ran, ran
     assert not ran & {"parse_seeds", "embed_papers", "reduce_umap", "cluster_hdbscan",
                       "label_topics"}, ran
     results = tmp_path / "results"
@@ -83,3 +83,4 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
             assert f'href="{name}"' in index, name
     assert 'href="topic_map.html#topic=2"' in index
     assert (results / "topic_map.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(list((results / "topics").glob("*.md"))) == len(topics)

@@ -1,13 +1,10 @@
 """Topic centroids: the mean embedding of each topic's papers, for the views that relate topics.
 
-Computed once from the embeddings the pipeline already has; the intertopic map, hierarchy
-and similarity heatmap all read this file instead of touching the embeddings themselves.
+Computed from the embeddings the pipeline already has, once per run of the page job, for
+the intertopic map, the hierarchy and the similarity heatmap.
 """
 
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 
 
 def topic_centroids(embeddings: np.ndarray, topic_ids: np.ndarray,
@@ -29,17 +26,11 @@ def cosine_similarity_matrix(centroids: np.ndarray) -> np.ndarray:
     return np.clip(centroids @ centroids.T, -1.0, 1.0)
 
 
-def read_centroids(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """(topic ids, centroids) as written by run_centroids."""
-    with np.load(path) as data:
-        return data["topic_ids"], data["centroids"]
-
-
-def run_centroids(embeddings_path: str | Path, assignments_path: str | Path,
-                  topics_path: str | Path, out_path: str | Path) -> None:
-    """Centroids of the real topics (outliers have no centre worth drawing)."""
-    topics = pd.read_parquet(topics_path)
-    ids = [int(t) for t in topics["topic_id"] if t != -1]
-    assignments = pd.read_parquet(assignments_path)
-    centroids = topic_centroids(np.load(embeddings_path), assignments["topic_id"].to_numpy(), ids)
-    np.savez(out_path, topic_ids=np.array(ids, dtype=np.int64), centroids=centroids)
+def real_topic_centroids(embeddings: np.ndarray, paper_topics: np.ndarray,
+                         topics: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, centroids) of the real topics among `topics`, in that order: outliers (-1)
+    have no centre worth drawing. `paper_topics` holds each embedding's topic id."""
+    if len(embeddings) != len(paper_topics):
+        raise ValueError(f"{len(embeddings)} embeddings for {len(paper_topics)} papers")
+    ids = np.array([int(t) for t in topics if t != -1], dtype=np.int64)
+    return ids, topic_centroids(embeddings, paper_topics, list(ids))

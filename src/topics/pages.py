@@ -12,6 +12,7 @@ import json
 from importlib import metadata, resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 
@@ -293,31 +294,19 @@ def write_text(path: str | Path, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
-def run_map_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
-                 html_path: str | Path) -> None:
+def topic_map_html(papers: pd.DataFrame, topics: pd.DataFrame) -> str:
+    """topic_map.html from the papers.csv and topics.csv tables as read from disk."""
     from topics.plotting.topic_map import topic_map_figure
 
-    papers = read_papers_csv(papers_csv_path)
-    figure = topic_map_figure(papers, read_topics_csv(topics_csv_path))
-    write_text(html_path, map_page(figure, papers))
+    return map_page(topic_map_figure(papers, topics), papers)
 
 
-def run_static_map(papers_csv_path: str | Path, topics_csv_path: str | Path,
-                   png_path: str | Path) -> None:
-    from topics.plotting.static_map import static_topic_map
+def centroid_view_html(kind: str, topic_ids: np.ndarray, centroids: np.ndarray,
+                       topics: pd.DataFrame) -> str:
+    """One of the views built on topic centroids: intertopic, hierarchy or similarity.
 
-    figure = static_topic_map(read_papers_csv(papers_csv_path), read_topics_csv(topics_csv_path))
-    figure.savefig(png_path, dpi=figure.dpi)
-
-
-def run_centroid_view(kind: str, centroids_path: str | Path, topics_csv_path: str | Path,
-                      html_path: str | Path) -> None:
-    """One of the views built on topic centroids: intertopic, hierarchy or similarity."""
-    from topics.centroids import read_centroids
-
-    topic_ids, centroids = read_centroids(centroids_path)
-    topics = read_topics_csv(topics_csv_path)
-    topics["keywords"] = topics["keywords"].map(lambda k: [w for w in k.split("; ") if w])
+    `topics` is the topics.csv table with each topic's keywords as a list.
+    """
     if kind == "intertopic":
         from topics.plotting.intertopic import intertopic_distance_figure as make
         title, intro = "Intertopic distances", (
@@ -335,27 +324,63 @@ def run_centroid_view(kind: str, centroids_path: str | Path, topics_csv_path: st
             "form bright blocks.")
     else:
         raise ValueError(f"unknown centroid view {kind!r}")
-    write_text(html_path, view_page(title, make(topic_ids, centroids, topics), intro))
+    return view_page(title, make(topic_ids, centroids, topics), intro)
 
 
-def run_top_terms_page(topics_path: str | Path, html_path: str | Path) -> None:
+def top_terms_html(topics: pd.DataFrame) -> str:
+    """top_terms.html from the topics table with c-TF-IDF scores (intermediate topics.parquet)."""
     from topics.plotting.top_terms import top_terms_figure
 
-    figure = top_terms_figure(pd.read_parquet(topics_path))
-    write_text(html_path, view_page("Top terms", figure, (
+    return view_page("Top terms", top_terms_figure(topics), (
         "The keywords that set each topic apart, scored by c-TF-IDF (how much more often a "
-        "term occurs in the topic than in the whole corpus).")))
+        "term occurs in the topic than in the whole corpus)."))
 
 
-def run_sources_page(papers_csv_path: str | Path, topics_csv_path: str | Path,
-                     html_path: str | Path) -> None:
+def sources_html(papers: pd.DataFrame, topics: pd.DataFrame) -> str:
+    """topic_sources.html from the papers.csv and topics.csv tables."""
     from topics.plotting.sources import topic_sources_figure
 
-    papers = read_papers_csv(papers_csv_path)
-    figure = topic_sources_figure(papers, read_topics_csv(topics_csv_path))
-    write_text(html_path, view_page("Where the topics came from", figure, (
+    return view_page("Where the topics came from", topic_sources_figure(papers, topics), (
         "Each listing file is one search; a cell counts the topic's papers listed in that file "
-        "(a paper in two files counts in both), shaded by its share of the topic's row.")))
+        "(a paper in two files counts in both), shaded by its share of the topic's row."))
+
+
+def run_topic_pages(papers_csv_path: str | Path, topics_csv_path: str | Path,
+                    topics_path: str | Path, embeddings_path: str | Path, *,
+                    topic_map: str | Path, intertopic_map: str | Path,
+                    topic_hierarchy: str | Path, topic_similarity: str | Path,
+                    top_terms: str | Path, topic_sources: str | Path,
+                    plotly_js: str | Path) -> None:
+    """Every interactive page of results/ and the plotly.js they share, in one process.
+
+    One job rather than one per page, because each job's interpreter start and imports
+    cost more than most pages take to build. Topic centroids (mean embedding of each
+    topic's papers) are computed here for the three views that relate topics.
+    """
+    from topics.centroids import real_topic_centroids
+
+    papers = read_papers_csv(papers_csv_path)
+    topics = read_topics_csv(topics_csv_path)
+    write_text(topic_map, topic_map_html(papers, topics))
+    write_text(topic_sources, sources_html(papers, topics))
+    write_text(top_terms, top_terms_html(pd.read_parquet(topics_path)))
+    topic_ids, centroids = real_topic_centroids(np.load(embeddings_path),
+                                                papers["topic_id"].to_numpy(),
+                                                topics["topic_id"].to_numpy())
+    listed = topics.assign(keywords=topics["keywords"].map(
+        lambda k: [w for w in k.split("; ") if w]))
+    for kind, path in [("intertopic", intertopic_map), ("hierarchy", topic_hierarchy),
+                       ("similarity", topic_similarity)]:
+        write_text(path, centroid_view_html(kind, topic_ids, centroids, listed))
+    write_plotly_js(plotly_js)
+
+
+def run_static_map(papers_csv_path: str | Path, topics_csv_path: str | Path,
+                   png_path: str | Path) -> None:
+    from topics.plotting.static_map import static_topic_map
+
+    figure = static_topic_map(read_papers_csv(papers_csv_path), read_topics_csv(topics_csv_path))
+    figure.savefig(png_path, dpi=figure.dpi)
 
 
 def run_index_page(report_path: str | Path, papers_csv_path: str | Path,
@@ -369,7 +394,7 @@ def run_index_page(report_path: str | Path, papers_csv_path: str | Path,
                                      provenance(config, listing_paths), metrics))
 
 
-def run_plotly_js(js_path: str | Path) -> None:
+def write_plotly_js(js_path: str | Path) -> None:
     """Write the plotly.js bundle that every page shares."""
     from plotly.offline import get_plotlyjs
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from topics.tables import is_reassigned, read_papers_csv, read_topics_csv
+from topics.tables import is_reassigned
 
 ABSTRACT_PREVIEW_CHARS = 400
 
@@ -65,10 +65,10 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
     return "\n".join(lines)
 
 
-def run_reading_lists(papers_csv_path: str | Path, topics_csv_path: str | Path,
-                      out_dir: str | Path) -> list[Path]:
-    papers = read_papers_csv(papers_csv_path)
-    topics = read_topics_csv(topics_csv_path)
+def write_reading_lists(papers: pd.DataFrame, topics: pd.DataFrame,
+                        out_dir: str | Path) -> list[Path]:
+    """One list per row of `topics` (the topics.csv table) into `out_dir`, which is emptied
+    first; `papers` is the papers.csv table."""
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)  # lists of topics that no longer exist must not linger

@@ -75,8 +75,12 @@ def read_topics_csv(path: str | Path) -> pd.DataFrame:
 
 def run_tables(papers_path: str | Path, assignments_path: str | Path, topics_path: str | Path,
                map_coords_path: str | Path, papers_csv_path: str | Path,
-               topics_csv_path: str | Path, stability_path: str | Path | None = None) -> None:
+               topics_csv_path: str | Path, lists_dir: str | Path,
+               stability_path: str | Path | None = None) -> None:
+    """papers.csv, topics.csv and the reading lists in `lists_dir`, all from the same tables."""
     import json
+
+    from topics.reading_lists import write_reading_lists
 
     stability = (json.loads(Path(stability_path).read_text(encoding="utf-8"))["topic_stability"]
                  if stability_path else None)
@@ -84,5 +88,7 @@ def run_tables(papers_path: str | Path, assignments_path: str | Path, topics_pat
     topics = pd.read_parquet(topics_path)
     table = papers_csv_table(papers, pd.read_parquet(assignments_path), topics,
                              np.load(map_coords_path))
+    topics_table = topics_csv_table(topics, table, stability=stability)
     table.to_csv(papers_csv_path, index=False)
-    topics_csv_table(topics, table, stability=stability).to_csv(topics_csv_path, index=False)
+    topics_table.to_csv(topics_csv_path, index=False)
+    write_reading_lists(table, topics_table, lists_dir)

@@ -1,3 +1,7 @@
+# Four jobs, not one per page: every job is a new Python process that pays ~0.6 s of
+# interpreter start, Snakemake's script preamble and imports, more than most pages take.
+
+
 rule write_tables:
     input:
         papers="results/intermediate/papers.parquet",
@@ -8,6 +12,7 @@ rule write_tables:
     output:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
+        lists=directory("results/topics"),
     log:
         "results/logs/write_tables.log",
     benchmark:
@@ -16,46 +21,32 @@ rule write_tables:
         "../scripts/write_tables.py"
 
 
-rule write_topic_lists:
+# Every interactive page and the one plotly.js they share; topic centroids are computed
+# in the job from the embeddings.
+rule plot_topic_pages:
     input:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
+        topics="results/intermediate/topics.parquet",
+        embeddings="results/intermediate/embeddings.npy",
     output:
-        lists=directory("results/topics"),
+        topic_map="results/topic_map.html",
+        intertopic_map="results/intertopic_map.html",
+        topic_hierarchy="results/topic_hierarchy.html",
+        topic_similarity="results/topic_similarity.html",
+        top_terms="results/top_terms.html",
+        topic_sources="results/topic_sources.html",
+        plotly_js="results/plotly.min.js",
     log:
-        "results/logs/write_topic_lists.log",
+        "results/logs/plot_topic_pages.log",
     benchmark:
-        "results/benchmarks/write_topic_lists.tsv"
+        "results/benchmarks/plot_topic_pages.tsv"
     script:
-        "../scripts/write_topic_lists.py"
-
-
-rule copy_plotly_js:
-    output:
-        js="results/plotly.min.js",
-    log:
-        "results/logs/copy_plotly_js.log",
-    benchmark:
-        "results/benchmarks/copy_plotly_js.tsv"
-    script:
-        "../scripts/copy_plotly_js.py"
-
-
-rule plot_topic_map:
-    input:
-        papers_csv="results/papers.csv",
-        topics_csv="results/topics.csv",
-    output:
-        html="results/topic_map.html",
-    log:
-        "results/logs/plot_topic_map.log",
-    benchmark:
-        "results/benchmarks/plot_topic_map.tsv"
-    script:
-        "../scripts/plot_topic_map.py"
+        "../scripts/plot_topic_pages.py"
 
 
 # matplotlib, not a browser: the main job must run where no Chromium is installed.
+# Its own job, so it runs beside plot_topic_pages.
 rule plot_static_map:
     input:
         papers_csv="results/papers.csv",
@@ -64,86 +55,10 @@ rule plot_static_map:
         png="results/topic_map.png",
     log:
         "results/logs/plot_static_map.log",
+    benchmark:
+        "results/benchmarks/plot_static_map.tsv"
     script:
         "../scripts/plot_static_map.py"
-
-
-rule compute_topic_centroids:
-    input:
-        embeddings="results/intermediate/embeddings.npy",
-        assignments="results/intermediate/assignments.parquet",
-        topics="results/intermediate/topics.parquet",
-    output:
-        centroids="results/intermediate/topic_centroids.npz",
-    log:
-        "results/logs/compute_topic_centroids.log",
-    script:
-        "../scripts/compute_topic_centroids.py"
-
-
-rule plot_intertopic_map:
-    input:
-        centroids="results/intermediate/topic_centroids.npz",
-        topics_csv="results/topics.csv",
-    output:
-        html="results/intertopic_map.html",
-    params:
-        kind="intertopic",
-    log:
-        "results/logs/plot_intertopic_map.log",
-    script:
-        "../scripts/plot_centroid_view.py"
-
-
-rule plot_topic_hierarchy:
-    input:
-        centroids="results/intermediate/topic_centroids.npz",
-        topics_csv="results/topics.csv",
-    output:
-        html="results/topic_hierarchy.html",
-    params:
-        kind="hierarchy",
-    log:
-        "results/logs/plot_topic_hierarchy.log",
-    script:
-        "../scripts/plot_centroid_view.py"
-
-
-rule plot_topic_similarity:
-    input:
-        centroids="results/intermediate/topic_centroids.npz",
-        topics_csv="results/topics.csv",
-    output:
-        html="results/topic_similarity.html",
-    params:
-        kind="similarity",
-    log:
-        "results/logs/plot_topic_similarity.log",
-    script:
-        "../scripts/plot_centroid_view.py"
-
-
-rule plot_top_terms:
-    input:
-        topics="results/intermediate/topics.parquet",
-    output:
-        html="results/top_terms.html",
-    log:
-        "results/logs/plot_top_terms.log",
-    script:
-        "../scripts/plot_top_terms.py"
-
-
-rule plot_topic_sources:
-    input:
-        papers_csv="results/papers.csv",
-        topics_csv="results/topics.csv",
-    output:
-        html="results/topic_sources.html",
-    log:
-        "results/logs/plot_topic_sources.log",
-    script:
-        "../scripts/plot_topic_sources.py"
 
 
 rule write_index:
