@@ -2,19 +2,24 @@
 
     PYTHONPATH=src python benchmarks/run.py
 
-Back to back on the seeds, each pipeline run in a temporary copy of the repository with
-fresh results/ and fresh caches (numba and embeddings):
+Back to back on the seeds, each run in a temporary copy of the repository with fresh
+results/ and a fresh embedding cache. numba's compile cache is the install's own (where
+both the plain script and the pipeline keep compiled UMAP code), warmed by one untimed run
+of each first: "cold" means a new project on a machine where the tools have run before.
 
+0. untimed warm-up of numba's cache: the pipeline once, the plain script once;
 1. the plain BERTopic script (benchmarks/plain_bertopic.py), median of 2 runs;
 2. a cold `snakemake --cores 2`;
 3. a rerun after changing hdbscan.min_cluster_size;
 4. a rerun after adding 10 new papers to seeds/ (made from seed sentences, deterministic);
 5. embedding throughput: the pipeline's encoder in bfloat16 against sentence-transformers
    in float32, and the lowest cosine between them;
-6. import time of each job, and peak memory of every job (from its benchmark file).
+6. import time of each job, and peak memory of every job (from its benchmark file);
+7. for reference, the first run after installing: the plain script and a cold pipeline,
+   each with an empty numba cache of its own (both compile UMAP).
 
 Prints one table of ratios against the issue's targets and writes benchmarks/RESULTS.md
-(date, machine, load). Takes about 5 minutes on a quiet 2-core machine.
+(date, machine, load). Takes about 10 minutes on a quiet 2-core machine.
 """
 
 import argparse
@@ -60,6 +65,7 @@ from sentence_transformers import SentenceTransformer
 from topics.embed import encode, load_model, paper_texts, resolve_model
 from topics.parse import list_seed_files, parse_seeds
 torch.set_num_threads(int(sys.argv[1]))
+BATCH_SIZE = int(sys.argv[2])
 papers, _ = parse_seeds([(p.name, p.read_bytes()) for p in list_seed_files("seeds")])
 texts = paper_texts(papers)
 result = {"texts": len(texts)}
@@ -70,8 +76,9 @@ runs = {
     # The baseline: what a user gets from sentence-transformers, one call, float32.
     "st_float32": lambda batch: reference.encode(batch, batch_size=64, show_progress_bar=False,
                                                  normalize_embeddings=True),
-    # The pipeline's encoder and precision (topics.embed.encode, bfloat16 autocast).
-    "bfloat16": lambda batch: encode(pipeline, batch, 64, "bfloat16"),
+    # The pipeline's encoder, precision and batch size (topics.embed.encode, bfloat16
+    # autocast, every text padded to max_seq_length).
+    "bfloat16": lambda batch: encode(pipeline, batch, BATCH_SIZE, "bfloat16"),
 }
 for name, run in runs.items():
     run(texts[:64])  # warm-up: first-call allocations
@@ -99,10 +106,11 @@ def fresh_copy(root: Path, name: str) -> Path:
     return copy
 
 
-def snakemake(copy: Path, log: Path) -> tuple[Timed, list[str]]:
-    """Run the workflow in `copy`; time it and list the jobs it ran."""
+def snakemake(copy: Path, log: Path, numba_cache: Path | None = None) -> tuple[Timed, list[str]]:
+    """Run the workflow in `copy`; time it and list the jobs it ran. numba_cache None: the
+    install's own numba cache."""
     timed = run_timed([sys.executable, "-m", "snakemake", "--cores", CORES], cwd=copy,
-                      env={"NUMBA_CACHE_DIR": None}, log_path=log)
+                      env={"NUMBA_CACHE_DIR": numba_cache and str(numba_cache)}, log_path=log)
     if timed.returncode != 0:
         sys.exit(f"snakemake failed in {copy}; see {log}")
     jobs = re.findall(r"^(?:local)?rule (\w+):", log.read_text(encoding="utf-8"), re.M)
@@ -129,7 +137,8 @@ def _number(value: str):
 def throughput(root: Path) -> dict:
     """sentence-transformers float32 against the pipeline's bfloat16, same texts and CPU."""
     log = root / "throughput.log"
-    run_timed([sys.executable, "-c", THROUGHPUT, CORES], cwd=REPO, log_path=log)
+    run_timed([sys.executable, "-c", THROUGHPUT, CORES, str(config_batch_size())], cwd=REPO,
+              log_path=log)
     line = next((x for x in log.read_text(encoding="utf-8").splitlines()
                  if x.startswith("RESULT ")), None)
     if line is None:
@@ -137,6 +146,26 @@ def throughput(root: Path) -> dict:
     result = json.loads(line.removeprefix("RESULT "))
     print(f"  throughput: {result}", flush=True)
     return result
+
+
+def config_batch_size() -> int:
+    import yaml
+
+    config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+    return int(config["embedding"]["batch_size"])
+
+
+def plain_script(copy: Path, numba_cache: Path | None = None) -> dict:
+    """Run the plain BERTopic script on the copy's seeds; its wall time, memory and phases."""
+    timed = run_timed([sys.executable, str(REPO / "benchmarks" / "plain_bertopic.py"),
+                       str(copy / "out"), str(copy / "seeds")], cwd=copy,
+                      env={"NUMBA_CACHE_DIR": numba_cache and str(numba_cache)},
+                      log_path=copy / "plain.log")
+    if timed.returncode != 0:
+        sys.exit(f"the plain script failed; see {copy / 'plain.log'}")
+    phases = (copy / "plain.log").read_text(encoding="utf-8").strip().splitlines()[-1]
+    print(f"  plain: {timed.seconds:.1f} s, {timed.max_rss_mb:.0f} MB ({phases})", flush=True)
+    return {"seconds": timed.seconds, "max_rss_mb": timed.max_rss_mb, "phases": phases}
 
 
 def import_times(root: Path) -> list[dict]:
@@ -212,20 +241,14 @@ def main() -> None:
         m["loads"][step] = load_average()
         print(f"[{step}] load {m['loads'][step]}", flush=True)
 
+    note_load("warm-up (untimed)")
+    snakemake(fresh_copy(root, "warmup"), root / "warmup.log")
+    plain_script(fresh_copy(root, "plain-warmup"))
+
     plain = []
     for number in range(args.plain_runs):
         note_load(f"plain script, run {number + 1}")
-        copy = fresh_copy(root, f"plain{number}")
-        timed = run_timed([sys.executable, str(REPO / "benchmarks" / "plain_bertopic.py"),
-                           str(copy / "out"), str(copy / "seeds")], cwd=copy,
-                          env={"NUMBA_CACHE_DIR": str(copy / ".cache" / "numba")},
-                          log_path=copy / "plain.log")
-        if timed.returncode != 0:
-            sys.exit(f"the plain script failed; see {copy / 'plain.log'}")
-        phases = (copy / "plain.log").read_text(encoding="utf-8").strip().splitlines()[-1]
-        plain.append({"seconds": timed.seconds, "max_rss_mb": timed.max_rss_mb,
-                      "phases": phases})
-        print(f"  plain: {timed.seconds:.1f} s, {timed.max_rss_mb:.0f} MB ({phases})", flush=True)
+        plain.append(plain_script(fresh_copy(root, f"plain{number}")))
     m["plain"] = plain
     m["plain_median"] = statistics.median(run["seconds"] for run in plain)
 
@@ -259,6 +282,17 @@ def main() -> None:
 
     note_load("import times")
     m["imports"] = import_times(root)
+
+    # The first run after installing: nothing compiled yet, for either.
+    note_load("first run: plain script, empty numba cache")
+    copy = fresh_copy(root, "plain-first")
+    m["first_plain"] = plain_script(copy, numba_cache=copy / "numba")
+    note_load("first run: cold snakemake, empty numba cache")
+    copy = fresh_copy(root, "pipeline-first")
+    first, jobs = snakemake(copy, root / "first.log", numba_cache=copy / "numba")
+    m["first_cold"] = {"seconds": first.seconds, "jobs": jobs}
+    print(f"  first run: plain {m['first_plain']['seconds']:.1f} s, snakemake "
+          f"{first.seconds:.1f} s", flush=True)
 
     (REPO / "benchmarks" / "out").mkdir(exist_ok=True)
     (REPO / "benchmarks" / "out" / "results.json").write_text(json.dumps(m, indent=1))
@@ -334,7 +368,14 @@ def write_results(m: dict, table: list[str]) -> None:
         f"{', '.join(m['rerun_hdbscan']['jobs'])} |",
         f"| rerun, 10 papers added | {m['rerun_added']['seconds']:.1f} s | | "
         f"{', '.join(m['rerun_added']['jobs'])}; embedded {m['rerun_added']['embedded']}, "
-        f"{m['rerun_added']['from_cache']} from the cache |", "",
+        f"{m['rerun_added']['from_cache']} from the cache |",
+        *([f"| first run after installing (empty numba cache): plain script | "
+           f"{m['first_plain']['seconds']:.1f} s | {m['first_plain']['max_rss_mb']:.0f} MB | "
+           f"{m['first_plain']['phases']} |",
+           f"| first run after installing (empty numba cache): cold snakemake | "
+           f"{m['first_cold']['seconds']:.1f} s | | ratio to the plain script's first run "
+           f"{m['first_cold']['seconds'] / m['first_plain']['seconds']:.2f} |"]
+          if "first_cold" in m else []), "",
         "## Every job (Snakemake benchmark files)", "",
         "| rule | cold s | cold peak RSS MB | rerun min_cluster_size s | rerun +10 papers s |",
         "| --- | --- | --- | --- | --- |",
@@ -351,9 +392,10 @@ def write_results(m: dict, table: list[str]) -> None:
     base = t.get("st_float32", t.get("float32"))
     lines += [
         "", "## Embedding throughput", "",
-        f"{t['texts']} seed texts, all-MiniLM-L6-v2, batch 64, {CORES} torch threads: "
-        f"sentence-transformers float32 {base:.1f} s ({t['texts'] / base:.1f} texts/s); the "
-        f"pipeline's encoder (length-sorted batches), bfloat16 autocast {t['bfloat16']:.1f} s "
+        f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} torch threads: "
+        f"sentence-transformers float32 as the plain script calls it (batch 64) {base:.1f} s "
+        f"({t['texts'] / base:.1f} texts/s); the pipeline's encoder (config's batch size, "
+        f"every text padded to max_seq_length), bfloat16 autocast {t['bfloat16']:.1f} s "
         f"({t['texts'] / t['bfloat16']:.1f} texts/s); cosine bfloat16 vs float32 min "
         f"{t['min_cosine']:.5f}, mean {t['mean_cosine']:.5f}.", "",
         "## Import cost per job", "",

@@ -136,11 +136,15 @@ def encode(model: Any, texts: Sequence[str], batch_size: int, precision: str) ->
 
 
 class EmbeddingCache:
-    """Vectors on disk keyed by text hash, one file per (model, precision)."""
+    """Vectors on disk keyed by text hash, one file per (model, precision, encoder version)."""
+
+    # Bumped when `encode` changes the vectors it gives a text (2: fixed-length padding), so
+    # an older cache is never mixed with new vectors.
+    ENCODER_VERSION = 2
 
     def __init__(self, cache_dir: str | Path, model: str, precision: str):
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")[-80:]
-        self.path = Path(cache_dir) / f"{slug}-{precision}.npz"
+        self.path = Path(cache_dir) / f"{slug}-{precision}-v{self.ENCODER_VERSION}.npz"
 
     def load(self) -> dict[str, np.ndarray]:
         if not self.path.exists():
