@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from topics.stability import pairwise_ari, stability_report, together_share, topic_stability
+from topics.stability import (
+    pairwise_ari,
+    stability_report,
+    together_share,
+    topic_scores,
+    topic_stability,
+)
 
 
 def test_renumbered_identical_clusterings_agree_fully():
@@ -29,12 +35,19 @@ def test_stable_topic_scores_higher_than_a_dissolving_one():
     assert scores[1] == pytest.approx((6 / 30 + 1.0) / 2)
 
 
-def test_report_judges_topics_by_their_core_papers_against_other_seeds():
+def test_report_scores_each_cluster_against_the_other_seeds():
     clusters = np.array([0, 0, 0, 1, 1, 1, -1])
-    topic_ids = np.array([0, 0, 0, 1, 1, 1, 1])  # the outlier was reassigned to topic 1
     runs = {42: clusters, 43: np.array([0, 0, 0, 1, 1, 2, 2])}
-    report = stability_report(runs, 42, clusters, topic_ids)
+    report = stability_report(runs, 42, clusters)
     assert report["seeds"] == [42, 43]
-    assert report["topic_stability"]["0"] == 1.0
-    assert report["topic_stability"]["1"] == pytest.approx(2 / 6, abs=1e-4)
+    assert report["cluster_stability"]["0"] == 1.0
+    assert report["cluster_stability"]["1"] == pytest.approx(2 / 6, abs=1e-4)
     assert set(report["pairwise_ari"]) == {"42-43"}
+
+
+def test_topics_take_the_score_of_the_cluster_their_core_papers_came_from():
+    clusters = np.array([0, 0, 0, 1, 1, 1, -1])
+    # Labelling renumbered the clusters by size and reassigned the outlier to topic 0.
+    topic_ids = np.array([1, 1, 1, 0, 0, 0, 0])
+    scores = topic_scores({"0": 1.0, "1": 0.3333}, clusters, topic_ids)
+    assert scores == {"0": 0.3333, "1": 1.0}

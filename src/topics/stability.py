@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 log = logging.getLogger("topics")
 
@@ -48,28 +47,40 @@ def topic_stability(topic_ids: np.ndarray, others: list[np.ndarray]) -> dict[int
 
 
 def stability_report(runs: Mapping[int, np.ndarray], reference_seed: int,
-                     clusters: np.ndarray, topic_ids: np.ndarray) -> dict[str, Any]:
-    """Pairwise ARI of the seed runs and each final topic's stability.
+                     clusters: np.ndarray) -> dict[str, Any]:
+    """Pairwise ARI of the seed runs and each cluster's stability.
 
-    A topic is judged by its core papers (those HDBSCAN put in it, not reassigned outliers)
-    against the runs other than the reference one (whose seed made the topics).
+    A cluster of the reference run (whose seed made the topics) is judged by its members
+    against the other runs. Clusters rather than topics, so that this job needs only the
+    clustering and runs beside labelling: `topic_scores` maps the scores onto topics.
     """
     ari = pairwise_ari(runs)
-    core = np.where(clusters == -1, -1, topic_ids)
     others = [labels for seed, labels in runs.items() if seed != reference_seed]
-    scores = topic_stability(core, others)
+    scores = topic_stability(clusters, others)
     return {
         "seeds": [int(seed) for seed in runs],
         "pairwise_ari": {pair: round(value, 4) for pair, value in ari.items()},
         "mean_ari": round(float(np.mean(list(ari.values()))), 4) if ari else None,
-        "topic_stability": {str(topic): (None if np.isnan(score) else round(score, 4))
-                            for topic, score in scores.items()},
+        "cluster_stability": {str(cluster): (None if np.isnan(score) else round(score, 4))
+                              for cluster, score in scores.items()},
     }
 
 
+def topic_scores(cluster_scores: Mapping[str, float | None], clusters: np.ndarray,
+                 topic_ids: np.ndarray) -> dict[str, float | None]:
+    """Each topic's stability: that of the HDBSCAN cluster its core papers came from.
+
+    A topic is judged by its core papers, not by outliers reassigned to it. Labelling
+    renumbers clusters by size, so the cluster of each topic is read from the papers.
+    """
+    core = clusters != -1
+    pairs = set(zip(topic_ids[core].tolist(), clusters[core].tolist(), strict=True))
+    return {str(topic): cluster_scores.get(str(cluster)) for topic, cluster in sorted(pairs)}
+
+
 def run_stability(reduced_paths: list[str | Path], seeds: list[int], reference_seed: int,
-                  reference_clusters_path: str | Path, assignments_path: str | Path,
-                  stability_path: str | Path, **hdbscan_params: Any) -> dict[str, Any]:
+                  reference_clusters_path: str | Path, stability_path: str | Path,
+                  **hdbscan_params: Any) -> dict[str, Any]:
     """stability.json: HDBSCAN, with the run's own parameters, on each seed's UMAP reduction.
 
     `reduced_paths` are the reductions of the seeds other than `reference_seed`, in the
@@ -88,8 +99,7 @@ def run_stability(reduced_paths: list[str | Path], seeds: list[int], reference_s
             runs[int(seed)] = clusters
         else:
             runs[int(seed)] = hdbscan_cluster(np.load(next(others)), **hdbscan_params)[0]
-    topic_ids = pd.read_parquet(assignments_path)["topic_id"].to_numpy()
-    report = stability_report(runs, reference_seed, clusters, topic_ids)
+    report = stability_report(runs, reference_seed, clusters)
     log.info("seeds %s: pairwise ARI %s (mean %s)", report["seeds"], report["pairwise_ari"],
              report["mean_ari"])
     Path(stability_path).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -76,18 +76,27 @@ def read_topics_csv(path: str | Path) -> pd.DataFrame:
 def run_tables(papers_path: str | Path, assignments_path: str | Path, topics_path: str | Path,
                map_coords_path: str | Path, papers_csv_path: str | Path,
                topics_csv_path: str | Path, lists_dir: str | Path,
-               stability_path: str | Path | None = None) -> None:
-    """papers.csv, topics.csv and the reading lists in `lists_dir`, all from the same tables."""
+               stability_path: str | Path | None = None,
+               clusters_path: str | Path | None = None) -> None:
+    """papers.csv, topics.csv and the reading lists in `lists_dir`, all from the same tables.
+
+    Topic stability needs both stability.json (scores per HDBSCAN cluster) and the
+    clusters, to find each topic's cluster."""
     import json
 
     from topics.reading_lists import write_reading_lists
+    from topics.stability import topic_scores
 
-    stability = (json.loads(Path(stability_path).read_text(encoding="utf-8"))["topic_stability"]
-                 if stability_path else None)
     papers = pd.read_parquet(papers_path)
     topics = pd.read_parquet(topics_path)
-    table = papers_csv_table(papers, pd.read_parquet(assignments_path), topics,
-                             np.load(map_coords_path))
+    assignments = pd.read_parquet(assignments_path)
+    stability = None
+    if stability_path and clusters_path:
+        report = json.loads(Path(stability_path).read_text(encoding="utf-8"))
+        with np.load(clusters_path) as data:
+            stability = topic_scores(report["cluster_stability"], data["labels"],
+                                     assignments["topic_id"].to_numpy())
+    table = papers_csv_table(papers, assignments, topics, np.load(map_coords_path))
     topics_table = topics_csv_table(topics, table, stability=stability)
     table.to_csv(papers_csv_path, index=False)
     topics_table.to_csv(topics_csv_path, index=False)

@@ -2,13 +2,14 @@ rule measure_stability:
     input:
         reduced=[seed_reduction(seed) for seed in OTHER_SEEDS],
         reference="results/intermediate/clusters.npz",
-        assignments="results/intermediate/assignments.parquet",
     output:
         stability="results/intermediate/stability.json",
     params:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
         hdbscan=config["hdbscan"],
+    # With the seed reductions: it needs only the clusters, so it runs beside labelling.
+    priority: 1
     log:
         "results/logs/measure_stability.log",
     benchmark:

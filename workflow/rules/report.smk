@@ -9,6 +9,7 @@ rule write_tables:
         topics="results/intermediate/topics.parquet",
         coords="results/intermediate/umap_map.npy",
         stability="results/intermediate/stability.json",
+        clusters="results/intermediate/clusters.npz",
     output:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",

@@ -52,7 +52,6 @@ rule measure_stability_sweep:
     input:
         reduced=lambda wildcards: [sweep_reduction(wildcards.combo, seed) for seed in OTHER_SEEDS],
         reference=f"results/sweep/{{combo}}/seed{MAIN_SEED}/clusters.npz",
-        assignments="results/sweep/{combo}/assignments.parquet",
     output:
         stability="results/sweep/{combo}/stability.json",
     params:

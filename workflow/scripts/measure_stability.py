@@ -6,5 +6,5 @@ from topics.stability import run_stability
 with rule_log(snakemake.log[0]):
     run_stability(list(snakemake.input.reduced), snakemake.params.seeds,
                   snakemake.params.reference_seed, snakemake.input.reference,
-                  snakemake.input.assignments, snakemake.output.stability,
+                  snakemake.output.stability,
                   **snakemake.params.hdbscan)
