@@ -59,3 +59,14 @@ def topics_csv_frame(topics: pd.DataFrame) -> pd.DataFrame:
     """topics as topics.csv holds them: keywords joined by "; ", no scores."""
     return topics.drop(columns=["scores"]).assign(
         keywords=topics["keywords"].map("; ".join))
+
+
+def write_page_inputs(folder):
+    """The page job's inputs for the synthetic corpus: papers.csv, topics.csv,
+    topics.parquet and embeddings.npy in `folder`; returns the corpus."""
+    papers, topics, embeddings = synthetic_corpus()
+    papers.to_csv(folder / "papers.csv", index=False)
+    topics_csv_frame(topics).to_csv(folder / "topics.csv", index=False)
+    topics.to_parquet(folder / "topics.parquet", index=False)
+    np.save(folder / "embeddings.npy", embeddings)
+    return papers, topics, embeddings

@@ -7,9 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-import numpy as np
 import pytest
-from synthetic import synthetic_corpus, topics_csv_frame
+from synthetic import write_page_inputs
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 HEAVY = ("torch", "transformers", "sentence_transformers", "bertopic", "umap", "numba")
@@ -49,11 +48,7 @@ def test_clustering_job_loads_neither_torch_nor_bertopic(tmp_path):
 
 
 def test_page_job_loads_no_heavy_library(tmp_path):
-    papers, topics, embeddings = synthetic_corpus()
-    papers.to_csv(tmp_path / "papers.csv", index=False)
-    topics_csv_frame(topics).to_csv(tmp_path / "topics.csv", index=False)
-    topics.to_parquet(tmp_path / "topics.parquet", index=False)
-    np.save(tmp_path / "embeddings.npy", embeddings)
+    write_page_inputs(tmp_path)
     pages = ["topic_map", "intertopic_map", "topic_hierarchy", "topic_similarity", "top_terms",
              "topic_sources"]
     outputs = {name: str(tmp_path / f"{name}.html") for name in pages}

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from synthetic import EVIL_TITLE, synthetic_corpus, topics_csv_frame
+from synthetic import EVIL_TITLE, synthetic_corpus, topics_csv_frame, write_page_inputs
 
 from topics import pages
 from topics.centroids import real_topic_centroids
@@ -62,11 +62,7 @@ PAGE_OUTPUTS = {"topic_map": "topic_map.html", "intertopic_map": "intertopic_map
 
 
 def test_the_page_job_writes_every_view_and_the_plotly_js_they_share(tmp_path):
-    papers, topics, embeddings = synthetic_corpus()
-    papers.to_csv(tmp_path / "papers.csv", index=False)
-    topics_csv_frame(topics).to_csv(tmp_path / "topics.csv", index=False)
-    topics.to_parquet(tmp_path / "topics.parquet", index=False)
-    np.save(tmp_path / "embeddings.npy", embeddings)
+    _, topics, _ = write_page_inputs(tmp_path)
     pages.run_topic_pages(tmp_path / "papers.csv", tmp_path / "topics.csv",
                           tmp_path / "topics.parquet", tmp_path / "embeddings.npy",
                           **{key: tmp_path / name for key, name in PAGE_OUTPUTS.items()})
