@@ -38,7 +38,8 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
         ("label_topics", f"from topics.label import run_label; run_label({w!r} + "
                          f"'/papers.parquet', {w!r} + '/embeddings.npy', {w!r} + '/clusters.npz',"
                          f" {w!r} + '/topics.parquet', {w!r} + '/assignments.parquet', "
-                         f"vectorizer={config['vectorizer']!r}, **{config['bertopic']!r})"),
+                         f"vectorizer={config['vectorizer']!r}, bertopic={config['bertopic']!r}, "
+                         f"keywords={config['keywords']!r}, outliers={config['outliers']!r})"),
         ("reduce_umap_map", f"from topics.reduce import run_reduce; run_reduce({w!r} + "
                             f"'/embeddings.npy', {w!r} + '/umap_map.npy', **{umap_map!r})"),
         ("write_tables", f"from topics.tables import run_tables; run_tables({w!r} + "
