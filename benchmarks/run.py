@@ -73,18 +73,25 @@ vectors = {}
 reference = SentenceTransformer(str(resolve_model("all-MiniLM-L6-v2")), device="cpu")
 pipeline = load_model("all-MiniLM-L6-v2", "cpu")
 runs = {
-    # The baseline: what a user gets from sentence-transformers, one call, float32.
-    "st_float32": lambda batch: reference.encode(batch, batch_size=64, show_progress_bar=False,
+    # The baseline: sentence-transformers' own call in float32, with its defaults (batch 32).
+    "st_float32": lambda batch: reference.encode(batch, show_progress_bar=False,
                                                  normalize_embeddings=True),
+    # As the plain script calls it (batch 64); reported beside the baseline.
+    "st_float32_batch64": lambda batch: reference.encode(batch, batch_size=64,
+                                                         show_progress_bar=False,
+                                                         normalize_embeddings=True),
     # The pipeline's encoder, precision and batch size (topics.embed.encode, bfloat16
     # autocast, every text padded to max_seq_length).
     "bfloat16": lambda batch: encode(pipeline, batch, BATCH_SIZE, "bfloat16"),
 }
-for name, run in runs.items():
+for run in runs.values():
     run(texts[:64])  # warm-up: first-call allocations
-    started = time.perf_counter()
-    vectors[name] = run(texts)
-    result[name] = time.perf_counter() - started
+# Best of two rounds, alternating, so a busy moment does not decide the ratio.
+for _ in range(2):
+    for name, run in runs.items():
+        started = time.perf_counter()
+        vectors[name] = run(texts)
+        result[name] = min(result.get(name, float("inf")), time.perf_counter() - started)
 cosine = (vectors["st_float32"] * vectors["bfloat16"]).sum(axis=1)
 result["min_cosine"] = float(cosine.min())
 result["mean_cosine"] = float(cosine.mean())
@@ -392,9 +399,13 @@ def write_results(m: dict, table: list[str]) -> None:
     base = t.get("st_float32", t.get("float32"))
     lines += [
         "", "## Embedding throughput", "",
-        f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} torch threads: "
-        f"sentence-transformers float32 as the plain script calls it (batch 64) {base:.1f} s "
-        f"({t['texts'] / base:.1f} texts/s); the pipeline's encoder (config's batch size, "
+        f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} torch threads, best of two "
+        f"rounds: sentence-transformers float32, its own call with default batch 32, "
+        f"{base:.1f} s ({t['texts'] / base:.1f} texts/s)"
+        + (f"; at batch 64 as the plain script calls it {t['st_float32_batch64']:.1f} s "
+           f"(ratio {t['st_float32_batch64'] / t['bfloat16']:.2f})"
+           if "st_float32_batch64" in t else "")
+        + "; the pipeline's encoder (config's batch size, "
         f"every text padded to max_seq_length), bfloat16 autocast {t['bfloat16']:.1f} s "
         f"({t['texts'] / t['bfloat16']:.1f} texts/s); cosine bfloat16 vs float32 min "
         f"{t['min_cosine']:.5f}, mean {t['mean_cosine']:.5f}.", "",
