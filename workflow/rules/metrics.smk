@@ -8,7 +8,8 @@ rule measure_stability:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
         hdbscan=config["hdbscan"],
-    # With the seed reductions: it needs only the clusters, so it runs beside labelling.
+    # Ranked with the seed reductions it reads: it needs the clusters, not the labels, so it
+    # runs beside labelling.
     priority: 1
     log:
         "results/logs/measure_stability.log",
