@@ -32,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import REPO, Timed, load_average, machine, now, python_job, run_timed
+from common import REPO, Timed, load_average, machine, now, pipeline_config, python_job, run_timed
 
 COPIED = ["Snakefile", "config.yaml", "workflow", "profiles", "seeds"]
 NEW_SEEDS_FILE = "zz_benchmark_new_papers.txt"
@@ -144,8 +144,8 @@ def _number(value: str):
 def throughput(root: Path) -> dict:
     """sentence-transformers float32 against the pipeline's bfloat16, same texts and CPU."""
     log = root / "throughput.log"
-    run_timed([sys.executable, "-c", THROUGHPUT, CORES, str(config_batch_size())], cwd=REPO,
-              log_path=log)
+    batch_size = pipeline_config()["embedding"]["batch_size"]
+    run_timed([sys.executable, "-c", THROUGHPUT, CORES, str(batch_size)], cwd=REPO, log_path=log)
     line = next((x for x in log.read_text(encoding="utf-8").splitlines()
                  if x.startswith("RESULT ")), None)
     if line is None:
@@ -153,13 +153,6 @@ def throughput(root: Path) -> dict:
     result = json.loads(line.removeprefix("RESULT "))
     print(f"  throughput: {result}", flush=True)
     return result
-
-
-def config_batch_size() -> int:
-    import yaml
-
-    config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-    return int(config["embedding"]["batch_size"])
 
 
 def plain_script(copy: Path, numba_cache: Path | None = None) -> dict:

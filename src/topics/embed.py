@@ -119,6 +119,7 @@ def encode(model: Any, texts: Sequence[str], batch_size: int, precision: str) ->
            or model.get_sentence_embedding_dimension)()
     out = np.empty((len(texts), dim), dtype=np.float32)
     fixed_length = {"text": {"padding": "max_length", "max_length": model.max_seq_length}}
+    # Chunks of a few batches keep the log moving without slowing the model down.
     chunk = max(batch_size * 8, 256)
     started = time.perf_counter()
     autocast = torch.autocast(model.device.type, dtype=torch.bfloat16,
