@@ -5,9 +5,9 @@
 Papers are pseudo-abstracts from the seed vocabulary, embeddings random-but-clustered
 (topics.synthetic). Each stage runs in a fresh process with the pipeline's own function
 and config.yaml's parameters, as its Snakemake job would: UMAP (clustering), HDBSCAN,
-BERTopic labels, UMAP (map), tables with reading lists, the interactive pages. numba's
-cache is warmed first, so times are the steady state of a machine that has run the
-pipeline once. Writes benchmarks/SCALE.md.
+BERTopic labels, quality metrics, UMAP (map), tables with reading lists, the interactive
+pages. numba's cache is warmed first, so times are the steady state of a machine that has
+run the pipeline once. Writes benchmarks/SCALE.md.
 """
 
 import argparse
@@ -40,6 +40,10 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
                          f" {w!r} + '/topics.parquet', {w!r} + '/assignments.parquet', "
                          f"vectorizer={config['vectorizer']!r}, bertopic={config['bertopic']!r}, "
                          f"keywords={config['keywords']!r}, outliers={config['outliers']!r})"),
+        ("score_topics", f"from topics.metrics import run_metrics; run_metrics({w!r} + "
+                         f"'/papers.parquet', {w!r} + '/topics.parquet', {w!r} + "
+                         f"'/assignments.parquet', {w!r} + '/clusters.npz', {w!r} + "
+                         f"'/umap_cluster.npy', {w!r} + '/metrics.json')"),
         ("reduce_umap_map", f"from topics.reduce import run_reduce; run_reduce({w!r} + "
                             f"'/embeddings.npy', {w!r} + '/umap_map.npy', **{umap_map!r})"),
         ("write_tables", f"from topics.tables import run_tables; run_tables({w!r} + "
@@ -91,7 +95,7 @@ def main() -> None:
     env = {"NUMBA_CACHE_DIR": str(OUT / "numba-cache")}
     warm = OUT / "warmup"
     make_corpus(warm, 5000, vocabulary)  # > 4096: UMAP switches to NN-descent
-    for name, code in stages(warm, config)[:4]:
+    for name, code in stages(warm, config)[:5]:
         python_job(code, env=env)  # compiles numba code into the cache; not timed
         print(f"warmed {name}", flush=True)
     rows = []

@@ -56,6 +56,17 @@ def test_silhouette_of_separated_blobs_ignores_outliers():
     assert silhouette(points, labels) > 0.9
 
 
+def test_silhouette_of_a_large_run_is_measured_on_an_even_sample_close_to_the_whole():
+    rng = np.random.default_rng(1)
+    points = np.vstack([rng.normal(centre, 1.0, (300, 2)) for centre in (0, 4, 8)])
+    labels = np.repeat([0, 1, 2], 300)
+    whole = silhouette(points, labels)
+    sampled = silhouette(points, labels, max_papers=150)
+    assert sampled == silhouette(points, labels, max_papers=150)
+    assert sampled == pytest.approx(whole, abs=0.05)
+    assert sampled != whole
+
+
 def test_agreement_with_corpus_labels_skips_unlabelled_papers():
     perfect = agreement(["a", "a", "b", "b", None], np.array([3, 3, 7, 7, 0]))
     assert perfect == {"nmi": pytest.approx(1.0), "ari": pytest.approx(1.0)}
