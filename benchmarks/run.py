@@ -49,6 +49,8 @@ JOB_IMPORTS = {
     "label_topics": "import topics.logs, topics.label, sklearn.feature_extraction.text\n"
                     "from topics.imports import import_bertopic; import_bertopic()",
     "label_topics, plain `import bertopic` (before)": "import bertopic",
+    "score_topics": "import topics.logs, topics.metrics, topics.coherence\n"
+                    "import sklearn.feature_extraction.text, sklearn.metrics",
     "write_tables": "import topics.logs, topics.tables, topics.reading_lists",
     "plot_topic_pages": "import topics.logs, topics.pages, topics.centroids, plotly.offline\n"
                         "import topics.plotting.topic_map, topics.plotting.intertopic\n"
@@ -86,8 +88,8 @@ runs = {
 }
 for run in runs.values():
     run(texts[:64])  # warm-up: first-call allocations
-# Best of two rounds, alternating, so a busy moment does not decide the ratio.
-for _ in range(2):
+# Best of three rounds, alternating, so a busy moment does not decide the ratio.
+for _ in range(3):
     for name, run in runs.items():
         started = time.perf_counter()
         vectors[name] = run(texts)
@@ -392,7 +394,7 @@ def write_results(m: dict, table: list[str]) -> None:
     base = t.get("st_float32", t.get("float32"))
     lines += [
         "", "## Embedding throughput", "",
-        f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} torch threads, best of two "
+        f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} torch threads, best of three "
         f"rounds: sentence-transformers float32, its own call with default batch 32, "
         f"{base:.1f} s ({t['texts'] / base:.1f} texts/s)"
         + (f"; at batch 64 as the plain script calls it {t['st_float32_batch64']:.1f} s "

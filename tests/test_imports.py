@@ -29,7 +29,7 @@ def modules_after(code: str) -> set[str]:
 @pytest.mark.parametrize("module", ["topics.parse", "topics.cluster", "topics.tables",
                                     "topics.reading_lists", "topics.pages", "topics.centroids",
                                     "topics.logs", "topics.embed", "topics.label",
-                                    "topics.reduce"])
+                                    "topics.reduce", "topics.metrics", "topics.coherence"])
 def test_importing_a_stage_loads_no_heavy_library(module):
     loaded = modules_after(f"import {module}")
     assert loaded.isdisjoint(HEAVY), f"{module} imports {sorted(loaded & set(HEAVY))}"
