@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.io as pio
 
 from topics.reading_lists import list_filename
-from topics.tables import is_reassigned, read_papers_csv, read_topics_csv
+from topics.tables import LIST_SEPARATOR, is_reassigned, read_papers_csv, read_topics_csv
 
 PLOTLY_JS = "plotly.min.js"
 STYLE = """
@@ -132,7 +132,7 @@ def map_page(figure, papers: pd.DataFrame) -> str:
     records = [{"title": str(p["title"]), "abstract": str(p["abstract"]),
                 "topic": str(p["topic_label"]), "sources": str(p["sources"]),
                 "reassigned": is_reassigned(p), "x": float(p["x"]), "y": float(p["y"])}
-               for _, p in papers.reset_index(drop=True).iterrows()]
+               for p in papers.to_dict("records")]
     tools = """
 <div class="map-tools">
   <label for="search">Search titles and abstracts:</label>
@@ -368,7 +368,7 @@ def run_topic_pages(papers_csv_path: str | Path, topics_csv_path: str | Path,
                                                 papers["topic_id"].to_numpy(),
                                                 topics["topic_id"].to_numpy())
     listed = topics.assign(keywords=topics["keywords"].map(
-        lambda k: [w for w in k.split("; ") if w]))
+        lambda k: [w for w in k.split(LIST_SEPARATOR) if w]))
     for kind, path in [("intertopic", intertopic_map), ("hierarchy", topic_hierarchy),
                        ("similarity", topic_similarity)]:
         write_text(path, centroid_view_html(kind, topic_ids, centroids, listed))

@@ -51,15 +51,15 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
         "of the theme.",
         "",
     ]
-    for rank, (_, paper) in enumerate(members.iterrows(), start=1):
+    for rank, paper in enumerate(members.to_dict("records"), start=1):
         lines += [
-            f"## {rank}. {_text(paper.title)}",
+            f"## {rank}. {_text(paper['title'])}",
             "",
-            f"Sources: {_text(paper.sources)} · closeness {paper.centrality:.3f}"
+            f"Sources: {_text(paper['sources'])} · closeness {paper['centrality']:.3f}"
             + (" · reassigned outlier (HDBSCAN left it out; placed in its nearest topic)"
                if is_reassigned(paper) else ""),
             "",
-            f"> {_text(preview(paper.abstract))}" if paper.abstract else "> (no abstract)",
+            f"> {_text(preview(paper['abstract']))}" if paper["abstract"] else "> (no abstract)",
             "",
         ]
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 import html
 import textwrap
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,7 @@ def wrap_for_hover(text: str, width: int = HOVER_WIDTH) -> str:
     return "<br>".join(escape_text(line) for line in lines)
 
 
-def hover_text(paper: pd.Series) -> str:
+def hover_text(paper: Mapping[str, Any]) -> str:
     abstract = " ".join(str(paper["abstract"]).split())
     if len(abstract) > HOVER_ABSTRACT_CHARS:
         abstract = abstract[:HOVER_ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
@@ -82,7 +84,7 @@ def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
                     "line": {"width": 0 if outlier else 0.5, "color": "rgba(0,0,0,0.35)"}},
             selected={"marker": {"opacity": 1.0, "size": 10}},
             unselected={"marker": {"opacity": 0.07}},
-            hovertext=[hover_text(paper) for _, paper in members.iterrows()],
+            hovertext=[hover_text(paper) for paper in members.to_dict("records")],
             hoverinfo="text",
             customdata=members.index.tolist(),  # plain list: the page script reads it
         ))
