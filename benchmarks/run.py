@@ -19,7 +19,7 @@ of each first: "cold" means a new project on a machine where the tools have run 
    each with an empty numba cache of its own (both compile UMAP).
 
 Prints one table of ratios against the issue's targets and writes benchmarks/RESULTS.md
-(date, machine, load). Takes about 10 minutes on a quiet 2-core machine.
+(date, machine, load). Takes about 15 minutes on a quiet 2-core machine.
 """
 
 import argparse

@@ -95,9 +95,10 @@ def main() -> None:
     env = {"NUMBA_CACHE_DIR": str(OUT / "numba-cache")}
     warm = OUT / "warmup"
     make_corpus(warm, 5000, vocabulary)  # > 4096: UMAP switches to NN-descent
-    for name, code in stages(warm, config)[:5]:
-        python_job(code, env=env)  # compiles numba code into the cache; not timed
-        print(f"warmed {name}", flush=True)
+    for name, code in stages(warm, config):
+        if name in ("reduce_umap", "cluster_hdbscan", "reduce_umap_map"):
+            python_job(code, env=env)  # compiles numba code into the cache; not timed
+            print(f"warmed {name}", flush=True)
     rows = []
     for n in args.sizes:
         work = OUT / f"n{n}"

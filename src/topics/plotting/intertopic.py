@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from topics.centroids import cosine_similarity_matrix
 from topics.plotting.topic_map import escape_text, topic_colour
 
 
@@ -33,7 +34,7 @@ def intertopic_distance_figure(topic_ids: np.ndarray, centroids: np.ndarray,
                                topics: pd.DataFrame) -> go.Figure:
     """Bubbles at the MDS positions of the topic centroids (cosine distance), area ~ size."""
     topics = topics.set_index("topic_id")
-    distances = np.clip(1.0 - centroids @ centroids.T, 0.0, 2.0)
+    distances = 1.0 - cosine_similarity_matrix(centroids)
     coords = classical_mds(distances)
     sizes = np.array([int(topics.loc[t, "size"]) for t in topic_ids], dtype=float)
     figure = go.Figure()
