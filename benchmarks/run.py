@@ -82,9 +82,10 @@ runs = {
     "st_float32_batch64": lambda batch: reference.encode(batch, batch_size=64,
                                                          show_progress_bar=False,
                                                          normalize_embeddings=True),
-    # The pipeline's encoder, precision and batch size (topics.embed.encode, bfloat16
-    # autocast, every text padded to max_seq_length).
-    "bfloat16": lambda batch: encode(pipeline, batch, BATCH_SIZE, "bfloat16"),
+    # The pipeline's encoder, precision, batch size and cores (topics.embed.encode: bfloat16
+    # autocast, texts padded to a multiple of 32 tokens, one model copy per core).
+    "bfloat16": lambda batch: encode(pipeline, batch, BATCH_SIZE, "bfloat16",
+                                     threads=int(sys.argv[1])),
 }
 for run in runs.values():
     run(texts[:64])  # warm-up: first-call allocations
@@ -394,14 +395,15 @@ def write_results(m: dict, table: list[str]) -> None:
     base = t.get("st_float32", t.get("float32"))
     lines += [
         "", "## Embedding throughput", "",
-        f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} torch threads, best of three "
+        f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} cores, best of three "
         f"rounds: sentence-transformers float32, its own call with default batch 32, "
         f"{base:.1f} s ({t['texts'] / base:.1f} texts/s)"
         + (f"; at batch 64 as the plain script calls it {t['st_float32_batch64']:.1f} s "
            f"(ratio {t['st_float32_batch64'] / t['bfloat16']:.2f})"
            if "st_float32_batch64" in t else "")
         + "; the pipeline's encoder (config's batch size, "
-        f"every text padded to max_seq_length), bfloat16 autocast {t['bfloat16']:.1f} s "
+        "texts padded to a multiple of 32 tokens, one model copy per core), "
+        f"bfloat16 autocast {t['bfloat16']:.1f} s "
         f"({t['texts'] / t['bfloat16']:.1f} texts/s); cosine bfloat16 vs float32 min "
         f"{t['min_cosine']:.5f}, mean {t['mean_cosine']:.5f}.", "",
         "## Import cost per job", "",

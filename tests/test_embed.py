@@ -4,7 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from topics.embed import choose_precision, embed_texts, paper_texts, resolve_model, run_embed
+from topics.embed import (
+    PAD_MULTIPLE,
+    choose_precision,
+    embed_texts,
+    load_model,
+    padded_lengths,
+    paper_texts,
+    resolve_model,
+    run_embed,
+)
 from topics.errors import UserError
 
 TEXTS = [
@@ -55,6 +64,25 @@ def test_a_papers_vector_does_not_depend_on_the_papers_embedded_beside_it():
                            precision="bfloat16")
     alone = embed_texts(TEXTS[2:], "all-MiniLM-L6-v2", batch_size=1, precision="bfloat16")
     np.testing.assert_array_equal(together[3], alone[0])
+
+
+@pytest.mark.slow
+def test_texts_are_padded_to_a_multiple_of_32_tokens_up_to_the_models_limit():
+    model = load_model("all-MiniLM-L6-v2", "cpu")
+    lengths = padded_lengths(model, ["Short.", TEXTS[0], " ".join([TEXTS[0]] * 30)])
+    assert lengths[0] == PAD_MULTIPLE  # [CLS] short . [SEP]
+    assert lengths[1] % PAD_MULTIPLE == 0 and lengths[1] < model.max_seq_length
+    assert lengths[2] == model.max_seq_length
+
+
+@pytest.mark.slow
+def test_one_model_per_core_gives_the_same_vectors_as_one_model_on_all_cores():
+    texts = [" ".join([text] * repeat) for text in TEXTS for repeat in (1, 3, 9)]
+    one = embed_texts(texts, "all-MiniLM-L6-v2", batch_size=2, device="cpu",
+                      precision="bfloat16")
+    per_core = embed_texts(texts, "all-MiniLM-L6-v2", batch_size=2, device="cpu",
+                           precision="bfloat16", threads=2)
+    np.testing.assert_array_equal(per_core, one)
 
 
 def test_a_hub_model_that_is_not_available_offline_stops_with_a_sentence():

@@ -16,7 +16,7 @@ def counting_model(monkeypatch):
     """A stand-in encoder that records every text it is asked to embed (no torch)."""
     seen: list[str] = []
 
-    def fake_encode(model, texts, batch_size, precision):
+    def fake_encode(model, texts, batch_size, precision, threads=None):
         seen.extend(texts)
         vectors = np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in texts], dtype=np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
