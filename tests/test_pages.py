@@ -87,3 +87,11 @@ def test_centroids_cover_the_real_topics_and_refuse_misaligned_embeddings():
     with pytest.raises(ValueError, match="59 embeddings for 60 papers"):
         real_topic_centroids(embeddings[1:], papers["topic_id"].to_numpy(),
                              topics["topic_id"].to_numpy())
+
+
+def test_quality_section_names_each_seeds_cluster_count():
+    section = pages.metrics_section({"topics": 17, "stability_ari": 0.22,
+                                     "stability_seeds": [42, 44],
+                                     "stability_clusters": {"42": 17, "44": 2}})
+    assert "stability (mean pairwise ARI)" in section and "0.22" in section
+    assert "seed 42: 17, seed 44: 2" in section

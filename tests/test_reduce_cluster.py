@@ -5,7 +5,7 @@ import pytest
 from sklearn.manifold import trustworthiness
 from sklearn.metrics import adjusted_rand_score
 
-from topics.cluster import hdbscan_cluster, run_cluster
+from topics.cluster import hdbscan_cluster, largest_cluster_share, run_cluster
 from topics.reduce import run_reduce, umap_reduce
 
 
@@ -54,3 +54,23 @@ def test_run_reduce_then_run_cluster_round_trip_files(tmp_path, blobs):
     with np.load(tmp_path / "c.npz") as saved:
         np.testing.assert_array_equal(saved["labels"], labels)
     assert adjusted_rand_score(blobs[1], labels) > 0.9
+
+
+def test_one_cluster_holding_most_papers_is_reported_with_what_to_try(tmp_path, caplog):
+    # Two tight blobs, 80 papers and 10 far away: one cluster holds 89% of the corpus.
+    rng = np.random.default_rng(0)
+    reduced = np.vstack([rng.normal(0, 0.05, (80, 2)), rng.normal(5, 0.05, (10, 2))])
+    np.save(tmp_path / "r.npy", reduced.astype(np.float32))
+    with caplog.at_level("WARNING", logger="topics"):
+        labels = run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", min_cluster_size=5)
+    assert largest_cluster_share(labels) == pytest.approx(80 / 90)
+    assert "89% of the papers in one of its 2 clusters" in caplog.text
+    assert "cluster_selection_method: leaf" in caplog.text
+
+
+def test_balanced_clusters_raise_no_warning(tmp_path, blobs, caplog):
+    np.save(tmp_path / "r.npy", blobs[0])
+    with caplog.at_level("WARNING", logger="topics"):
+        run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", min_cluster_size=10)
+    assert largest_cluster_share(np.load(tmp_path / "c.npz")["labels"]) < 0.5
+    assert caplog.text == ""

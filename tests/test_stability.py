@@ -5,6 +5,7 @@ import pytest
 
 from topics.stability import (
     pairwise_ari,
+    run_stability,
     stability_report,
     together_share,
     topic_scores,
@@ -40,6 +41,7 @@ def test_report_scores_each_cluster_against_the_other_seeds():
     runs = {42: clusters, 43: np.array([0, 0, 0, 1, 1, 2, 2])}
     report = stability_report(runs, 42, clusters)
     assert report["seeds"] == [42, 43]
+    assert report["clusters"] == {"42": 2, "43": 3}
     assert report["cluster_stability"]["0"] == 1.0
     assert report["cluster_stability"]["1"] == pytest.approx(2 / 6, abs=1e-4)
     assert set(report["pairwise_ari"]) == {"42-43"}
@@ -51,3 +53,18 @@ def test_topics_take_the_score_of_the_cluster_their_core_papers_came_from():
     topic_ids = np.array([1, 1, 1, 0, 0, 0, 0])
     scores = topic_scores({"0": 1.0, "1": 0.3333}, clusters, topic_ids)
     assert scores == {"0": 0.3333, "1": 1.0}
+
+
+def test_a_seed_whose_clustering_collapses_is_named_in_the_log(tmp_path, caplog):
+    rng = np.random.default_rng(0)
+    reference = np.array([0] * 45 + [1] * 45)
+    np.savez(tmp_path / "c.npz", labels=reference)
+    # Seed 43's reduction: 80 papers in one tight blob, 10 far away.
+    collapsed = np.vstack([rng.normal(0, 0.05, (80, 2)), rng.normal(5, 0.05, (10, 2))])
+    np.save(tmp_path / "r43.npy", collapsed.astype(np.float32))
+    with caplog.at_level("WARNING", logger="topics"):
+        report = run_stability([tmp_path / "r43.npy"], [42, 43], 42, tmp_path / "c.npz",
+                               tmp_path / "stability.json", min_cluster_size=5)
+    assert report["clusters"] == {"42": 2, "43": 2}
+    assert "UMAP seed 43: HDBSCAN put 89% of the papers in one cluster" in caplog.text
+    assert "seed 42" not in caplog.text

@@ -160,6 +160,7 @@ def run_metrics(papers_path: str | Path, topics_path: str | Path, assignments_pa
         stability = json.loads(Path(stability_path).read_text(encoding="utf-8"))
         metrics["stability_ari"] = stability.get("mean_ari")
         metrics["stability_seeds"] = stability.get("seeds", [])
+        metrics["stability_clusters"] = stability.get("clusters", {})
     for key, value in metrics.items():
         log.info("%s: %s", key, value)
     Path(metrics_path).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")

@@ -208,9 +208,13 @@ def metrics_section(metrics: dict | None) -> str:
         return ""
     rows = "".join(f"<tr><td>{esc(name)}</td><td class='num'>{esc(metrics[key])}</td></tr>"
                    for key, name in METRIC_NAMES.items() if metrics.get(key) is not None)
+    # Clusters per seed show at a glance when one seed's clustering collapsed into a few.
+    clusters = metrics.get("stability_clusters") or {}
+    per_seed = (f" (clusters: {', '.join(f'seed {seed}: {n}' for seed, n in clusters.items())})"
+                if clusters else "")
     return ("<h2>Quality</h2><p class='muted'>From <a href='metrics.json'>metrics.json</a>: "
             "coherence and diversity over each topic's top-10 keywords; stability over the "
-            f"UMAP seeds {esc(metrics.get('stability_seeds', []))}.</p>"
+            f"UMAP seeds {esc(metrics.get('stability_seeds', []))}{esc(per_seed)}.</p>"
             f"<table><tbody>{rows}</tbody></table>")
 
 

@@ -59,6 +59,7 @@ def stability_report(runs: Mapping[int, np.ndarray], reference_seed: int,
     scores = topic_stability(clusters, others)
     return {
         "seeds": [int(seed) for seed in runs],
+        "clusters": {str(seed): int(labels.max()) + 1 for seed, labels in runs.items()},
         "pairwise_ari": {pair: round(value, 4) for pair, value in ari.items()},
         "mean_ari": round(float(np.mean(list(ari.values()))), 4) if ari else None,
         "cluster_stability": {str(cluster): (None if np.isnan(score) else round(score, 4))
@@ -88,7 +89,7 @@ def run_stability(reduced_paths: list[str | Path], seeds: list[int], reference_s
     here rather than in a job per seed spares a process and an hdbscan import per seed;
     the reductions stay separate jobs, so a clustering change reruns no UMAP.
     """
-    from topics.cluster import hdbscan_cluster
+    from topics.cluster import DOMINANT_SHARE, hdbscan_cluster, largest_cluster_share
 
     with np.load(reference_clusters_path) as data:
         clusters = data["labels"]
@@ -99,8 +100,13 @@ def run_stability(reduced_paths: list[str | Path], seeds: list[int], reference_s
             runs[int(seed)] = clusters
         else:
             runs[int(seed)] = hdbscan_cluster(np.load(next(others)), **hdbscan_params)[0]
+            if (share := largest_cluster_share(runs[int(seed)])) > DOMINANT_SHARE:
+                log.warning("UMAP seed %s: HDBSCAN put %.0f%% of the papers in one cluster. "
+                            "The stability scores count that against every topic: these hdbscan "
+                            "settings are fragile on this corpus (cluster_selection_method: "
+                            "leaf is less so).", seed, 100 * share)
     report = stability_report(runs, reference_seed, clusters)
-    log.info("seeds %s: pairwise ARI %s (mean %s)", report["seeds"], report["pairwise_ari"],
-             report["mean_ari"])
+    log.info("seeds %s: clusters %s, pairwise ARI %s (mean %s)", report["seeds"],
+             report["clusters"], report["pairwise_ari"], report["mean_ari"])
     Path(stability_path).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
