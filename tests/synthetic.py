@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 
+from topics.tables import LIST_SEPARATOR
+
 EVIL_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> Evil & "quoted" paper'
 WORDS = ["graph", "neural", "vision", "robust", "sparse", "kernel", "language", "audio",
          "diffusion", "contrast", "signal", "policy"]
@@ -56,9 +58,9 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
 
 
 def topics_csv_frame(topics: pd.DataFrame) -> pd.DataFrame:
-    """topics as topics.csv holds them: keywords joined by "; ", no scores."""
+    """topics as topics.csv holds them: keywords joined by LIST_SEPARATOR, no scores."""
     return topics.drop(columns=["scores"]).assign(
-        keywords=topics["keywords"].map("; ".join))
+        keywords=topics["keywords"].map(LIST_SEPARATOR.join))
 
 
 def write_page_inputs(folder):
