@@ -1,7 +1,7 @@
 # The two commands of the README: `make` installs and runs the pipeline, `make test` runs the tests.
 PYTHON ?= python3
 
-.PHONY: run install test-deps test
+.PHONY: run install test-deps test test-fast
 
 run: install
 	$(PYTHON) -m snakemake
@@ -20,3 +20,8 @@ test-deps: install
 test: test-deps
 	$(PYTHON) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+# The edit-test loop (after `make`): the tests not marked slow, ruff's check and format
+# among them (tests/test_package.py); under two minutes on 2 cores.
+test-fast:
+	$(PYTHON) -m pytest -m "not slow" -q

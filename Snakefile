@@ -27,14 +27,9 @@ include: "workflow/rules/sweep.smk"
 
 rule all:
     input:
-        "results/index.html",
-        "results/topic_map.html",
+        # Every page (topics.report.views), then the files beside them.
+        [f"results/{view.file}" for view in VIEWS],
         "results/topic_map.png",
-        "results/intertopic_map.html",
-        "results/top_terms.html",
-        "results/topic_hierarchy.html",
-        "results/topic_similarity.html",
-        "results/topic_sources.html",
         "results/plotly.min.js",
         "results/papers.csv",
         "results/topics.csv",

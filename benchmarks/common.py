@@ -22,14 +22,23 @@ class Timed:
     returncode: int
 
 
-def run_timed(args: list[str], *, cwd: Path | str = REPO, env: dict | None = None,
-              log_path: Path | None = None, timeout: float | None = None) -> Timed:
+def run_timed(
+    args: list[str],
+    *,
+    cwd: Path | str = REPO,
+    env: dict | None = None,
+    log_path: Path | None = None,
+    timeout: float | None = None,
+) -> Timed:
     """Run a command; wall seconds and peak RSS come from wait4, so only this child counts.
 
     `env` adds to the environment; a None value removes that variable.
     """
-    env = {key: value for key, value in {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
-           .items() if value is not None}
+    env = {
+        key: value
+        for key, value in {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}.items()
+        if value is not None
+    }
     out = open(log_path, "w", encoding="utf-8") if log_path else subprocess.DEVNULL  # noqa: SIM115
     started = time.perf_counter()
     try:
@@ -80,12 +89,14 @@ def machine() -> str:
     memory = ""
     try:
         kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kb / 1024 ** 2:.0f} GiB RAM"
+        memory = f", {kb / 1024**2:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
     bf16 = [flag for flag in ("avx512_bf16", "amx_bf16") if f" {flag}" in flags]
-    return (f"{cpu}, {os.cpu_count()} CPUs{memory}, bf16: {', '.join(bf16) or 'no'}; "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs{memory}, bf16: {', '.join(bf16) or 'no'}; "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def now() -> str:

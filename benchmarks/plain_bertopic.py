@@ -42,23 +42,29 @@ embedded = time.perf_counter()
 
 topic_model = BERTopic(
     embedding_model=model,
-    umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
-                    random_state=42),
-    hdbscan_model=HDBSCAN(min_cluster_size=10, metric="euclidean",
-                          cluster_selection_method="eom", prediction_data=True),
+    umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42),
+    hdbscan_model=HDBSCAN(
+        min_cluster_size=10,
+        metric="euclidean",
+        cluster_selection_method="eom",
+        prediction_data=True,
+    ),
     vectorizer_model=CountVectorizer(stop_words="english", ngram_range=(1, 2)),
 )
 topics, _ = topic_model.fit_transform(docs, embeddings)
 fitted = time.perf_counter()
 
-reduced = UMAP(n_neighbors=15, n_components=2, min_dist=0.1, metric="cosine",
-               random_state=42).fit_transform(embeddings)
+reduced = UMAP(
+    n_neighbors=15, n_components=2, min_dist=0.1, metric="cosine", random_state=42
+).fit_transform(embeddings)
 figure = topic_model.visualize_documents(docs, reduced_embeddings=reduced)
 figure.write_html(out / "topic_map.html")
 np.save(out / "embeddings.npy", embeddings)
 topic_model.get_topic_info().to_csv(out / "topics.csv", index=False)
 done = time.perf_counter()
 
-print(f"papers {len(docs)} topics {len(set(topics)) - (-1 in topics)} | import "
-      f"{imported - started:.1f} s, embed {embedded - imported:.1f} s, fit "
-      f"{fitted - embedded:.1f} s, map {done - fitted:.1f} s, total {done - started:.1f} s")
+print(
+    f"papers {len(docs)} topics {len(set(topics)) - (-1 in topics)} | import "
+    f"{imported - started:.1f} s, embed {embedded - imported:.1f} s, fit "
+    f"{fitted - embedded:.1f} s, map {done - fitted:.1f} s, total {done - started:.1f} s"
+)

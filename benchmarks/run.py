@@ -36,6 +36,8 @@ from common import REPO, Timed, load_average, machine, now, pipeline_config, pyt
 
 COPIED = ["Snakefile", "config.yaml", "workflow", "profiles", "seeds"]
 NEW_SEEDS_FILE = "zz_benchmark_new_papers.txt"
+# RESULTS.md from this line on is written by hand and kept by every rewrite.
+HAND_WRITTEN = "<!-- Written by hand from here on"
 CORES = "2"
 
 # What each Snakemake job imports (its script, then the libraries its function loads).
@@ -44,20 +46,20 @@ JOB_IMPORTS = {
     "parse_seeds": "import topics.logs, topics.parse",
     "embed_papers": "import topics.logs, topics.embed, torch, sentence_transformers",
     "reduce_umap / reduce_umap_map": "import topics.logs, topics.reduce\n"
-                                     "from topics.imports import import_umap; import_umap()",
+    "from topics.startup import import_umap; import_umap()",
     "cluster_hdbscan": "import topics.logs, topics.cluster, hdbscan",
     "label_topics": "import topics.logs, topics.label, sklearn.feature_extraction.text\n"
-                    "from topics.imports import import_bertopic; import_bertopic()",
+    "from topics.startup import import_bertopic; import_bertopic()",
     "label_topics, plain `import bertopic` (before)": "import bertopic",
     "score_topics": "import topics.logs, topics.metrics, topics.coherence\n"
-                    "import sklearn.feature_extraction.text, sklearn.metrics",
-    "write_tables": "import topics.logs, topics.tables, topics.reading_lists",
-    "plot_topic_pages": "import topics.logs, topics.pages, topics.centroids, plotly.offline\n"
-                        "import topics.plotting.topic_map, topics.plotting.intertopic\n"
-                        "import topics.plotting.hierarchy, topics.plotting.similarity\n"
-                        "import topics.plotting.top_terms, topics.plotting.sources",
-    "plot_static_map": "import topics.logs, topics.pages, topics.plotting.static_map",
-    "write_index": "import topics.logs, topics.pages",
+    "import sklearn.feature_extraction.text, sklearn.metrics",
+    "write_tables": "import topics.logs, topics.report.tables",
+    "plot_topic_pages": "import topics.logs, topics.report.pages, plotly.offline\n"
+    "import topics.plotting.topic_map, topics.plotting.intertopic\n"
+    "import topics.plotting.hierarchy, topics.plotting.similarity\n"
+    "import topics.plotting.top_terms, topics.plotting.sources",
+    "plot_static_map": "import topics.logs, topics.report.pages, topics.plotting.static_map",
+    "write_index": "import topics.logs, topics.report.pages",
 }
 
 THROUGHPUT = """
@@ -109,8 +111,7 @@ def fresh_copy(root: Path, name: str) -> Path:
     for item in COPIED:
         source = REPO / item
         if source.is_dir():
-            shutil.copytree(source, copy / item,
-                            ignore=shutil.ignore_patterns("__pycache__", ".*"))
+            shutil.copytree(source, copy / item, ignore=shutil.ignore_patterns("__pycache__", ".*"))
         else:
             shutil.copy2(source, copy / item)
     return copy
@@ -119,8 +120,12 @@ def fresh_copy(root: Path, name: str) -> Path:
 def snakemake(copy: Path, log: Path, numba_cache: Path | None = None) -> tuple[Timed, list[str]]:
     """Run the workflow in `copy`; time it and list the jobs it ran. numba_cache None: the
     install's own numba cache."""
-    timed = run_timed([sys.executable, "-m", "snakemake", "--cores", CORES], cwd=copy,
-                      env={"NUMBA_CACHE_DIR": numba_cache and str(numba_cache)}, log_path=log)
+    timed = run_timed(
+        [sys.executable, "-m", "snakemake", "--cores", CORES],
+        cwd=copy,
+        env={"NUMBA_CACHE_DIR": numba_cache and str(numba_cache)},
+        log_path=log,
+    )
     if timed.returncode != 0:
         sys.exit(f"snakemake failed in {copy}; see {log}")
     jobs = re.findall(r"^(?:local)?rule (\w+):", log.read_text(encoding="utf-8"), re.M)
@@ -149,8 +154,9 @@ def throughput(root: Path) -> dict:
     log = root / "throughput.log"
     batch_size = pipeline_config()["embedding"]["batch_size"]
     run_timed([sys.executable, "-c", THROUGHPUT, CORES, str(batch_size)], cwd=REPO, log_path=log)
-    line = next((x for x in log.read_text(encoding="utf-8").splitlines()
-                 if x.startswith("RESULT ")), None)
+    line = next(
+        (x for x in log.read_text(encoding="utf-8").splitlines() if x.startswith("RESULT ")), None
+    )
     if line is None:
         sys.exit(f"the throughput measurement failed; see {log}")
     result = json.loads(line.removeprefix("RESULT "))
@@ -160,10 +166,17 @@ def throughput(root: Path) -> dict:
 
 def plain_script(copy: Path, numba_cache: Path | None = None) -> dict:
     """Run the plain BERTopic script on the copy's seeds; its wall time, memory and phases."""
-    timed = run_timed([sys.executable, str(REPO / "benchmarks" / "plain_bertopic.py"),
-                       str(copy / "out"), str(copy / "seeds")], cwd=copy,
-                      env={"NUMBA_CACHE_DIR": numba_cache and str(numba_cache)},
-                      log_path=copy / "plain.log")
+    timed = run_timed(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "plain_bertopic.py"),
+            str(copy / "out"),
+            str(copy / "seeds"),
+        ],
+        cwd=copy,
+        env={"NUMBA_CACHE_DIR": numba_cache and str(numba_cache)},
+        log_path=copy / "plain.log",
+    )
     if timed.returncode != 0:
         sys.exit(f"the plain script failed; see {copy / 'plain.log'}")
     phases = (copy / "plain.log").read_text(encoding="utf-8").strip().splitlines()[-1]
@@ -182,15 +195,22 @@ def import_times(root: Path) -> list[dict]:
             if match:  # top-level packages only (no indentation before the name)
                 top.append((int(match.group(1)) / 1e6, match.group(2)))
         top.sort(reverse=True)
-        rows.append({"job": job, "seconds": timed.seconds, "max_rss_mb": timed.max_rss_mb,
-                     "top": ", ".join(f"{name} {s:.1f}" for s, name in top[:4])})
+        rows.append(
+            {
+                "job": job,
+                "seconds": timed.seconds,
+                "max_rss_mb": timed.max_rss_mb,
+                "top": ", ".join(f"{name} {s:.1f}" for s, name in top[:4]),
+            }
+        )
         print(f"  import {job:<48} {timed.seconds:5.1f} s  ({rows[-1]['top']})", flush=True)
     return rows
 
 
 def add_new_papers(copy: Path) -> int:
+    from synthetic_corpus import listing_text, recombined_papers
+
     from topics.parse import list_seed_files, parse_seeds
-    from topics.synthetic import listing_text, recombined_papers
 
     papers, _ = parse_seeds([(p.name, p.read_bytes()) for p in list_seed_files(copy / "seeds")])
     new = recombined_papers(papers, 10, seed=5)
@@ -200,8 +220,9 @@ def add_new_papers(copy: Path) -> int:
 
 def set_min_cluster_size(copy: Path, value: int) -> None:
     config = copy / "config.yaml"
-    text, count = re.subn(r"(?m)^(  min_cluster_size:) \d+", rf"\1 {value}",
-                          config.read_text(encoding="utf-8"))
+    text, count = re.subn(
+        r"(?m)^(  min_cluster_size:) \d+", rf"\1 {value}", config.read_text(encoding="utf-8")
+    )
     if count != 1:
         sys.exit("config.yaml has no hdbscan.min_cluster_size line to change")
     config.write_text(text, encoding="utf-8")
@@ -211,12 +232,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plain-runs", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rewrite RESULTS.md from the last run's benchmarks/out/results.json")
-    parser.add_argument("--throughput-only", action="store_true",
-                        help="measure embedding throughput again into the last results.json")
-    parser.add_argument("--imports-only", action="store_true",
-                        help="measure job import costs again into the last results.json")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite RESULTS.md from the last run's benchmarks/out/results.json",
+    )
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="measure embedding throughput again into the last results.json",
+    )
+    parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        help="measure job import costs again into the last results.json",
+    )
     args = parser.parse_args()
     saved = REPO / "benchmarks" / "out" / "results.json"
     if args.throughput_only or args.imports_only:
@@ -258,15 +288,22 @@ def main() -> None:
     copy = fresh_copy(root, "pipeline")
     note_load("cold snakemake")
     cold, jobs = snakemake(copy, root / "cold.log")
-    m["cold"] = {"seconds": cold.seconds, "max_rss_mb": cold.max_rss_mb, "jobs": jobs,
-                 "rules": rule_benchmarks(copy)}
+    m["cold"] = {
+        "seconds": cold.seconds,
+        "max_rss_mb": cold.max_rss_mb,
+        "jobs": jobs,
+        "rules": rule_benchmarks(copy),
+    }
     print(f"  cold: {cold.seconds:.1f} s, {len(jobs)} jobs", flush=True)
 
     set_min_cluster_size(copy, 8)
     note_load("rerun, hdbscan.min_cluster_size 10 -> 8")
     rerun, jobs = snakemake(copy, root / "rerun_hdbscan.log")
-    m["rerun_hdbscan"] = {"seconds": rerun.seconds, "jobs": jobs,
-                          "rules": {k: v for k, v in rule_benchmarks(copy).items() if k in jobs}}
+    m["rerun_hdbscan"] = {
+        "seconds": rerun.seconds,
+        "jobs": jobs,
+        "rules": {k: v for k, v in rule_benchmarks(copy).items() if k in jobs},
+    }
     print(f"  rerun (min_cluster_size): {rerun.seconds:.1f} s, jobs {jobs}", flush=True)
 
     added = add_new_papers(copy)
@@ -274,10 +311,15 @@ def main() -> None:
     grown, jobs = snakemake(copy, root / "rerun_added.log")
     embed_log = (copy / "results" / "logs" / "embed_papers.log").read_text(encoding="utf-8")
     counts = re.search(r"(\d+) texts: (\d+) from the cache, (\d+) to embed", embed_log)
-    m["rerun_added"] = {"seconds": grown.seconds, "jobs": jobs, "added": added,
-                        "texts": int(counts[1]), "from_cache": int(counts[2]),
-                        "embedded": int(counts[3]),
-                        "rules": {k: v for k, v in rule_benchmarks(copy).items() if k in jobs}}
+    m["rerun_added"] = {
+        "seconds": grown.seconds,
+        "jobs": jobs,
+        "added": added,
+        "texts": int(counts[1]),
+        "from_cache": int(counts[2]),
+        "embedded": int(counts[3]),
+        "rules": {k: v for k, v in rule_benchmarks(copy).items() if k in jobs},
+    }
     print(f"  rerun (+{added} papers): {grown.seconds:.1f} s, embedded {counts[3]}", flush=True)
 
     note_load("embedding throughput")
@@ -294,8 +336,10 @@ def main() -> None:
     copy = fresh_copy(root, "pipeline-first")
     first, jobs = snakemake(copy, root / "first.log", numba_cache=copy / "numba")
     m["first_cold"] = {"seconds": first.seconds, "jobs": jobs}
-    print(f"  first run: plain {m['first_plain']['seconds']:.1f} s, snakemake "
-          f"{first.seconds:.1f} s", flush=True)
+    print(
+        f"  first run: plain {m['first_plain']['seconds']:.1f} s, snakemake {first.seconds:.1f} s",
+        flush=True,
+    )
 
     (REPO / "benchmarks" / "out").mkdir(exist_ok=True)
     (REPO / "benchmarks" / "out" / "results.json").write_text(json.dumps(m, indent=1))
@@ -315,37 +359,72 @@ def targets(m: dict) -> list[str]:
     added_embed = m["rerun_added"]["rules"]["embed_papers"]["s"]
     t = m["throughput"]
     base = t.get("st_float32", t.get("float32"))  # older results.json: the pipeline's float32
-    measured = {rule: r for rule, r in m["cold"]["rules"].items()
-                if isinstance(r["max_rss"], float)}  # "NA" for jobs too short to sample
+    measured = {
+        rule: r for rule, r in m["cold"]["rules"].items() if isinstance(r["max_rss"], float)
+    }  # "NA" for jobs too short to sample
     peak_job = max(measured.items(), key=lambda item: item[1]["max_rss"])
     rows = [
-        ("cold `snakemake --cores 2` / plain BERTopic script",
-         f"{cold:.1f} s / {m['plain_median']:.1f} s", cold / m["plain_median"], "<= 0.8", True),
-        ("rerun after hdbscan.min_cluster_size change / cold",
-         f"{m['rerun_hdbscan']['seconds']:.1f} s / {cold:.1f} s",
-         m["rerun_hdbscan"]["seconds"] / cold, "<= 0.15", True),
-        ("papers embedded after adding 10",
-         f"{m['rerun_added']['embedded']} of {m['rerun_added']['texts']}",
-         m["rerun_added"]["embedded"], "== 10", None),
-        ("embed step after adding 10 / cold embed step",
-         f"{added_embed:.1f} s / {cold_embed:.1f} s", added_embed / cold_embed, "<= 0.1", True),
-        ("embedding throughput, pipeline bfloat16 / sentence-transformers float32",
-         f"{t['texts'] / t['bfloat16']:.1f} / {t['texts'] / base:.1f} texts/s",
-         base / t["bfloat16"], ">= 2", False),
-        ("lowest cosine, pipeline bfloat16 vs sentence-transformers float32",
-         f"mean {t['mean_cosine']:.5f}",
-         t["min_cosine"], ">= 0.999", False),
-        ("peak memory of any job (cold run)",
-         f"{peak_job[0]} (of {len(measured)} jobs with a reading)",
-         peak_job[1]["max_rss"] / 1024, "<= 2 GB", True),
+        (
+            "cold `snakemake --cores 2` / plain BERTopic script",
+            f"{cold:.1f} s / {m['plain_median']:.1f} s",
+            cold / m["plain_median"],
+            "<= 0.8",
+            True,
+        ),
+        (
+            "rerun after hdbscan.min_cluster_size change / cold",
+            f"{m['rerun_hdbscan']['seconds']:.1f} s / {cold:.1f} s",
+            m["rerun_hdbscan"]["seconds"] / cold,
+            "<= 0.15",
+            True,
+        ),
+        (
+            "papers embedded after adding 10",
+            f"{m['rerun_added']['embedded']} of {m['rerun_added']['texts']}",
+            m["rerun_added"]["embedded"],
+            "== 10",
+            None,
+        ),
+        (
+            "embed step after adding 10 / cold embed step",
+            f"{added_embed:.1f} s / {cold_embed:.1f} s",
+            added_embed / cold_embed,
+            "<= 0.1",
+            True,
+        ),
+        (
+            "embedding throughput, pipeline bfloat16 / sentence-transformers float32",
+            f"{t['texts'] / t['bfloat16']:.1f} / {t['texts'] / base:.1f} texts/s",
+            base / t["bfloat16"],
+            ">= 2",
+            False,
+        ),
+        (
+            "lowest cosine, pipeline bfloat16 vs sentence-transformers float32",
+            f"mean {t['mean_cosine']:.5f}",
+            t["min_cosine"],
+            ">= 0.999",
+            False,
+        ),
+        (
+            "peak memory of any job (cold run)",
+            f"{peak_job[0]} (of {len(measured)} jobs with a reading)",
+            peak_job[1]["max_rss"] / 1024,
+            "<= 2 GB",
+            True,
+        ),
     ]
     lines = ["| target | measured | value | goal | met |", "| --- | --- | --- | --- | --- |"]
     for name, measured, value, goal, at_most in rows:
         bound = float(re.sub(r"[^\d.]", "", goal))
-        met = (value == bound if at_most is None else value <= bound if at_most
-               else value >= bound)
-        shown = f"{value:.0f}" if at_most is None else f"{value:.4f}" if value > 0.99 and \
-            value < 1 else f"{value:.2f}"
+        met = value == bound if at_most is None else value <= bound if at_most else value >= bound
+        shown = (
+            f"{value:.0f}"
+            if at_most is None
+            else f"{value:.4f}"
+            if value > 0.99 and value < 1
+            else f"{value:.2f}"
+        )
         lines.append(f"| {name} | {measured} | {shown} | {goal} | {'yes' if met else 'NO'} |")
     return lines
 
@@ -353,18 +432,33 @@ def targets(m: dict) -> list[str]:
 def write_results(m: dict, table: list[str]) -> None:
     cold_rules = m["cold"]["rules"]
     lines = [
-        "# Benchmark results", "",
-        f"Run {m['date']} with `PYTHONPATH=src python benchmarks/run.py`.", "",
-        f"Machine: {m['machine']}", "",
-        "## Targets (issue 5)", "", *table, "",
-        "## Load average at each step", "",
-        "Timings are only comparable when the load is near 0 before each step.", "",
-        "| step | load |", "| --- | --- |",
-        *[f"| {step} | {load} |" for step, load in m["loads"].items()], "",
-        "## Runs", "",
-        "| run | wall | peak RSS | jobs / phases |", "| --- | --- | --- | --- |",
-        *[f"| plain BERTopic script, run {i + 1} | {r['seconds']:.1f} s | "
-          f"{r['max_rss_mb']:.0f} MB | {r['phases']} |" for i, r in enumerate(m["plain"])],
+        "# Benchmark results",
+        "",
+        f"Run {m['date']} with `PYTHONPATH=src python benchmarks/run.py`.",
+        "",
+        f"Machine: {m['machine']}",
+        "",
+        "## Targets (issue 5)",
+        "",
+        *table,
+        "",
+        "## Load average at each step",
+        "",
+        "Timings are only comparable when the load is near 0 before each step.",
+        "",
+        "| step | load |",
+        "| --- | --- |",
+        *[f"| {step} | {load} |" for step, load in m["loads"].items()],
+        "",
+        "## Runs",
+        "",
+        "| run | wall | peak RSS | jobs / phases |",
+        "| --- | --- | --- | --- |",
+        *[
+            f"| plain BERTopic script, run {i + 1} | {r['seconds']:.1f} s | "
+            f"{r['max_rss_mb']:.0f} MB | {r['phases']} |"
+            for i, r in enumerate(m["plain"])
+        ],
         f"| cold snakemake | {m['cold']['seconds']:.1f} s | (per job below) | "
         f"{len(m['cold']['jobs'])} jobs |",
         f"| rerun, min_cluster_size 10 -> 8 | {m['rerun_hdbscan']['seconds']:.1f} s | | "
@@ -372,14 +466,21 @@ def write_results(m: dict, table: list[str]) -> None:
         f"| rerun, 10 papers added | {m['rerun_added']['seconds']:.1f} s | | "
         f"{', '.join(m['rerun_added']['jobs'])}; embedded {m['rerun_added']['embedded']}, "
         f"{m['rerun_added']['from_cache']} from the cache |",
-        *([f"| first run after installing (empty numba cache): plain script | "
-           f"{m['first_plain']['seconds']:.1f} s | {m['first_plain']['max_rss_mb']:.0f} MB | "
-           f"{m['first_plain']['phases']} |",
-           f"| first run after installing (empty numba cache): cold snakemake | "
-           f"{m['first_cold']['seconds']:.1f} s | | ratio to the plain script's first run "
-           f"{m['first_cold']['seconds'] / m['first_plain']['seconds']:.2f} |"]
-          if "first_cold" in m else []), "",
-        "## Every job (Snakemake benchmark files)", "",
+        *(
+            [
+                f"| first run after installing (empty numba cache): plain script | "
+                f"{m['first_plain']['seconds']:.1f} s | {m['first_plain']['max_rss_mb']:.0f} MB | "
+                f"{m['first_plain']['phases']} |",
+                f"| first run after installing (empty numba cache): cold snakemake | "
+                f"{m['first_cold']['seconds']:.1f} s | | ratio to the plain script's first run "
+                f"{m['first_cold']['seconds'] / m['first_plain']['seconds']:.2f} |",
+            ]
+            if "first_cold" in m
+            else []
+        ),
+        "",
+        "## Every job (Snakemake benchmark files)",
+        "",
         "| rule | cold s | cold peak RSS MB | rerun min_cluster_size s | rerun +10 papers s |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -387,37 +488,55 @@ def write_results(m: dict, table: list[str]) -> None:
         again = m["rerun_hdbscan"]["rules"].get(rule, {}).get("s")
         added = m["rerun_added"]["rules"].get(rule, {}).get("s")
         rss = record["max_rss"]
-        lines.append(f"| {rule} | {record['s']:.1f} | "
-                     f"{f'{rss:.0f}' if isinstance(rss, float) else rss} | "
-                     f"{'' if again is None else f'{again:.1f}'} | "
-                     f"{'' if added is None else f'{added:.1f}'} |")
+        lines.append(
+            f"| {rule} | {record['s']:.1f} | "
+            f"{f'{rss:.0f}' if isinstance(rss, float) else rss} | "
+            f"{'' if again is None else f'{again:.1f}'} | "
+            f"{'' if added is None else f'{added:.1f}'} |"
+        )
     t = m["throughput"]
     base = t.get("st_float32", t.get("float32"))
     lines += [
-        "", "## Embedding throughput", "",
+        "",
+        "## Embedding throughput",
+        "",
         f"{t['texts']} seed texts, all-MiniLM-L6-v2, {CORES} cores, best of three "
         f"rounds: sentence-transformers float32, its own call with default batch 32, "
         f"{base:.1f} s ({t['texts'] / base:.1f} texts/s)"
-        + (f"; at batch 64 as the plain script calls it {t['st_float32_batch64']:.1f} s "
-           f"(ratio {t['st_float32_batch64'] / t['bfloat16']:.2f})"
-           if "st_float32_batch64" in t else "")
+        + (
+            f"; at batch 64 as the plain script calls it {t['st_float32_batch64']:.1f} s "
+            f"(ratio {t['st_float32_batch64'] / t['bfloat16']:.2f})"
+            if "st_float32_batch64" in t
+            else ""
+        )
         + "; the pipeline's encoder (config's batch size, "
         "texts padded to a multiple of 32 tokens, one model copy per core), "
         f"bfloat16 autocast {t['bfloat16']:.1f} s "
         f"({t['texts'] / t['bfloat16']:.1f} texts/s); cosine bfloat16 vs float32 min "
-        f"{t['min_cosine']:.5f}, mean {t['mean_cosine']:.5f}.", "",
-        "## Import cost per job", "",
+        f"{t['min_cosine']:.5f}, mean {t['mean_cosine']:.5f}.",
+        "",
+        "## Import cost per job",
+        "",
         "Fresh interpreter importing what the job imports (`-X importtime`; wall includes "
-        "interpreter start). Largest top-level packages, cumulative seconds.", "",
-        "| job | wall s | peak RSS MB | largest imports (s) |", "| --- | --- | --- | --- |",
-        *[f"| {r['job']} | {r['seconds']:.1f} | {r['max_rss_mb']:.0f} | {r['top']} |"
-          for r in m["imports"]],
+        "interpreter start). Largest top-level packages, cumulative seconds.",
+        "",
+        "| job | wall s | peak RSS MB | largest imports (s) |",
+        "| --- | --- | --- | --- |",
+        *[
+            f"| {r['job']} | {r['seconds']:.1f} | {r['max_rss_mb']:.0f} | {r['top']} |"
+            for r in m["imports"]
+        ],
     ]
     scale = REPO / "benchmarks" / "SCALE.md"
     if scale.exists():
         body = scale.read_text(encoding="utf-8").split("\n", 1)[1]
         lines += ["", "## Scale (from benchmarks/SCALE.md, `benchmarks/scale.py`)", body]
-    (REPO / "benchmarks" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = REPO / "benchmarks" / "RESULTS.md"
+    # The hand-written findings at the end of the file stay as they are.
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    if HAND_WRITTEN in old:
+        lines += ["", HAND_WRITTEN + old.split(HAND_WRITTEN, 1)[1].rstrip("\n")]
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
     PYTHONPATH=src python benchmarks/scale.py [--sizes 10000 30000 100000]
 
 Papers are pseudo-abstracts from the seed vocabulary, embeddings random-but-clustered
-(topics.synthetic). Each stage runs in a fresh process with the pipeline's own function
-and config.yaml's parameters, as its Snakemake job would: UMAP (clustering), HDBSCAN,
+(benchmarks/synthetic_corpus.py). Each stage runs in a fresh process with the pipeline's own
+function and config.yaml's parameters, as its Snakemake job would: UMAP (clustering), HDBSCAN,
 BERTopic labels, quality metrics, UMAP (map), tables with reading lists, the interactive
 pages. numba's cache is warmed first, so times are the steady state of a machine that has
 run the pipeline once. Writes benchmarks/SCALE.md.
@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from common import REPO, load_average, machine, now, pipeline_config, python_job
 
+from topics.report.views import FIGURE_VIEWS
+
 OUT = REPO / "benchmarks" / "out" / "scale"
 
 
@@ -26,50 +28,83 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
     """(name, code) of each stage's job, reading and writing files in `work`."""
     w = str(work)
     umap_map = {**config["umap_map"], "n_components": 2}
-    pages = {name: f"{w}/{name}.html" for name in [
-        "topic_map", "intertopic_map", "topic_hierarchy", "topic_similarity", "top_terms",
-        "topic_sources"]} | {"plotly_js": f"{w}/plotly.min.js"}
+    report = (
+        f"ReportPaths(*[{w!r} + '/' + name for name in ['papers.parquet', "
+        f"'assignments.parquet', 'topics.parquet', 'umap_map.npy', 'stability.json', "
+        f"'clusters.npz']])"
+    )
+    pages = [f"{w}/{view.file}" for view in FIGURE_VIEWS]
     return [
-        ("reduce_umap", f"from topics.reduce import run_reduce; run_reduce({w!r} + "
-                        f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', **{config['umap']!r})"),
-        ("cluster_hdbscan", f"from topics.cluster import run_cluster; run_cluster({w!r} + "
-                            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', "
-                            f"**{config['hdbscan']!r})"),
-        ("label_topics", f"from topics.label import run_label; run_label({w!r} + "
-                         f"'/papers.parquet', {w!r} + '/embeddings.npy', {w!r} + '/clusters.npz',"
-                         f" {w!r} + '/topics.parquet', {w!r} + '/assignments.parquet', "
-                         f"vectorizer={config['vectorizer']!r}, bertopic={config['bertopic']!r}, "
-                         f"keywords={config['keywords']!r}, outliers={config['outliers']!r})"),
-        ("score_topics", f"from topics.metrics import run_metrics; run_metrics({w!r} + "
-                         f"'/papers.parquet', {w!r} + '/topics.parquet', {w!r} + "
-                         f"'/assignments.parquet', {w!r} + '/clusters.npz', {w!r} + "
-                         f"'/umap_cluster.npy', {w!r} + '/metrics.json')"),
-        ("reduce_umap_map", f"from topics.reduce import run_reduce; run_reduce({w!r} + "
-                            f"'/embeddings.npy', {w!r} + '/umap_map.npy', **{umap_map!r})"),
-        ("write_tables", f"from topics.tables import run_tables; run_tables({w!r} + "
-                         f"'/papers.parquet', {w!r} + '/assignments.parquet', {w!r} + "
-                         f"'/topics.parquet', {w!r} + '/umap_map.npy', {w!r} + '/papers.csv', "
-                         f"{w!r} + '/topics.csv', {w!r} + '/topics')"),
-        ("plot_topic_pages", f"from topics.pages import run_topic_pages; run_topic_pages("
-                             f"{w!r} + '/papers.csv', {w!r} + '/topics.csv', {w!r} + "
-                             f"'/topics.parquet', {w!r} + '/embeddings.npy', **{pages!r})"),
+        (
+            "reduce_umap",
+            f"from topics.reduce import run_reduce; run_reduce({w!r} + "
+            f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', **{config['umap']!r})",
+        ),
+        (
+            "cluster_hdbscan",
+            f"from topics.cluster import run_cluster; run_cluster({w!r} + "
+            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', "
+            f"**{config['hdbscan']!r})",
+        ),
+        (
+            "label_topics",
+            f"from topics.label import run_label; run_label({w!r} + "
+            f"'/papers.parquet', {w!r} + '/embeddings.npy', {w!r} + '/clusters.npz',"
+            f" {w!r} + '/topics.parquet', {w!r} + '/assignments.parquet', "
+            f"vectorizer={config['vectorizer']!r}, bertopic={config['bertopic']!r}, "
+            f"keywords={config['keywords']!r}, outliers={config['outliers']!r})",
+        ),
+        (
+            "score_topics",
+            f"from topics.metrics import run_metrics; run_metrics({w!r} + "
+            f"'/papers.parquet', {w!r} + '/topics.parquet', {w!r} + "
+            f"'/assignments.parquet', {w!r} + '/clusters.npz', {w!r} + "
+            f"'/umap_cluster.npy', {w!r} + '/metrics.json')",
+        ),
+        (
+            "reduce_umap_map",
+            f"from topics.reduce import run_reduce; run_reduce({w!r} + "
+            f"'/embeddings.npy', {w!r} + '/umap_map.npy', **{umap_map!r})",
+        ),
+        # Stability without other seeds: the report jobs read its (empty) scores.
+        (
+            "measure_stability",
+            f"from topics.stability import run_stability; run_stability("
+            f"[], [0], 0, {w!r} + '/clusters.npz', {w!r} + '/stability.json',"
+            f" **{config['hdbscan']!r})",
+        ),
+        (
+            "write_tables",
+            f"from topics.report.data import ReportPaths; from topics.report.tables "
+            f"import run_tables; run_tables({report}, {w!r} + '/papers.csv', "
+            f"{w!r} + '/topics.csv', {w!r} + '/topics')",
+        ),
+        (
+            "plot_topic_pages",
+            f"from topics.report.data import ReportPaths; from topics.report."
+            f"pages import run_pages; run_pages({report}, {pages!r}, "
+            f"{w!r} + '/plotly.min.js')",
+        ),
     ]
 
 
 def make_corpus(work: Path, n_papers: int, vocabulary: list[str]) -> None:
-    from topics.synthetic import clustered_embeddings, pseudo_papers
+    from synthetic_corpus import clustered_embeddings, pseudo_papers
 
     work.mkdir(parents=True, exist_ok=True)
     papers = pseudo_papers(n_papers, vocabulary, n_topics=50, seed=n_papers)
     papers.drop(columns="true_topic").to_parquet(work / "papers.parquet", index=False)
-    np.save(work / "embeddings.npy",
-            clustered_embeddings(papers["true_topic"].to_numpy(), seed=n_papers))
+    np.save(
+        work / "embeddings.npy",
+        clustered_embeddings(papers["true_topic"].to_numpy(), seed=n_papers),
+    )
 
 
 def seed_vocabulary() -> list[str]:
     sys.path.insert(0, str(REPO / "src"))
+    from synthetic_corpus import corpus_vocabulary
+
     from topics.parse import list_seed_files, parse_seeds
-    from topics.synthetic import corpus_vocabulary
 
     files = [(p.name, p.read_bytes()) for p in list_seed_files(REPO / "seeds")]
     papers, _ = parse_seeds(files)
@@ -105,18 +140,32 @@ def main() -> None:
         make_corpus(work, n, vocabulary)
         for name, code in stages(work, config):
             load = load_average()
-            timed = python_job(code, env=env, log_path=work / f"{name}.log",
-                               timeout=args.timeout)
-            rows.append({"n": n, "stage": name, "seconds": timed.seconds,
-                         "max_rss_mb": timed.max_rss_mb, "ok": timed.returncode == 0,
-                         "load": load})
-            print(f"n={n:>6} {name:<16} {timed.seconds:7.1f} s {timed.max_rss_mb:7.0f} MB"
-                  f"{'' if timed.returncode == 0 else ' FAILED'}  load {load}", flush=True)
+            timed = python_job(code, env=env, log_path=work / f"{name}.log", timeout=args.timeout)
+            rows.append(
+                {
+                    "n": n,
+                    "stage": name,
+                    "seconds": timed.seconds,
+                    "max_rss_mb": timed.max_rss_mb,
+                    "ok": timed.returncode == 0,
+                    "load": load,
+                }
+            )
+            print(
+                f"n={n:>6} {name:<16} {timed.seconds:7.1f} s {timed.max_rss_mb:7.0f} MB"
+                f"{'' if timed.returncode == 0 else ' FAILED'}  load {load}",
+                flush=True,
+            )
             if timed.returncode != 0:
                 break
         html = work / "topic_map.html"
-        rows.append({"n": n, "stage": "topic_map.html MB",
-                     "mb": html.stat().st_size / 1e6 if html.exists() else None})
+        rows.append(
+            {
+                "n": n,
+                "stage": "topic_map.html MB",
+                "mb": html.stat().st_size / 1e6 if html.exists() else None,
+            }
+        )
         (OUT / "scale.json").write_text(json.dumps(rows, indent=1))
         write_markdown(rows)
 
@@ -124,29 +173,43 @@ def main() -> None:
 def write_markdown(rows: list[dict]) -> None:
     sizes = sorted({r["n"] for r in rows})
     names = [r["stage"] for r in rows if r["n"] == sizes[0] and "seconds" in r]
-    lines = [f"# Scale benchmark ({now()})", "", f"Machine: {machine()}", "",
-             "Stages after embedding on synthetic corpora (benchmarks/scale.py), each a fresh "
-             "process like its Snakemake job, numba cache warm. Time in s / peak RSS in MB; "
-             "growth k: time ~ n^k between the two largest sizes.", "",
-             "| stage | " + " | ".join(f"{n:,} papers" for n in sizes) + " | growth k |",
-             "| --- | " + " | ".join("---" for _ in sizes) + " | --- |"]
+    lines = [
+        f"# Scale benchmark ({now()})",
+        "",
+        f"Machine: {machine()}",
+        "",
+        "Stages after embedding on synthetic corpora (benchmarks/scale.py), each a fresh "
+        "process like its Snakemake job, numba cache warm. Time in s / peak RSS in MB; "
+        "growth k: time ~ n^k between the two largest sizes.",
+        "",
+        "| stage | " + " | ".join(f"{n:,} papers" for n in sizes) + " | growth k |",
+        "| --- | " + " | ".join("---" for _ in sizes) + " | --- |",
+    ]
     for name in names:
         cells = []
         for n in sizes:
             row = next((r for r in rows if r["n"] == n and r["stage"] == name), None)
-            cells.append("—" if row is None else f"{row['seconds']:.1f} s / "
-                         f"{row['max_rss_mb']:.0f} MB{'' if row['ok'] else ' (failed)'}")
+            cells.append(
+                "—"
+                if row is None
+                else f"{row['seconds']:.1f} s / "
+                f"{row['max_rss_mb']:.0f} MB{'' if row['ok'] else ' (failed)'}"
+            )
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth(rows, name)} |")
     totals = []
     for n in sizes:
         timed = [r for r in rows if r["n"] == n and "seconds" in r]
-        totals.append(f"{sum(r['seconds'] for r in timed):.1f} s / "
-                      f"{max(r['max_rss_mb'] for r in timed):.0f} MB")
+        totals.append(
+            f"{sum(r['seconds'] for r in timed):.1f} s / "
+            f"{max(r['max_rss_mb'] for r in timed):.0f} MB"
+        )
     lines.append("| **all stages** (sum / max) | " + " | ".join(totals) + " | |")
-    sizes_mb = [next((r.get("mb") for r in rows if r["n"] == n and "mb" in r), None)
-                for n in sizes]
-    lines.append("| topic_map.html | " + " | ".join("—" if mb is None else f"{mb:.1f} MB"
-                                                     for mb in sizes_mb) + " | |")
+    sizes_mb = [next((r.get("mb") for r in rows if r["n"] == n and "mb" in r), None) for n in sizes]
+    lines.append(
+        "| topic_map.html | "
+        + " | ".join("—" if mb is None else f"{mb:.1f} MB" for mb in sizes_mb)
+        + " | |"
+    )
     loads = sorted({r["load"] for r in rows if "load" in r})
     lines += ["", f"Load average while running: {loads[0]} … {loads[-1]}" if loads else ""]
     (REPO / "benchmarks" / "SCALE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -18,16 +18,23 @@ def gensim_coherence(topic_words, tokens, measure):
     from gensim.corpora import Dictionary
     from gensim.models.coherencemodel import CoherenceModel
 
-    return CoherenceModel(topics=topic_words, texts=tokens, dictionary=Dictionary(tokens),
-                          coherence=measure, processes=1).get_coherence()
+    return CoherenceModel(
+        topics=topic_words,
+        texts=tokens,
+        dictionary=Dictionary(tokens),
+        coherence=measure,
+        processes=1,
+    ).get_coherence()
 
 
 def made_up_corpus(rng: random.Random):
     """Texts from a few words, so words repeat inside windows; lengths around both windows."""
     vocabulary = [f"w{i}" for i in range(rng.randint(3, 12))]
     lengths = [0, 1, 3, 9, 10, 11, 25, 109, 110, 111, 300]
-    texts = [[rng.choice(vocabulary) for _ in range(rng.choice(lengths))]
-             for _ in range(rng.randint(1, 30))]
+    texts = [
+        [rng.choice(vocabulary) for _ in range(rng.choice(lengths))]
+        for _ in range(rng.randint(1, 30))
+    ]
     used = sorted({word for text in texts for word in text})
     topics = [rng.sample(used, rng.randint(2, len(used))) for _ in range(rng.randint(1, 4))]
     return topics, texts
@@ -42,8 +49,9 @@ def test_coherence_equals_gensims_on_made_up_texts(measure):
         if len({word for text in texts for word in text}) < 2:
             continue
         expected = gensim_coherence(topics, texts, measure)
-        assert topic_coherence(topics, texts, measure) == pytest.approx(expected, rel=1e-9,
-                                                                       abs=1e-12, nan_ok=True)
+        assert topic_coherence(topics, texts, measure) == pytest.approx(
+            expected, rel=1e-9, abs=1e-12, nan_ok=True
+        )
         compared += 1
 
 
@@ -58,7 +66,8 @@ def test_coherence_equals_gensims_on_the_seed_papers(measure):
     frequent = sorted(counts, key=lambda word: (-counts[word], word))[:60]
     topics = [frequent[start::6] for start in range(6)]  # 6 topics of 10 words
     assert topic_coherence(topics, tokens, measure) == pytest.approx(
-        gensim_coherence(topics, tokens, measure), rel=1e-9)
+        gensim_coherence(topics, tokens, measure), rel=1e-9
+    )
 
 
 def test_a_word_that_leaves_the_window_is_not_counted_while_its_twin_stays_as_in_gensim():

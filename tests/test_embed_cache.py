@@ -4,9 +4,18 @@ import logging
 
 import numpy as np
 import pytest
+from defaults import DEFAULTS
 
-from topics import embed
+from topics import embed as embed_module
 from topics.embed import EmbeddingCache, choose_precision, cpu_supports_bf16, embed_texts
+
+
+def embed(texts, **changes):
+    """embed_texts with config.yaml's defaults, no cache unless asked, torch's threads."""
+    return embed_texts(
+        texts, **{**DEFAULTS["embedding"], "cache_dir": None, "threads": None, **changes}
+    )
+
 
 TEXTS = [f"Paper {i}. An abstract about topic {i % 3} with some words." for i in range(20)]
 
@@ -21,42 +30,51 @@ def counting_model(monkeypatch):
         vectors = np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in texts], dtype=np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
-    monkeypatch.setattr(embed, "load_model", lambda name, device: object())
-    monkeypatch.setattr(embed, "encode", fake_encode)
+    monkeypatch.setattr(embed_module, "load_model", lambda name, device: object())
+    monkeypatch.setattr(embed_module, "encode", fake_encode)
     return seen
 
 
 def test_second_run_embeds_nothing_and_new_texts_only_them(tmp_path, counting_model):
-    first = embed_texts(TEXTS, "all-MiniLM-L6-v2", device="cpu", precision="float32",
-                        cache_dir=tmp_path)
+    first = embed(
+        TEXTS, model="all-MiniLM-L6-v2", device="cpu", precision="float32", cache_dir=tmp_path
+    )
     assert len(counting_model) == 20
     counting_model.clear()
-    again = embed_texts(TEXTS, "all-MiniLM-L6-v2", device="cpu", precision="float32",
-                        cache_dir=tmp_path)
+    again = embed(
+        TEXTS, model="all-MiniLM-L6-v2", device="cpu", precision="float32", cache_dir=tmp_path
+    )
     assert counting_model == []
     np.testing.assert_array_equal(again, first)
 
     new = [f"A new paper {i}. Its abstract, never seen before." for i in range(10)]
-    grown = embed_texts(TEXTS[:7] + new + TEXTS[7:], "all-MiniLM-L6-v2", device="cpu",
-                        precision="float32", cache_dir=tmp_path)
+    grown = embed(
+        TEXTS[:7] + new + TEXTS[7:],
+        model="all-MiniLM-L6-v2",
+        device="cpu",
+        precision="float32",
+        cache_dir=tmp_path,
+    )
     assert sorted(counting_model) == sorted(new)
     np.testing.assert_array_equal(grown[:7], first[:7])
     np.testing.assert_array_equal(grown[17:], first[7:])
 
 
 def test_cache_is_per_precision(tmp_path, counting_model):
-    embed_texts(TEXTS, "m", device="cpu", precision="float32", cache_dir=tmp_path)
+    embed(TEXTS, model="m", device="cpu", precision="float32", cache_dir=tmp_path)
     counting_model.clear()
-    embed_texts(TEXTS, "m", device="cpu", precision="bfloat16", cache_dir=tmp_path)
+    embed(TEXTS, model="m", device="cpu", precision="bfloat16", cache_dir=tmp_path)
     assert len(counting_model) == 20  # bfloat16 vectors are not float32 ones
-    assert EmbeddingCache(tmp_path, "m", "float32").path != EmbeddingCache(tmp_path, "m",
-                                                                            "bfloat16").path
+    assert (
+        EmbeddingCache(tmp_path, "m", "float32").path
+        != EmbeddingCache(tmp_path, "m", "bfloat16").path
+    )
 
 
 def test_unreadable_cache_starts_over(tmp_path, counting_model):
     cache = EmbeddingCache(tmp_path, "m", "float32")
     cache.path.write_bytes(b"not an npz")
-    vectors = embed_texts(TEXTS[:3], "m", device="cpu", precision="float32", cache_dir=tmp_path)
+    vectors = embed(TEXTS[:3], model="m", device="cpu", precision="float32", cache_dir=tmp_path)
     assert vectors.shape == (3, 3) and len(counting_model) == 3
 
 
@@ -80,11 +98,10 @@ def test_bf16_flags_read_from_cpuinfo(tmp_path):
 
 
 @pytest.mark.parametrize(("has_bf16", "chosen"), [(False, "float32"), (True, "bfloat16")])
-def test_log_says_what_auto_chose(tmp_path, monkeypatch, caplog, counting_model, has_bf16,
-                                  chosen):
-    monkeypatch.setattr(embed, "cpu_supports_bf16", lambda *args: has_bf16)
+def test_log_says_what_auto_chose(tmp_path, monkeypatch, caplog, counting_model, has_bf16, chosen):
+    monkeypatch.setattr(embed_module, "cpu_supports_bf16", lambda *args: has_bf16)
     with caplog.at_level(logging.INFO, logger="topics"):
-        embed_texts(TEXTS[:2], "m", device="cpu", precision="auto", cache_dir=tmp_path)
+        embed(TEXTS[:2], model="m", device="cpu", precision="auto", cache_dir=tmp_path)
     assert f"precision auto chose {chosen}" in caplog.text
     assert EmbeddingCache(tmp_path, "m", chosen).path.exists()
 
@@ -94,24 +111,38 @@ def test_real_model_cache_round_trip(tmp_path, caplog):
     """The bundled MiniLM: a rerun embeds 0 texts, two added texts embed exactly 2."""
     texts = TEXTS[:6]
     with caplog.at_level(logging.INFO, logger="topics"):
-        first = embed_texts(texts, "all-MiniLM-L6-v2", device="cpu", precision="float32",
-                            cache_dir=tmp_path, batch_size=4)
+        first = embed(
+            texts,
+            model="all-MiniLM-L6-v2",
+            device="cpu",
+            precision="float32",
+            cache_dir=tmp_path,
+            batch_size=4,
+        )
         assert "6 texts: 0 from the cache, 6 to embed" in caplog.text
         caplog.clear()
-        again = embed_texts(texts, "all-MiniLM-L6-v2", device="cpu", precision="float32",
-                            cache_dir=tmp_path)
+        again = embed(
+            texts, model="all-MiniLM-L6-v2", device="cpu", precision="float32", cache_dir=tmp_path
+        )
         assert "6 texts: 6 from the cache, 0 to embed" in caplog.text
         caplog.clear()
-        added = ["Graph neural networks. Message passing on graphs.",
-                 "Diffusion models. Denoising generates images."]
-        grown = embed_texts([*texts, *added],
-                            "all-MiniLM-L6-v2", device="cpu", precision="float32",
-                            cache_dir=tmp_path)
+        added = [
+            "Graph neural networks. Message passing on graphs.",
+            "Diffusion models. Denoising generates images.",
+        ]
+        grown = embed(
+            [*texts, *added],
+            model="all-MiniLM-L6-v2",
+            device="cpu",
+            precision="float32",
+            cache_dir=tmp_path,
+        )
         assert "8 texts: 6 from the cache, 2 to embed" in caplog.text
     assert first.shape == (6, 384)
     np.testing.assert_array_equal(again, first)
     np.testing.assert_allclose(np.linalg.norm(grown, axis=1), 1.0, atol=1e-5)
     # Length-sorted batching gives each text the vector it gets on its own.
-    alone = embed_texts(texts[:1], "all-MiniLM-L6-v2", device="cpu", precision="float32",
-                        cache_dir=None)
+    alone = embed(
+        texts[:1], model="all-MiniLM-L6-v2", device="cpu", precision="float32", cache_dir=None
+    )
     assert float(alone[0] @ first[0]) > 0.9999

@@ -2,18 +2,31 @@
 
 import numpy as np
 import pytest
+from defaults import DEFAULTS
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from topics.centroids import topic_centroids
 from topics.label import OUTLIER_LABEL, centrality, label_topics, readable_label, unique_labels
 
 THEMES = {
-    "galaxy": ["galaxy formation in dark matter halos", "spiral galaxy rotation curves",
-               "galaxy clusters and dark matter lensing", "dwarf galaxy star formation rates"],
-    "protein": ["protein folding with deep networks", "protein structure prediction from "
-                "sequences", "protein folding energy landscapes", "membrane protein structure"],
-    "speech": ["speech recognition with transformers", "end to end speech recognition for "
-               "low resource languages", "speech synthesis and speech recognition", "noisy "
-               "speech enhancement"],
+    "galaxy": [
+        "galaxy formation in dark matter halos",
+        "spiral galaxy rotation curves",
+        "galaxy clusters and dark matter lensing",
+        "dwarf galaxy star formation rates",
+    ],
+    "protein": [
+        "protein folding with deep networks",
+        "protein structure prediction from sequences",
+        "protein folding energy landscapes",
+        "membrane protein structure",
+    ],
+    "speech": [
+        "speech recognition with transformers",
+        "end to end speech recognition for low resource languages",
+        "speech synthesis and speech recognition",
+        "noisy speech enhancement",
+    ],
 }
 
 
@@ -33,12 +46,14 @@ def corpus():
     return docs, embeddings, np.array(clusters)
 
 
-PARAMS = {"vectorizer": {"stop_words": "english", "ngram_range": [1, 2], "min_df": 1},
-          "bertopic": {"top_n_words": 10, "reduce_frequent_words": True}}
+# No outlier reassignment, so the outlier stays one.
+PARAMS = {section: DEFAULTS[section] for section in ["vectorizer", "bertopic", "keywords"]} | {
+    "outliers": {**DEFAULTS["outliers"], "strategy": "keep"}
+}
 
 
 def test_topics_are_labelled_by_their_theme_words_without_stop_words(corpus):
-    topics, topic_ids, _, _ = label_topics(*corpus, **PARAMS)
+    topics, topic_ids, _, _ = label_topics(*corpus, None, **PARAMS)
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
     assert labels[-1] == OUTLIER_LABEL
     themed = [label for topic_id, label in labels.items() if topic_id != -1]
@@ -50,7 +65,7 @@ def test_topics_are_labelled_by_their_theme_words_without_stop_words(corpus):
 
 
 def test_every_topic_keeps_ten_keywords_with_scores(corpus):
-    topics, _, _, _ = label_topics(*corpus, **PARAMS)
+    topics, _, _, _ = label_topics(*corpus, None, **PARAMS)
     for row in topics[topics["topic_id"] != -1].itertuples():
         assert len(row.keywords) == 10 and len(row.scores) == 10
         assert all(score > 0 for score in row.scores)  # each keyword's c-TF-IDF score
@@ -59,33 +74,41 @@ def test_every_topic_keeps_ten_keywords_with_scores(corpus):
 def test_hyphenated_words_stay_separate_words(corpus):
     docs, embeddings, clusters = corpus
     docs = [doc.replace("protein folding", "self-supervised protein-folding") for doc in docs]
-    topics, _, _, _ = label_topics(docs, embeddings, clusters, **PARAMS)
+    topics, _, _, _ = label_topics(docs, embeddings, clusters, None, **PARAMS)
     words = {word for keywords in topics["keywords"] for word in keywords}
     assert "selfsupervised" not in words and "proteinfolding" not in words
 
 
 def test_all_outliers_gives_one_outlier_topic(corpus):
     docs, embeddings, clusters = corpus
-    topics, topic_ids, _, _ = label_topics(docs, embeddings, np.full_like(clusters, -1),
-                                           **PARAMS)
+    topics, topic_ids, _, _ = label_topics(
+        docs, embeddings, np.full_like(clusters, -1), None, **PARAMS
+    )
     assert list(topics["topic_id"]) == [-1] and (topic_ids == -1).all()
 
 
 def test_readable_label_prefers_phrases_over_their_words():
-    assert readable_label(["anomaly", "detection", "anomaly detection", "industrial", "defect"]) \
+    assert (
+        readable_label(["anomaly", "detection", "anomaly detection", "industrial", "defect"])
         == "anomaly detection, industrial, defect"
+    )
     assert readable_label(["masked image", "masked", "image", "mim"]) == "masked image, mim"
 
 
 def test_unique_labels_lengthen_a_label_that_would_repeat():
-    labels = unique_labels([["vision", "transformer", "attention", "tokens"],
-                            ["vision", "transformer", "attention", "patches"]])
+    labels = unique_labels(
+        [
+            ["vision", "transformer", "attention", "tokens"],
+            ["vision", "transformer", "attention", "patches"],
+        ]
+    )
     assert labels[0] == "vision, transformer, attention"
     assert labels[1] != labels[0] and "patches" in labels[1]
 
 
 def test_centrality_is_highest_for_the_paper_nearest_the_topic_mean():
     embeddings = np.array([[1, 0], [0.9, 0.1], [0, 1], [0, 1]], dtype=np.float32)
-    scores = centrality(embeddings, np.array([0, 0, 0, 1]))
+    topic_ids = np.array([0, 0, 0, 1])
+    scores = centrality(embeddings, topic_ids, topic_centroids(embeddings, topic_ids, [0, 1]))
     assert scores[1] > scores[0] > scores[2]
     assert scores[3] == pytest.approx(1.0)

@@ -2,22 +2,40 @@
 
 import numpy as np
 import pytest
+from defaults import DEFAULTS
 
-from topics.label import (
-    cooccurrence_windows,
-    fit_bertopic,
-    fold,
-    label_topics,
-    reassign_outliers,
-    select_keywords,
-    unique_labels,
-)
+from topics.keywords import cooccurrence_windows, fold, select_keywords
+from topics.label import fit_bertopic, label_topics, reassign_outliers, unique_labels
 
-VECTORIZER = {"stop_words": "english", "ngram_range": [1, 2], "min_df": 1}
-PETS = ["cat dog pet fur", "dog cat leash pet", "pet cat fur whiskers", "dog pet bark cat",
-        "cat fur pet dog", "pet dog cat paw"]
-CARS = ["car engine road wheel", "engine car fuel road", "road car wheel engine",
-        "car fuel engine tyre"]
+VECTORIZER = DEFAULTS["vectorizer"]
+KEYWORDS = {key: value for key, value in DEFAULTS["keywords"].items() if key != "window"}
+
+
+def fit(docs, embeddings, clusters):
+    return fit_bertopic(
+        docs,
+        embeddings,
+        clusters,
+        vectorizer=VECTORIZER,
+        top_n_words=30,
+        reduce_frequent_words=True,
+    )
+
+
+PETS = [
+    "cat dog pet fur",
+    "dog cat leash pet",
+    "pet cat fur whiskers",
+    "dog pet bark cat",
+    "cat fur pet dog",
+    "pet dog cat paw",
+]
+CARS = [
+    "car engine road wheel",
+    "engine car fuel road",
+    "road car wheel engine",
+    "car fuel engine tyre",
+]
 
 
 def corpus():
@@ -42,61 +60,82 @@ def test_select_keywords_prefers_cooccurring_words_and_skips_plural_twins():
     candidates = ["transformer", "transformers", "banana", "attention"]
     # rows are texts; transformer and attention always occur together, banana never with them.
     presence = np.array([[1, 1, 0, 1]] * 5 + [[0, 0, 1, 0]] * 5, dtype=bool)
-    assert select_keywords(candidates, presence, n=2, coherence_weight=3.0) == [
-        "transformer", "attention"]
+    assert select_keywords(candidates, presence, [], n=2, **KEYWORDS) == [
+        "transformer",
+        "attention",
+    ]
 
 
 def test_select_keywords_avoids_words_other_topics_use():
     candidates = ["image", "segmentation", "mask"]
     presence = np.ones((4, 3), dtype=bool)
-    assert select_keywords(candidates, presence, used=["image classification"], n=2,
-                           reuse_penalty=1.0)[0] == "segmentation"
+    assert (
+        select_keywords(candidates, presence, ["image classification"], n=2, **KEYWORDS)[0]
+        == "segmentation"
+    )
 
 
 def test_cooccurrence_windows_cover_each_text():
     text = "alpha beta gamma, the delta epsilon zeta"  # "the" is a stop word
     assert cooccurrence_windows([text], window=3) == [
-        "alpha beta gamma", "beta gamma delta", "gamma delta epsilon", "delta epsilon zeta"]
+        "alpha beta gamma",
+        "beta gamma delta",
+        "gamma delta epsilon",
+        "delta epsilon zeta",
+    ]
     assert cooccurrence_windows(["short text"], window=10) == ["short text"]
     assert cooccurrence_windows(["self-supervised"], window=None) == ["self supervised"]
 
 
 def test_unique_labels_lengthen_clashing_labels():
-    labels = unique_labels([["image", "segmentation", "mask", "medical"],
-                            ["image", "segmentation", "mask", "video"]])
+    labels = unique_labels(
+        [["image", "segmentation", "mask", "medical"], ["image", "segmentation", "mask", "video"]]
+    )
     assert len(set(labels)) == 2
 
 
-@pytest.mark.parametrize("strategy", ["embeddings", "c-tf-idf", "distributions",
-                                      "probabilities"])
+@pytest.mark.parametrize("strategy", ["embeddings", "c-tf-idf", "distributions", "probabilities"])
 def test_each_outlier_strategy_moves_outliers_to_their_own_topic(strategy):
     docs, embeddings, clusters, membership = corpus()
-    model = fit_bertopic(docs, embeddings, clusters, VECTORIZER)
+    model = fit(docs, embeddings, clusters)
     core = np.asarray(model.topics_)
     pets, cars = core[0], core[6]
-    new = reassign_outliers(model, docs, core, embeddings, clusters, membership,
-                            strategy=strategy, threshold=0.0)
+    new = reassign_outliers(
+        model, docs, core, embeddings, clusters, membership, strategy=strategy, threshold=0.0
+    )
     assert new[:10].tolist() == core[:10].tolist()  # topic papers stay where they are
     assert new[10:].tolist() == [pets, cars]
 
 
 def test_keep_and_a_high_threshold_leave_outliers_alone():
     docs, embeddings, clusters, membership = corpus()
-    model = fit_bertopic(docs, embeddings, clusters, VECTORIZER)
+    model = fit(docs, embeddings, clusters)
     core = np.asarray(model.topics_)
-    assert reassign_outliers(model, docs, core, embeddings, clusters, membership,
-                             strategy="keep").tolist() == core.tolist()
+    assert (
+        reassign_outliers(
+            model, docs, core, embeddings, clusters, membership, strategy="keep", threshold=0.0
+        ).tolist()
+        == core.tolist()
+    )
     # The outliers sit between the two topics: cosine similarity about 0.8 to each.
-    strict = reassign_outliers(model, docs, core, embeddings, clusters, membership,
-                               strategy="embeddings", threshold=0.95)
+    strict = reassign_outliers(
+        model, docs, core, embeddings, clusters, membership, strategy="embeddings", threshold=0.95
+    )
     assert strict[10:].tolist() == [-1, -1]
 
 
 def test_label_topics_marks_reassigned_papers_and_sizes_topics_after_reassignment():
     docs, embeddings, clusters, membership = corpus()
     topics, topic_ids, reassigned, _ = label_topics(
-        docs, embeddings, clusters, VECTORIZER, {"top_n_words": 5},
-        outliers={"strategy": "embeddings", "threshold": 0.0}, membership=membership)
+        docs,
+        embeddings,
+        clusters,
+        membership,
+        vectorizer=VECTORIZER,
+        bertopic={**DEFAULTS["bertopic"], "top_n_words": 5},
+        keywords=DEFAULTS["keywords"],
+        outliers={"strategy": "embeddings", "threshold": 0.0},
+    )
     assert reassigned.tolist() == [False] * 10 + [True, True]
     assert -1 not in topic_ids
     assert topics["size"].tolist() == [7, 5]

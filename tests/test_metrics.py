@@ -26,12 +26,16 @@ def test_shared_words_lower_diversity():
 
 def test_top_words_split_phrases_and_keep_rank_order():
     assert top_words(["masked image", "image", "masked autoencoder", "mae"], n=3) == [
-        "masked", "image", "autoencoder"]
+        "masked",
+        "image",
+        "autoencoder",
+    ]
 
 
 def test_tokenize_drops_stop_words_and_splits_compounds():
     assert tokenize(["The self-supervised model of the images"]) == [
-        ["self", "supervised", "model", "images"]]
+        ["self", "supervised", "model", "images"]
+    ]
 
 
 def test_words_that_occur_together_are_coherent_and_words_that_never_do_are_not():
@@ -50,8 +54,9 @@ def test_label_uniqueness_counts_topics_whose_label_is_their_own():
 
 def test_silhouette_of_separated_blobs_ignores_outliers():
     rng = np.random.default_rng(0)
-    points = np.vstack([rng.normal(0, 0.1, (20, 2)), rng.normal(10, 0.1, (20, 2)),
-                        rng.normal(5, 5, (5, 2))])
+    points = np.vstack(
+        [rng.normal(0, 0.1, (20, 2)), rng.normal(10, 0.1, (20, 2)), rng.normal(5, 5, (5, 2))]
+    )
     labels = np.array([0] * 20 + [1] * 20 + [-1] * 5)
     assert silhouette(points, labels) > 0.9
 
@@ -79,8 +84,14 @@ def test_topic_metrics_of_a_run_with_reassigned_outliers():
     labels = {-1: "outliers", 0: "cat, dog", 1: "car, train"}
     clusters = np.array([0] * 4 + [1] * 4 + [-1] * 2)
     topic_ids = np.array([0] * 4 + [1] * 4 + [0, -1])
-    metrics = topic_metrics(texts, keywords, labels, clusters, topic_ids,
-                            truth=["pets"] * 4 + ["transport"] * 4 + ["pets", "pets"])
+    metrics = topic_metrics(
+        texts,
+        keywords,
+        labels,
+        clusters,
+        topic_ids,
+        truth=["pets"] * 4 + ["transport"] * 4 + ["pets", "pets"],
+    )
     assert metrics["topics"] == 2
     assert metrics["outlier_share_before"] == 0.2
     assert metrics["outlier_share"] == 0.1

@@ -10,24 +10,31 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from synthetic import EVIL_TITLE, synthetic_corpus, topics_csv_frame
+from synthetic import EVIL_TITLE, synthetic_corpus, write_intermediates
 
-from topics import pages
-from topics.centroids import topic_centroids
-from topics.plotting.hierarchy import topic_hierarchy_figure
-from topics.plotting.intertopic import intertopic_distance_figure
-from topics.plotting.similarity import topic_similarity_figure
-from topics.plotting.sources import topic_sources_figure
 from topics.plotting.static_map import static_topic_map
-from topics.plotting.top_terms import top_terms_figure
-from topics.plotting.topic_map import topic_map_figure
+from topics.report import pages
+from topics.report.reading_lists import list_filename
+from topics.report.render import render
+from topics.report.views import FIGURE_VIEWS, VIEWS
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason=f"{CHROMIUM} is absent (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"
+    ),
+]
+MAP = next(view for view in VIEWS if view.file == "topic_map.html")
 
 
 @pytest.fixture(scope="module")
@@ -38,45 +45,53 @@ def corpus():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, corpus):
     """results/-like folder: every page, the shared plotly.js and the PNG."""
-    papers, topics, embeddings = corpus
+    papers, topics, _ = corpus
     root = tmp_path_factory.mktemp("site")
-    csv_topics = topics_csv_frame(topics)
-    pages.write_plotly_js(root / "plotly.min.js")
-    (root / "topic_map.html").write_text(
-        pages.map_page(topic_map_figure(papers, csv_topics), papers), encoding="utf-8")
+    pages.run_pages(
+        write_intermediates(tmp_path_factory.mktemp("inputs"), corpus),
+        [root / view.file for view in FIGURE_VIEWS],
+        root / "plotly.min.js",
+    )
     crowded, crowded_topics, _ = synthetic_corpus(n_papers=200, n_topics=8, seed=1)
     crowded[["x", "y"]] *= 0.15  # eight topic centres within a small patch of the map
     crowded.loc[crowded.index[:3], ["x", "y"]] = [[-6.0, -6.0], [6.0, 6.0], [6.0, -6.0]]
-    (root / "crowded_map.html").write_text(pages.map_page(
-        topic_map_figure(crowded, topics_csv_frame(crowded_topics)), crowded), encoding="utf-8")
-    ids = np.array([t for t in topics["topic_id"] if t != -1])
-    centroids = topic_centroids(embeddings, papers["topic_id"].to_numpy(), list(ids))
-    views = {
-        "intertopic_map.html": intertopic_distance_figure(ids, centroids, topics),
-        "topic_hierarchy.html": topic_hierarchy_figure(ids, centroids, topics),
-        "topic_similarity.html": topic_similarity_figure(ids, centroids, topics),
-        "top_terms.html": top_terms_figure(topics),
-        "topic_sources.html": topic_sources_figure(papers, topics),
-    }
-    for name, figure in views.items():
-        (root / name).write_text(pages.view_page(name, figure, "intro"), encoding="utf-8")
-    static_topic_map(papers, csv_topics).savefig(root / "topic_map.png")
-    labelled = csv_topics.copy()
+    (root / "crowded_map.html").write_text(
+        pages.view_page(MAP, crowded, crowded_topics), encoding="utf-8"
+    )
+    static_topic_map(papers, topics).savefig(root / "topic_map.png")
+    labelled = topics.copy()
     labelled.loc[1, "label"] = "<img src=x onerror=alert('label')>"
     (root / "topics").mkdir()
     for topic in labelled.itertuples():
-        (root / "topics" / pages.list_filename(topic.topic_id, topic.label)).write_text("list")
+        (root / "topics" / list_filename(topic.topic_id, topic.label)).write_text("list")
     for name in ["papers.csv", "topics.csv", "parse_report.json"]:
         (root / name).write_text("placeholder")
-    evil_skip = {"file": "a.txt", "line": 3, "reason": "no abstract",
-                 "text": "<script>alert('skipped')</script>"}
-    report = {"files": 2, "records": 70, "unique_papers": len(papers), "duplicates": 10,
-              "skipped": 1, "per_file": [{"file": "a.txt", "skipped": [evil_skip]}]}
-    run_info = {"generated": "2026-01-01 00:00 UTC", "embedding model": "all-MiniLM-L6-v2",
-                "corpus sha256": "0" * 64, "packages": {"plotly": "7"}}
+    evil_skip = {
+        "file": "a.txt",
+        "line": 3,
+        "reason": "no abstract",
+        "text": "<script>alert('skipped')</script>",
+    }
+    report = {
+        "files": 2,
+        "records": 70,
+        "unique_papers": len(papers),
+        "duplicates": 10,
+        "skipped": 1,
+        "per_file": [{"file": "a.txt", "skipped": [evil_skip]}],
+    }
+    run_info = {
+        "generated": "2026-01-01 00:00 UTC",
+        "embedding model": "all-MiniLM-L6-v2",
+        "corpus sha256": "0" * 64,
+        "packages": {"plotly": "7"},
+    }
+    context = pages.index_context(
+        report, papers, labelled, {"embedding": {"model": "m"}}, run_info, None
+    )
     (root / "index.html").write_text(
-        pages.index_page(report, labelled, papers, {"embedding": {"model": "m"}}, run_info),
-        encoding="utf-8")
+        render("index.html.j2", title="Topics", **context), encoding="utf-8"
+    )
     return root
 
 
@@ -181,13 +196,15 @@ def test_map_draws_every_paper_and_its_legend_hides_and_isolates(open_page, site
 
 def test_search_highlights_matching_papers_and_a_click_opens_one(open_page, site, corpus):
     papers, _, _ = corpus
-    expected = int(papers.apply(lambda p: "zebra" in (p.title + " " + p.abstract).lower(),
-                                axis=1).sum())
+    expected = int(
+        papers.apply(lambda p: "zebra" in (p.title + " " + p.abstract).lower(), axis=1).sum()
+    )
     assert 0 < expected < len(papers)
     visit = open_map(open_page, site)
     visit.page.fill("#search", "ZEBRA")
     visit.page.wait_for_function(
-        "document.getElementById('match-count').dataset.count !== undefined")
+        "document.getElementById('match-count').dataset.count !== undefined"
+    )
     count = visit.page.locator("#match-count")
     assert count.get_attribute("data-count") == str(expected)
     assert count.text_content() == f"{expected} of {len(papers)} papers match"
@@ -195,7 +212,8 @@ def test_search_highlights_matching_papers_and_a_click_opens_one(open_page, site
     assert visit.page.locator("#results button.result").count() == expected
     visit.page.click("#clear")
     visit.page.wait_for_function(
-        "document.getElementById('match-count').dataset.count === undefined")
+        "document.getElementById('match-count').dataset.count === undefined"
+    )
     assert visit.page.evaluate(SELECTED) == 0
     assert visit.page.locator("#results li").count() == 0
     page = visit.page
@@ -208,8 +226,16 @@ def test_search_highlights_matching_papers_and_a_click_opens_one(open_page, site
     # another paper may lie under the cursor too; the panel must show the one it names
     assert page.locator("#paper .paper-abstract").text_content() == papers.loc[shown, "abstract"]
     assert "Reassigned" not in page.locator("#paper").text_content()
-    assert shown == row or np.hypot(*(papers.loc[shown, ["x", "y"]].to_numpy(float)
-                                      - papers.loc[row, ["x", "y"]].to_numpy(float))) < 0.5
+    assert (
+        shown == row
+        or np.hypot(
+            *(
+                papers.loc[shown, ["x", "y"]].to_numpy(float)
+                - papers.loc[row, ["x", "y"]].to_numpy(float)
+            )
+        )
+        < 0.5
+    )
     visit.check_clean()
 
 
@@ -225,7 +251,8 @@ def test_html_in_a_title_stays_text_in_search_panel_and_hover(open_page, site, c
     result.click()
     assert page.locator("#paper h2").text_content() == EVIL_TITLE
     assert "Reassigned: HDBSCAN left this paper as an outlier" in (
-        page.locator("#paper").text_content())
+        page.locator("#paper").text_content()
+    )
     link = page.locator("#paper a").get_attribute("href")
     assert link.startswith("https://arxiv.org/search/") and "%3Cscript%3E" in link
     page.mouse.move(*page.evaluate(POSITION, evil))
@@ -251,9 +278,8 @@ def test_index_is_offline_escapes_text_and_links_to_existing_views(open_page, si
     assert all(href.startswith("file://") for href in local)
     missing = [href for href in local if not Path(href.removeprefix("file://")).exists()]
     assert missing == []
-    for view in ["topic_map.html", "intertopic_map.html", "top_terms.html",
-                 "topic_hierarchy.html", "topic_similarity.html", "topic_sources.html"]:
-        assert any(href.endswith("/" + view) for href in local), view
+    for view in VIEWS:
+        assert any(href.endswith("/" + view.file) for href in local), view.file
     visit.check_clean()
 
 
@@ -270,8 +296,9 @@ def test_index_topic_link_opens_the_map_with_that_topic_alone(open_page, site, c
     visit.check_clean()
 
 
-@pytest.mark.parametrize("view", ["intertopic_map.html", "top_terms.html", "topic_hierarchy.html",
-                                  "topic_similarity.html", "topic_sources.html"])
+@pytest.mark.parametrize(
+    "view", [view.file for view in FIGURE_VIEWS if view.file != "topic_map.html"]
+)
 def test_every_view_draws_offline_without_errors(open_page, site, view):
     visit = open_page(site / view)
     visit.page.wait_for_function("document.querySelector('.main-svg') !== null", timeout=15000)
@@ -295,7 +322,11 @@ def test_topic_names_on_a_crowded_map_do_not_overlap(open_page, site):
         r => { const b = r.getBoundingClientRect();
                return [b.left, b.top, b.right, b.bottom]; })""")
     assert len(boxes) == 8
-    overlaps = [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[:i])
-                if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+    overlaps = [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[:i])
+        if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+    ]
     assert overlaps == []
     visit.check_clean()

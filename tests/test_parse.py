@@ -19,15 +19,21 @@ from topics.parse import (
 
 REPO = Path(__file__).resolve().parents[1]
 
-ABSTRACT_A = ("We study masked image modeling for vision transformers. Random patches are "
-              "hidden and the network learns to predict their pixels, which yields strong "
-              "representations for classification and detection.")
-ABSTRACT_B = ("Diffusion models generate images by reversing a noising process. We show that "
-              "their intermediate features are useful representations for segmentation and "
-              "classification without any fine-tuning.")
-ABSTRACT_C = ("Contrastive learning pulls augmented views of an image together and pushes "
-              "other images apart. We analyse how the batch size and temperature shape the "
-              "learned representation.")
+ABSTRACT_A = (
+    "We study masked image modeling for vision transformers. Random patches are "
+    "hidden and the network learns to predict their pixels, which yields strong "
+    "representations for classification and detection."
+)
+ABSTRACT_B = (
+    "Diffusion models generate images by reversing a noising process. We show that "
+    "their intermediate features are useful representations for segmentation and "
+    "classification without any fine-tuning."
+)
+ABSTRACT_C = (
+    "Contrastive learning pulls augmented views of an image together and pushes "
+    "other images apart. We analyse how the batch size and temperature shape the "
+    "learned representation."
+)
 
 
 def lines_of(text: str) -> list[tuple[int, str]]:
@@ -68,8 +74,10 @@ Diffusion Features for Free
 
 
 def test_compact_and_spaced_layouts_give_the_same_papers():
-    expected = [("SimMIM: A Simple Framework for Masked Image Modeling", ABSTRACT_A),
-                ("Diffusion Features for Free", ABSTRACT_B)]
+    expected = [
+        ("SimMIM: A Simple Framework for Masked Image Modeling", ABSTRACT_A),
+        ("Diffusion Features for Free", ABSTRACT_B),
+    ]
     assert titles_and_abstracts(COMPACT) == expected
     assert titles_and_abstracts(SPACED) == expected
 
@@ -82,10 +90,14 @@ def test_page_chrome_never_becomes_a_paper():
 
 
 def test_subscribe_glued_to_the_first_title_is_removed_but_real_words_survive():
-    text = f"SubscribeCutPaste: Self-Supervised Learning\n{ABSTRACT_A}\n" \
-           f"Subscribers Prefer Short Titles\n{ABSTRACT_B}\n"
+    text = (
+        f"SubscribeCutPaste: Self-Supervised Learning\n{ABSTRACT_A}\n"
+        f"Subscribers Prefer Short Titles\n{ABSTRACT_B}\n"
+    )
     assert [t for t, _ in titles_and_abstracts(text)] == [
-        "CutPaste: Self-Supervised Learning", "Subscribers Prefer Short Titles"]
+        "CutPaste: Self-Supervised Learning",
+        "Subscribers Prefer Short Titles",
+    ]
 
 
 def test_abstract_starting_with_colon_space_is_an_abstract_without_the_colon():
@@ -94,8 +106,10 @@ def test_abstract_starting_with_colon_space_is_an_abstract_without_the_colon():
 
 
 def test_a_missing_abstract_does_not_shift_later_pairs():
-    text = (f"Paper One\n{ABSTRACT_A}\nPaper Two Without Abstract\n"
-            f"Paper Three\n{ABSTRACT_B}\nPaper Four\n{ABSTRACT_C}\n")
+    text = (
+        f"Paper One\n{ABSTRACT_A}\nPaper Two Without Abstract\n"
+        f"Paper Three\n{ABSTRACT_B}\nPaper Four\n{ABSTRACT_C}\n"
+    )
     records, _ = parse_listing(lines_of(text), "f.txt")
     pairs = {r.title: r.abstract for r in records}
     assert pairs["Paper One"] == ABSTRACT_A
@@ -109,7 +123,8 @@ def test_title_without_abstract_is_reported_with_its_line_and_the_rest_kept():
     papers, reports = parse_seeds([("a.txt", text.encode())])
     assert list(papers["title"]) == ["Paper One", "Paper Three"]
     assert [(i.file, i.line, i.reason) for i in reports[0].skipped] == [
-        ("a.txt", 3, "title without an abstract")]
+        ("a.txt", 3, "title without an abstract")
+    ]
 
 
 def test_abstract_without_a_title_is_reported_not_paired():
@@ -147,17 +162,25 @@ def test_paper_id_is_stable_and_ignores_case_punctuation_and_accents():
 
 
 def test_invalid_utf8_line_is_read_and_reported_and_other_papers_kept():
-    data = (b"Caf\xe9 Networks for Vision\n" + ABSTRACT_A.encode() + b"\n"
-            + b"Clean Paper\n" + ABSTRACT_B.encode() + b"\n")
+    data = (
+        b"Caf\xe9 Networks for Vision\n"
+        + ABSTRACT_A.encode()
+        + b"\n"
+        + b"Clean Paper\n"
+        + ABSTRACT_B.encode()
+        + b"\n"
+    )
     papers, reports = parse_seeds([("latin.txt", data)])
     assert list(papers["title"]) == ["Café Networks for Vision", "Clean Paper"]
     assert [(w.line, w.reason) for w in reports[0].warnings] == [
-        (1, "not valid UTF-8; read as Windows-1252")]
+        (1, "not valid UTF-8; read as Windows-1252")
+    ]
 
 
 def test_binary_file_is_skipped_with_a_reason_and_other_files_still_parsed():
-    papers, reports = parse_seeds([("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-                                   ("ok.txt", COMPACT.encode())])
+    papers, reports = parse_seeds(
+        [("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ("ok.txt", COMPACT.encode())]
+    )
     assert len(papers) == 2
     assert reports[0].skipped[0].reason == "not a text file (binary content)"
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from defaults import DEFAULTS
 from sklearn.manifold import trustworthiness
 from sklearn.metrics import adjusted_rand_score
 
@@ -9,33 +10,45 @@ from topics.cluster import hdbscan_cluster, largest_cluster_share, run_cluster
 from topics.reduce import run_reduce, umap_reduce
 
 
+def umap_params(**changes):
+    return {**DEFAULTS["umap"], **changes}
+
+
+def hdbscan_params(**changes):
+    return {**DEFAULTS["hdbscan"], **changes}
+
+
 def test_umap_keeps_neighbourhoods(blobs):
     points, _ = blobs
-    reduced = umap_reduce(points, n_components=2, n_neighbors=10, metric="euclidean")
+    reduced = umap_reduce(points, **umap_params(n_components=2, n_neighbors=10, metric="euclidean"))
     assert reduced.shape == (90, 2) and reduced.dtype == np.float32
     assert trustworthiness(points, reduced, n_neighbors=5) >= 0.8
 
 
 def test_umap_is_reproducible_from_its_seed(blobs):
     points, _ = blobs
-    first = umap_reduce(points, n_components=3, random_state=7)
-    np.testing.assert_array_equal(first, umap_reduce(points, n_components=3, random_state=7))
-    assert not np.allclose(first, umap_reduce(points, n_components=3, random_state=8))
+    first = umap_reduce(points, **umap_params(n_components=3, random_state=7))
+    np.testing.assert_array_equal(
+        first, umap_reduce(points, **umap_params(n_components=3, random_state=7))
+    )
+    assert not np.allclose(
+        first, umap_reduce(points, **umap_params(n_components=3, random_state=8))
+    )
 
 
 def test_umap_on_a_corpus_smaller_than_n_neighbors_still_works(blobs):
     points, _ = blobs
-    assert umap_reduce(points[:12], n_components=2, n_neighbors=50).shape == (12, 2)
+    assert umap_reduce(points[:12], **umap_params(n_components=2, n_neighbors=50)).shape == (12, 2)
 
 
 def test_umap_refuses_a_corpus_too_small_to_reduce(blobs):
     with pytest.raises(ValueError, match="more than 6 papers"):
-        umap_reduce(blobs[0][:4], n_components=5)
+        umap_reduce(blobs[0][:4], **umap_params(n_components=5))
 
 
 def test_hdbscan_finds_the_blobs(blobs):
     points, truth = blobs
-    labels, strengths, membership = hdbscan_cluster(points, min_cluster_size=10)
+    labels, strengths, membership = hdbscan_cluster(points, **hdbscan_params(min_cluster_size=10))
     assert len(set(labels) - {-1}) == 3
     assert adjusted_rand_score(truth, labels) > 0.9
     assert strengths.shape == labels.shape and strengths.max() <= 1.0
@@ -43,14 +56,16 @@ def test_hdbscan_finds_the_blobs(blobs):
 
 
 def test_min_cluster_size_larger_than_the_corpus_yields_all_outliers_not_an_error(blobs):
-    labels, _, _ = hdbscan_cluster(blobs[0][:8], min_cluster_size=50)
+    labels, _, _ = hdbscan_cluster(blobs[0][:8], **hdbscan_params(min_cluster_size=50))
     assert labels.shape == (8,)
 
 
 def test_run_reduce_then_run_cluster_round_trip_files(tmp_path, blobs):
     np.save(tmp_path / "e.npy", blobs[0])
-    run_reduce(tmp_path / "e.npy", tmp_path / "r.npy", n_components=5, metric="euclidean")
-    labels = run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", min_cluster_size=10)
+    run_reduce(tmp_path / "e.npy", tmp_path / "r.npy", **umap_params(metric="euclidean"))
+    labels = run_cluster(
+        tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10)
+    )
     with np.load(tmp_path / "c.npz") as saved:
         np.testing.assert_array_equal(saved["labels"], labels)
     assert adjusted_rand_score(blobs[1], labels) > 0.9
@@ -62,7 +77,9 @@ def test_one_cluster_holding_most_papers_is_reported_with_what_to_try(tmp_path, 
     reduced = np.vstack([rng.normal(0, 0.05, (80, 2)), rng.normal(5, 0.05, (10, 2))])
     np.save(tmp_path / "r.npy", reduced.astype(np.float32))
     with caplog.at_level("WARNING", logger="topics"):
-        labels = run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", min_cluster_size=5)
+        labels = run_cluster(
+            tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=5)
+        )
     assert largest_cluster_share(labels) == pytest.approx(80 / 90)
     assert "89% of the papers in one of its 2 clusters" in caplog.text
     assert "cluster_selection_method: leaf" in caplog.text
@@ -71,6 +88,6 @@ def test_one_cluster_holding_most_papers_is_reported_with_what_to_try(tmp_path, 
 def test_balanced_clusters_raise_no_warning(tmp_path, blobs, caplog):
     np.save(tmp_path / "r.npy", blobs[0])
     with caplog.at_level("WARNING", logger="topics"):
-        run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", min_cluster_size=10)
+        run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10))
     assert largest_cluster_share(np.load(tmp_path / "c.npz")["labels"]) < 0.5
     assert caplog.text == ""

@@ -13,14 +13,18 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
-from synthetic import synthetic_corpus
+from synthetic import synthetic_corpus, write_intermediates
+
+from topics.report.views import VIEWS
 
 REPO = Path(__file__).resolve().parents[1]
-VIEWS = ["index.html", "topic_map.html", "topic_map.png", "intertopic_map.html",
-         "top_terms.html", "topic_hierarchy.html", "topic_similarity.html",
-         "topic_sources.html", "plotly.min.js", "papers.csv", "topics.csv"]
+OUTPUTS = [view.file for view in VIEWS] + [
+    "topic_map.png",
+    "plotly.min.js",
+    "papers.csv",
+    "topics.csv",
+]
 
 
 def stamp(path: Path, when: float) -> None:
@@ -32,7 +36,6 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
     for name in ["Snakefile", "config.yaml"]:
         shutil.copy(REPO / name, tmp_path / name)
     shutil.copytree(REPO / "workflow", tmp_path / "workflow")
-    papers, topics, embeddings = synthetic_corpus()
     clock = 1_700_000_000.0
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -41,46 +44,95 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
         stamp(seeds / name, clock)
     inter = tmp_path / "results" / "intermediate"
     inter.mkdir(parents=True)
+    corpus = synthetic_corpus()
+    papers, topics, embeddings = corpus
+    paths = write_intermediates(inter, corpus)
     written = [
-        (inter / "papers.parquet", lambda p: papers[["paper_id", "title", "abstract"]].assign(
-            sources=papers["sources"].str.split("; ")).to_parquet(p, index=False)),
-        (tmp_path / "results" / "parse_report.json", lambda p: p.write_text(json.dumps({
-            "files": 2, "records": len(papers), "unique_papers": len(papers), "duplicates": 0,
-            "skipped": 0, "warnings": 0, "per_file": [
-                {"file": n, "records": 1, "duplicates": 0, "skipped": [], "warnings": []}
-                for n in ["a.txt", "b.txt"]]}))),
+        (
+            tmp_path / "results" / "parse_report.json",
+            lambda p: p.write_text(
+                json.dumps(
+                    {
+                        "files": 2,
+                        "records": len(papers),
+                        "unique_papers": len(papers),
+                        "duplicates": 0,
+                        "skipped": 0,
+                        "warnings": 0,
+                        "per_file": [
+                            {
+                                "file": n,
+                                "records": 1,
+                                "duplicates": 0,
+                                "skipped": [],
+                                "warnings": [],
+                            }
+                            for n in ["a.txt", "b.txt"]
+                        ],
+                    }
+                )
+            ),
+        ),
+        (paths.papers, None),
         (inter / "embeddings.npy", lambda p: np.save(p, embeddings.astype(np.float32))),
         (inter / "umap_cluster.npy", lambda p: np.save(p, papers[["x", "y"]].to_numpy())),
-        (inter / "umap_map.npy", lambda p: np.save(p, papers[["x", "y"]].to_numpy())),
-        (inter / "clusters.npz", lambda p: np.savez(p, labels=papers["topic_id"].to_numpy())),
-        (inter / "topics.parquet", lambda p: topics[["topic_id", "label", "size", "keywords",
-                                                     "scores"]].to_parquet(p, index=False)),
-        (inter / "assignments.parquet", lambda p: pd.DataFrame({
-            "paper_id": papers["paper_id"], "topic_id": papers["topic_id"],
-            "centrality": papers["centrality"]}).to_parquet(p, index=False)),
+        *(
+            (path, None)
+            for path in [
+                paths.coords,
+                paths.clusters,
+                paths.topics,
+                paths.assignments,
+                paths.stability,
+            ]
+        ),
     ]
     for step, (path, write) in enumerate(written, start=1):
-        write(path)
+        if write:
+            write(path)
         stamp(path, clock + 10 * step)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
     run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--rerun-triggers", "mtime",
-         "--config", "seeds_dir=seeds"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--rerun-triggers",
+            "mtime",
+            "--config",
+            "seeds_dir=seeds",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
-    ran = {line.split()[-1].rstrip(":") for line in run.stderr.splitlines()
-           if line.startswith(("rule ", "localrule "))}
+    ran = {
+        line.split()[-1].rstrip(":")
+        for line in run.stderr.splitlines()
+        if line.startswith(("rule ", "localrule "))
+    }
     assert {"write_tables", "plot_topic_pages", "plot_static_map", "write_index"} <= ran, ran
-    assert not ran & {"parse_seeds", "embed_papers", "reduce_umap", "cluster_hdbscan",
-                      "label_topics"}, ran
+    assert not ran & {
+        "parse_seeds",
+        "embed_papers",
+        "reduce_umap",
+        "cluster_hdbscan",
+        "label_topics",
+    }, ran
     results = tmp_path / "results"
-    for name in VIEWS:
+    for name in OUTPUTS:
         assert (results / name).stat().st_size > 0, name
     index = (results / "index.html").read_text(encoding="utf-8")
-    for name in VIEWS[1:8]:
-        if name.endswith(".html"):
-            assert f'href="{name}"' in index, name
+    for view in VIEWS:
+        assert f'href="{view.file}"' in index, view.file
     assert 'href="topic_map.html#topic=2"' in index
     assert (results / "topic_map.png").read_bytes()[:4] == b"\x89PNG"
     assert len(list((results / "topics").glob("*.md"))) == len(topics)

@@ -63,8 +63,14 @@ def test_a_seed_whose_clustering_collapses_is_named_in_the_log(tmp_path, caplog)
     collapsed = np.vstack([rng.normal(0, 0.05, (80, 2)), rng.normal(5, 0.05, (10, 2))])
     np.save(tmp_path / "r43.npy", collapsed.astype(np.float32))
     with caplog.at_level("WARNING", logger="topics"):
-        report = run_stability([tmp_path / "r43.npy"], [42, 43], 42, tmp_path / "c.npz",
-                               tmp_path / "stability.json", min_cluster_size=5)
+        report = run_stability(
+            [tmp_path / "r43.npy"],
+            [42, 43],
+            42,
+            tmp_path / "c.npz",
+            tmp_path / "stability.json",
+            min_cluster_size=5,
+        )
     assert report["clusters"] == {"42": 2, "43": 2}
     assert "UMAP seed 43: HDBSCAN put 89% of the papers in one cluster" in caplog.text
     assert "seed 42" not in caplog.text

@@ -30,22 +30,42 @@ def make_copy(where: Path, overrides: dict) -> Path:
 
 
 def snakemake(where: Path) -> None:
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"),
-                                                       os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--quiet",
-                           "--configfile", "overrides.yaml"],
-                          cwd=where, env=env, capture_output=True, text=True, timeout=900)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--quiet",
+            "--configfile",
+            "overrides.yaml",
+        ],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
 
 @pytest.fixture(scope="module")
 def sweep_run(tmp_path_factory) -> Path:
-    where = make_copy(tmp_path_factory.mktemp("sweep"), {
-        "hdbscan": {"min_cluster_size": 5},
-        "stability": {"seeds": [42, 43]},
-        "sweep": {"hdbscan.min_cluster_size": [5, 8]},
-    })
+    where = make_copy(
+        tmp_path_factory.mktemp("sweep"),
+        {
+            "hdbscan": {"min_cluster_size": 5},
+            "stability": {"seeds": [42, 43]},
+            "sweep": {"hdbscan.min_cluster_size": [5, 8]},
+        },
+    )
     snakemake(where)
     return where
 
@@ -66,13 +86,24 @@ def test_two_value_sweep_gives_two_folders_and_a_two_row_summary(sweep_run):
 def test_every_run_writes_metrics_stability_and_reassignment(sweep_run):
     results = sweep_run / "results"
     metrics = json.loads((results / "metrics.json").read_text())
-    for key in ["topics", "outlier_share_before", "outlier_share", "largest_topic_share", "npmi",
-                "c_v", "diversity", "silhouette", "label_uniqueness", "stability_ari"]:
+    for key in [
+        "topics",
+        "outlier_share_before",
+        "outlier_share",
+        "largest_topic_share",
+        "npmi",
+        "c_v",
+        "diversity",
+        "silhouette",
+        "label_uniqueness",
+        "stability_ari",
+    ]:
         assert key in metrics
     assert metrics["outlier_share"] <= metrics["outlier_share_before"]
     # The sweep's min_cluster_size=5 combination is the main run's own settings.
-    same = json.loads((results / "sweep" / "hdbscan.min_cluster_size=5" / "metrics.json")
-                      .read_text())
+    same = json.loads(
+        (results / "sweep" / "hdbscan.min_cluster_size=5" / "metrics.json").read_text()
+    )
     assert same["npmi"] == metrics["npmi"] and same["topics"] == metrics["topics"]
     topics = pd.read_csv(results / "topics.csv")
     assert topics.loc[topics["topic_id"] != -1, "stability"].between(0, 1).all()

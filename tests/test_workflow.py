@@ -15,8 +15,10 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "profiles"]
 EVIL_TITLE = "<script>alert('boo')</script> Attacks on Topic Maps"
-EVIL_ABSTRACT = ("We inject markup into paper titles and check that every page shows it as "
-                 "plain text, so that a scraped listing can never run code in a reader's browser.")
+EVIL_ABSTRACT = (
+    "We inject markup into paper titles and check that every page shows it as "
+    "plain text, so that a scraped listing can never run code in a reader's browser."
+)
 
 
 def title_key(title: str) -> str:
@@ -58,16 +60,24 @@ def make_project(root: Path) -> set[str]:
     (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     titles = [compact[2].removeprefix("Subscribe"), *compact[4:82:2], EVIL_TITLE]
     titles += [line for line in spaced[10:90] if line.strip()][::2]
-    titles += [latin[0].decode("cp1252").removeprefix("Subscribe"),
-               *(line.decode("utf-8") for line in latin[2:40:2])]
+    titles += [
+        latin[0].decode("cp1252").removeprefix("Subscribe"),
+        *(line.decode("utf-8") for line in latin[2:40:2]),
+    ]
     assert len(titles) == 41 + 20 + 20
     return {title_key(title) for title in titles}
 
 
 def snakemake(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def planned_rules(root: Path) -> set[str]:
@@ -181,7 +191,8 @@ def test_a_wrong_config_key_stops_before_any_rule_with_one_line(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == (
         "topics: config.yaml: unknown key 'hdbscan.min_cluster_sise'; the keys allowed in "
         "'hdbscan' are: cluster_selection_epsilon, cluster_selection_method, metric, "
-        "min_cluster_size, min_samples.")
+        "min_cluster_size, min_samples."
+    )
     assert not (root / "results").exists()
 
 

@@ -1,17 +1,24 @@
-"""Topic centroids: the mean embedding of each topic's papers, for the views that relate topics.
+"""Topic centroids: the unit-length mean embedding of each topic's papers.
 
-Computed from the embeddings the pipeline already has, once per run of the page job, for
-the intertopic map, the hierarchy and the similarity heatmap.
+Computed once, by the labelling job (topics.parquet's `centroid` column), from which each
+paper's centrality and the views that relate topics (intertopic map, hierarchy,
+similarity) all read.
 """
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def topic_centroids(embeddings: np.ndarray, topic_ids: np.ndarray,
-                    topics: list[int]) -> np.ndarray:
+
+def topic_centroids(embeddings: np.ndarray, topic_ids: np.ndarray, topics: list[int]) -> np.ndarray:
     """Unit-length mean embedding of each topic in `topics` (rows in that order)."""
     embeddings = np.asarray(embeddings, dtype=np.float64)
     topic_ids = np.asarray(topic_ids)
+    if len(embeddings) != len(topic_ids):
+        raise ValueError(f"{len(embeddings)} embeddings for {len(topic_ids)} papers")
     centroids = np.zeros((len(topics), embeddings.shape[1]))
     for row, topic in enumerate(topics):
         members = embeddings[topic_ids == topic]
@@ -26,11 +33,28 @@ def cosine_similarity_matrix(centroids: np.ndarray) -> np.ndarray:
     return np.clip(centroids @ centroids.T, -1.0, 1.0)
 
 
-def real_topic_centroids(embeddings: np.ndarray, paper_topics: np.ndarray,
-                         topics: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, centroids) of the real topics among `topics`, in that order: outliers (-1)
-    have no centre worth drawing. `paper_topics` holds each embedding's topic id."""
-    if len(embeddings) != len(paper_topics):
-        raise ValueError(f"{len(embeddings)} embeddings for {len(paper_topics)} papers")
-    ids = np.array([int(t) for t in topics if t != -1], dtype=np.int64)
-    return ids, topic_centroids(embeddings, paper_topics, list(ids))
+def topic_centroid_matrix(topics: "pd.DataFrame") -> tuple[np.ndarray, np.ndarray]:
+    """(ids, centroids) of the real topics of a topics table with a `centroid` column, in
+    the table's order: outliers (-1) have no centre worth drawing."""
+    real = topics[topics["topic_id"] != -1]
+    ids = real["topic_id"].to_numpy(dtype=np.int64)
+    if not len(real):
+        return ids, np.zeros((0, 0))
+    return ids, np.stack([np.asarray(c, dtype=np.float64) for c in real["centroid"]])
+
+
+def topic_linkage(centroids: np.ndarray) -> np.ndarray:
+    """Average-linkage clustering of topic centroids by cosine distance (scipy's format)."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import pdist
+
+    return linkage(np.clip(pdist(centroids, metric="cosine"), 0, None), method="average")
+
+
+def leaf_order(centroids: np.ndarray) -> list[int]:
+    """Row order that puts topics next to the ones they merge with (identity below 3)."""
+    if len(centroids) < 3:
+        return list(range(len(centroids)))
+    from scipy.cluster.hierarchy import leaves_list
+
+    return [int(i) for i in leaves_list(topic_linkage(centroids))]

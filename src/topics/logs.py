@@ -1,13 +1,13 @@
 """Logging for workflow jobs: one log file per rule, user errors as one sentence."""
 
 import contextlib
-import gc
 import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from topics.errors import UserError
+from topics.startup import freeze_before_exit
 
 log = logging.getLogger("topics")
 
@@ -19,10 +19,7 @@ def rule_log(log_path: str | Path) -> Iterator[logging.Logger]:
     A UserError raised in the body ends the job with its sentence on stderr and exit
     code 1, so the user sees what to fix instead of a traceback.
 
-    Every job's process ends right after its body, so the objects it made are frozen out
-    of the garbage collector's reach: the interpreter then shuts down without walking the
-    module graph of torch or transformers (measured: 1.75 s -> 0.31 s to exit after
-    importing sentence-transformers, 0.78 s -> 0.18 s after UMAP).
+    Every job's process ends right after its body, so it ends with freeze_before_exit.
     """
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S")
@@ -43,4 +40,4 @@ def rule_log(log_path: str | Path) -> Iterator[logging.Logger]:
         for handler in handlers:
             log.removeHandler(handler)
             handler.close()
-        gc.freeze()
+        freeze_before_exit()

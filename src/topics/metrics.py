@@ -6,7 +6,6 @@ against the corpus texts tokenised by scikit-learn's analyser with English stop 
 removed; coherence is gensim's c_npmi and c_v, counted by topics.coherence.
 """
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,7 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from topics.coherence import topic_coherence
+from topics.embed import paper_texts
+from topics.files import read_array, read_clusters, read_json, read_table, write_json
+
 log = logging.getLogger("topics")
+
 
 N_TOP_WORDS = 10
 # Papers the silhouette is measured on at most (see silhouette).
@@ -46,15 +50,14 @@ def topic_diversity(topic_words: Sequence[Sequence[str]]) -> float:
     return len(set(words)) / len(words) if words else float("nan")
 
 
-def coherence(topic_words: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]],
-              measure: str = "c_npmi") -> float:
+def coherence(
+    topic_words: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]], measure: str = "c_npmi"
+) -> float:
     """gensim's coherence (c_npmi or c_v) of the topics, averaged over topics.
 
     Words not in the corpus are dropped (gensim cannot score them); a topic left with
     fewer than two words is skipped.
     """
-    from topics.coherence import topic_coherence
-
     corpus_words = {word for text in tokens for word in text}
     known = [[word for word in words if word in corpus_words] for words in topic_words]
     known = [words for words in known if len(words) >= 2]
@@ -63,13 +66,14 @@ def coherence(topic_words: Sequence[Sequence[str]], tokens: Sequence[Sequence[st
     return topic_coherence(known, tokens, measure)
 
 
-def silhouette(reduced: np.ndarray, labels: np.ndarray,
-               max_papers: int = SILHOUETTE_PAPERS) -> float:
+def silhouette(
+    reduced: np.ndarray, labels: np.ndarray, max_papers: int = SILHOUETTE_PAPERS
+) -> float:
     """Silhouette of the clustering in the space HDBSCAN saw, outliers left out.
 
     The silhouette compares every pair of papers, so above max_papers clustered papers it
     is taken on max_papers of them, evenly spaced in table order (no randomness, so the
-    same run gives the same figure). At 30,000 papers the whole took 9.8 s.
+    same run gives the same figure).
     """
     from sklearn.metrics import silhouette_score
 
@@ -98,14 +102,21 @@ def agreement(truth: Sequence[Any], topic_ids: np.ndarray) -> dict[str, float]:
     if known.sum() < 2:
         return {}
     t, p = truth[known].astype(str).to_numpy(), np.asarray(topic_ids)[known.to_numpy()]
-    return {"nmi": float(normalized_mutual_info_score(t, p)),
-            "ari": float(adjusted_rand_score(t, p))}
+    return {
+        "nmi": float(normalized_mutual_info_score(t, p)),
+        "ari": float(adjusted_rand_score(t, p)),
+    }
 
 
-def topic_metrics(texts: Sequence[str], keywords: Mapping[int, Sequence[str]],
-                  labels: Mapping[int, str], clusters: np.ndarray, topic_ids: np.ndarray,
-                  reduced: np.ndarray | None = None,
-                  truth: Sequence[Any] | None = None) -> dict[str, Any]:
+def topic_metrics(
+    texts: Sequence[str],
+    keywords: Mapping[int, Sequence[str]],
+    labels: Mapping[int, str],
+    clusters: np.ndarray,
+    topic_ids: np.ndarray,
+    reduced: np.ndarray | None = None,
+    truth: Sequence[Any] | None = None,
+) -> dict[str, Any]:
     """Every quality figure of one run.
 
     keywords and labels are per topic id (-1, the outliers, is ignored); clusters are
@@ -139,29 +150,36 @@ def _round(value: float) -> float | None:
     return None if value is None or np.isnan(value) else round(float(value), 4)
 
 
-def run_metrics(papers_path: str | Path, topics_path: str | Path, assignments_path: str | Path,
-                clusters_path: str | Path, reduced_path: str | Path, metrics_path: str | Path,
-                stability_path: str | Path | None = None) -> dict[str, Any]:
+def run_metrics(
+    papers_path: str | Path,
+    topics_path: str | Path,
+    assignments_path: str | Path,
+    clusters_path: str | Path,
+    reduced_path: str | Path,
+    metrics_path: str | Path,
+    stability_path: str | Path | None = None,
+) -> dict[str, Any]:
     """metrics.json of one run; stability figures are copied in when measured."""
-    from topics.embed import paper_texts
-
-    papers = pd.read_parquet(papers_path)
-    topics = pd.read_parquet(topics_path)
-    assignments = pd.read_parquet(assignments_path)
-    with np.load(clusters_path) as data:
-        clusters = data["labels"]
+    papers = read_table(papers_path)
+    topics = read_table(topics_path)
+    assignments = read_table(assignments_path)
+    clusters = read_clusters(clusters_path).labels
     truth = papers["label"] if "label" in papers.columns else None
     metrics = topic_metrics(
         paper_texts(papers),
         {int(i): list(k) for i, k in zip(topics["topic_id"], topics["keywords"], strict=True)},
         dict(zip(topics["topic_id"].astype(int), topics["label"], strict=True)),
-        clusters, assignments["topic_id"].to_numpy(), np.load(reduced_path), truth)
+        clusters,
+        assignments["topic_id"].to_numpy(),
+        read_array(reduced_path),
+        truth,
+    )
     if stability_path:
-        stability = json.loads(Path(stability_path).read_text(encoding="utf-8"))
+        stability = read_json(stability_path)
         metrics["stability_ari"] = stability.get("mean_ari")
         metrics["stability_seeds"] = stability.get("seeds", [])
         metrics["stability_clusters"] = stability.get("clusters", {})
     for key, value in metrics.items():
         log.info("%s: %s", key, value)
-    Path(metrics_path).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_json(metrics, metrics_path)
     return metrics

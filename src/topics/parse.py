@@ -9,7 +9,6 @@ title whose abstract is missing does not shift every later pair.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import unicodedata
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from topics.errors import UserError
+from topics.files import write_json, write_table
 
 if TYPE_CHECKING:  # pandas loads only in the jobs that build tables, not in Snakemake's DAG
     import pandas as pd
@@ -126,8 +126,9 @@ def is_binary(data: bytes) -> bool:
     return bool(head) and control / len(head) > 0.05
 
 
-def parse_listing(lines: Iterable[tuple[int, str]],
-                  source: str) -> tuple[list[Record], list[Issue]]:
+def parse_listing(
+    lines: Iterable[tuple[int, str]], source: str
+) -> tuple[list[Record], list[Issue]]:
     """Pair titles with abstracts in one file's lines.
 
     Returns the records and the lines that were skipped, each with its line number and why.
@@ -201,8 +202,13 @@ def parse_seeds(files: Sequence[tuple[str, bytes]]) -> tuple[pd.DataFrame, list[
                 paper["sources"].append(name)
             if record.abstract != paper["abstract"]:
                 report.warnings.append(
-                    Issue(name, record.line, "same title as an earlier paper but another "
-                          "abstract; kept the longer abstract", record.title[:80])
+                    Issue(
+                        name,
+                        record.line,
+                        "same title as an earlier paper but another "
+                        "abstract; kept the longer abstract",
+                        record.title[:80],
+                    )
                 )
                 if len(record.abstract) > len(paper["abstract"]):
                     paper["abstract"] = record.abstract
@@ -217,8 +223,12 @@ def parse_seeds(files: Sequence[tuple[str, bytes]]) -> tuple[pd.DataFrame, list[
         else:
             report.duplicates += 1
             report.warnings.append(
-                Issue(record.source, record.line, "title without an abstract; the abstract "
-                      "was taken from another file", record.title[:80])
+                Issue(
+                    record.source,
+                    record.line,
+                    "title without an abstract; the abstract was taken from another file",
+                    record.title[:80],
+                )
             )
             if record.source not in paper["sources"]:
                 paper["sources"].append(record.source)
@@ -243,17 +253,22 @@ def list_seed_files(seeds_dir: str | Path) -> list[Path]:
     """The listing files in a seeds folder: every visible regular file, sorted by name."""
     folder = Path(seeds_dir)
     if not folder.is_dir():
-        raise UserError(f"seeds folder '{folder}' does not exist (config key seeds_dir); "
-                        "create it and put paper-listing text files in it.")
+        raise UserError(
+            f"seeds folder '{folder}' does not exist (config key seeds_dir); "
+            "create it and put paper-listing text files in it."
+        )
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     if not files:
-        raise UserError(f"seeds folder '{folder}' has no listing files (config key seeds_dir); "
-                        "put paper-listing text files (titles and abstracts) in it.")
+        raise UserError(
+            f"seeds folder '{folder}' has no listing files (config key seeds_dir); "
+            "put paper-listing text files (titles and abstracts) in it."
+        )
     return files
 
 
-def run_parse(listing_paths: Sequence[str | Path], papers_path: str | Path,
-              report_path: str | Path) -> pd.DataFrame:
+def run_parse(
+    listing_paths: Sequence[str | Path], papers_path: str | Path, report_path: str | Path
+) -> pd.DataFrame:
     """Parse the listing files, write papers (Parquet) and the parse report (JSON)."""
     files = []
     unreadable = []
@@ -261,25 +276,41 @@ def run_parse(listing_paths: Sequence[str | Path], papers_path: str | Path,
         try:
             files.append((path.name, path.read_bytes()))
         except OSError as error:
-            unreadable.append(FileReport(path.name, skipped=[
-                Issue(path.name, None, f"cannot be read: {error.strerror}")]))
+            unreadable.append(
+                FileReport(
+                    path.name, skipped=[Issue(path.name, None, f"cannot be read: {error.strerror}")]
+                )
+            )
     papers, reports = parse_seeds(files)
     reports = [*reports, *unreadable]
     summary = report_summary(papers, reports)
-    Path(report_path).write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    write_json(summary, report_path)
     for report in reports:
-        log.info("%s: %d records, %d duplicates, %d skipped, %d warnings", report.file,
-                 report.records, report.duplicates, len(report.skipped), len(report.warnings))
+        log.info(
+            "%s: %d records, %d duplicates, %d skipped, %d warnings",
+            report.file,
+            report.records,
+            report.duplicates,
+            len(report.skipped),
+            len(report.warnings),
+        )
         for issue in report.skipped:
-            log.warning("skipped %s%s: %s", issue.file,
-                        f":{issue.line}" if issue.line else "", issue.reason)
+            log.warning(
+                "skipped %s%s: %s", issue.file, f":{issue.line}" if issue.line else "", issue.reason
+            )
         for issue in report.warnings:
             log.warning("%s:%s: %s", issue.file, issue.line, issue.reason)
-    log.info("%d unique papers from %d records in %d files", summary["unique_papers"],
-             summary["records"], summary["files"])
+    log.info(
+        "%d unique papers from %d records in %d files",
+        summary["unique_papers"],
+        summary["records"],
+        summary["files"],
+    )
     if papers.empty:
-        raise UserError(f"no papers found in the {len(reports)} listing file(s) "
-                        f"({', '.join(r.file for r in reports)}); each paper needs a title line "
-                        f"followed by its abstract line. Details: {report_path}")
-    papers.to_parquet(papers_path, index=False)
+        raise UserError(
+            f"no papers found in the {len(reports)} listing file(s) "
+            f"({', '.join(r.file for r in reports)}); each paper needs a title line "
+            f"followed by its abstract line. Details: {report_path}"
+        )
+    write_table(papers, papers_path)
     return papers

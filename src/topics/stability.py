@@ -2,13 +2,15 @@
 reduced with UMAP under different seeds, compared pairwise and per topic."""
 
 import itertools
-import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from topics.cluster import DOMINANT_SHARE, hdbscan_cluster, largest_cluster_share
+from topics.files import read_array, read_clusters, write_json
 
 log = logging.getLogger("topics")
 
@@ -18,8 +20,10 @@ def pairwise_ari(runs: Mapping[Any, np.ndarray]) -> dict[str, float]:
     one more cluster, so a run that drops papers to -1 scores lower."""
     from sklearn.metrics import adjusted_rand_score
 
-    return {f"{a}-{b}": float(adjusted_rand_score(runs[a], runs[b]))
-            for a, b in itertools.combinations(runs, 2)}
+    return {
+        f"{a}-{b}": float(adjusted_rand_score(runs[a], runs[b]))
+        for a, b in itertools.combinations(runs, 2)
+    }
 
 
 def together_share(members: np.ndarray, labels: np.ndarray) -> float:
@@ -46,8 +50,9 @@ def topic_stability(topic_ids: np.ndarray, others: list[np.ndarray]) -> dict[int
     return scores
 
 
-def stability_report(runs: Mapping[int, np.ndarray], reference_seed: int,
-                     clusters: np.ndarray) -> dict[str, Any]:
+def stability_report(
+    runs: Mapping[int, np.ndarray], reference_seed: int, clusters: np.ndarray
+) -> dict[str, Any]:
     """Pairwise ARI of the seed runs and each cluster's stability.
 
     A cluster of the reference run (whose seed made the topics) is judged by its members
@@ -62,13 +67,16 @@ def stability_report(runs: Mapping[int, np.ndarray], reference_seed: int,
         "clusters": {str(seed): int(labels.max()) + 1 for seed, labels in runs.items()},
         "pairwise_ari": {pair: round(value, 4) for pair, value in ari.items()},
         "mean_ari": round(float(np.mean(list(ari.values()))), 4) if ari else None,
-        "cluster_stability": {str(cluster): (None if np.isnan(score) else round(score, 4))
-                              for cluster, score in scores.items()},
+        "cluster_stability": {
+            str(cluster): (None if np.isnan(score) else round(score, 4))
+            for cluster, score in scores.items()
+        },
     }
 
 
-def topic_scores(cluster_scores: Mapping[str, float | None], clusters: np.ndarray,
-                 topic_ids: np.ndarray) -> dict[str, float | None]:
+def topic_scores(
+    cluster_scores: Mapping[str, float | None], clusters: np.ndarray, topic_ids: np.ndarray
+) -> dict[str, float | None]:
     """Each topic's stability: that of the HDBSCAN cluster its core papers came from.
 
     A topic is judged by its core papers, not by outliers reassigned to it. Labelling
@@ -79,9 +87,14 @@ def topic_scores(cluster_scores: Mapping[str, float | None], clusters: np.ndarra
     return {str(topic): cluster_scores.get(str(cluster)) for topic, cluster in sorted(pairs)}
 
 
-def run_stability(reduced_paths: list[str | Path], seeds: list[int], reference_seed: int,
-                  reference_clusters_path: str | Path, stability_path: str | Path,
-                  **hdbscan_params: Any) -> dict[str, Any]:
+def run_stability(
+    reduced_paths: list[str | Path],
+    seeds: list[int],
+    reference_seed: int,
+    reference_clusters_path: str | Path,
+    stability_path: str | Path,
+    **hdbscan_params: Any,
+) -> dict[str, Any]:
     """stability.json: HDBSCAN, with the run's own parameters, on each seed's UMAP reduction.
 
     `reduced_paths` are the reductions of the seeds other than `reference_seed`, in the
@@ -89,24 +102,30 @@ def run_stability(reduced_paths: list[str | Path], seeds: list[int], reference_s
     here rather than in a job per seed spares a process and an hdbscan import per seed;
     the reductions stay separate jobs, so a clustering change reruns no UMAP.
     """
-    from topics.cluster import DOMINANT_SHARE, hdbscan_cluster, largest_cluster_share
-
-    with np.load(reference_clusters_path) as data:
-        clusters = data["labels"]
+    clusters = read_clusters(reference_clusters_path).labels
     others = iter(reduced_paths)
     runs = {}
     for seed in seeds:
         if int(seed) == int(reference_seed):
             runs[int(seed)] = clusters
         else:
-            runs[int(seed)] = hdbscan_cluster(np.load(next(others)), **hdbscan_params)[0]
+            runs[int(seed)] = hdbscan_cluster(read_array(next(others)), **hdbscan_params).labels
             if (share := largest_cluster_share(runs[int(seed)])) > DOMINANT_SHARE:
-                log.warning("UMAP seed %s: HDBSCAN put %.0f%% of the papers in one cluster. "
-                            "The stability scores count that against every topic: these hdbscan "
-                            "settings are fragile on this corpus (cluster_selection_method: "
-                            "leaf is less so).", seed, 100 * share)
+                log.warning(
+                    "UMAP seed %s: HDBSCAN put %.0f%% of the papers in one cluster. "
+                    "The stability scores count that against every topic: these hdbscan "
+                    "settings are fragile on this corpus (cluster_selection_method: "
+                    "leaf is less so).",
+                    seed,
+                    100 * share,
+                )
     report = stability_report(runs, reference_seed, clusters)
-    log.info("seeds %s: clusters %s, pairwise ARI %s (mean %s)", report["seeds"],
-             report["clusters"], report["pairwise_ari"], report["mean_ari"])
-    Path(stability_path).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    log.info(
+        "seeds %s: clusters %s, pairwise ARI %s (mean %s)",
+        report["seeds"],
+        report["clusters"],
+        report["pairwise_ari"],
+        report["mean_ari"],
+    )
+    write_json(report, stability_path)
     return report

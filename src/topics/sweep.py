@@ -4,11 +4,14 @@ folder, compared in one table so settings are chosen from evidence."""
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from topics.files import read_json, write_text
+from topics.report.render import render
+from topics.report.views import METRICS
 
 if TYPE_CHECKING:  # pandas and numpy load only in the summary job, not in Snakemake's DAG
     import pandas as pd
@@ -40,14 +43,16 @@ def combinations(sweep: Mapping[str, Sequence[Any]]) -> dict[str, dict[str, Any]
         return {}
     combos = {}
     for values in itertools.product(*(sweep[key] for key in keys)):
-        name = ",".join(f"{key}={format_value(value)}" for key, value in zip(keys, values,
-                                                                          strict=True))
+        name = ",".join(
+            f"{key}={format_value(value)}" for key, value in zip(keys, values, strict=True)
+        )
         combos[name] = dict(zip(keys, values, strict=True))
     return combos
 
 
-def section_params(config: Mapping[str, Any], overrides: Mapping[str, Any],
-                   section: str) -> dict[str, Any]:
+def section_params(
+    config: Mapping[str, Any], overrides: Mapping[str, Any], section: str
+) -> dict[str, Any]:
     """config[section] with the combination's values for that section put in."""
     params = dict(config[section])
     for key, value in overrides.items():
@@ -61,8 +66,9 @@ def reduction_name(overrides: Mapping[str, Any]) -> str:
     """Name of the UMAP reduction a combination needs: combinations that differ only in
     hdbscan or vectorizer values share it."""
     umap = {key: value for key, value in overrides.items() if key.startswith("umap.")}
-    return ",".join(f"{key}={format_value(value)}" for key, value in sorted(umap.items())) \
-        or "default"
+    return (
+        ",".join(f"{key}={format_value(value)}" for key, value in sorted(umap.items())) or "default"
+    )
 
 
 def _passes(table: pd.DataFrame, bounds) -> pd.Series:
@@ -93,8 +99,13 @@ def balanced(table: pd.DataFrame) -> pd.Series:
     if not usable.any():
         usable = pd.Series(True, index=table.index)
     criteria = [c for c in CRITERIA if c in table and table[c].notna().any()]
-    signed = np.column_stack([table[c].astype(float).fillna(-np.inf if CRITERIA[c] else np.inf)
-                              * (1 if CRITERIA[c] else -1) for c in criteria])
+    signed = np.column_stack(
+        [
+            table[c].astype(float).fillna(-np.inf if CRITERIA[c] else np.inf)
+            * (1 if CRITERIA[c] else -1)
+            for c in criteria
+        ]
+    )
     pool = signed[usable.to_numpy()]
     optimal = []
     for row, ok in zip(signed, usable, strict=True):
@@ -103,67 +114,77 @@ def balanced(table: pd.DataFrame) -> pd.Series:
     return pd.Series(optimal, index=table.index)
 
 
-def summary_table(combos: Mapping[str, Mapping[str, Any]],
-                  metrics: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+def summary_table(
+    combos: Mapping[str, Mapping[str, Any]], metrics: Sequence[Mapping[str, Any]]
+) -> pd.DataFrame:
     """One row per combination: its parameter values, metrics and whether it is balanced."""
     import pandas as pd
 
     rows = []
     for (name, overrides), values in zip(combos.items(), metrics, strict=True):
-        rows.append({"name": name, **{k: format_value(v) for k, v in overrides.items()},
-                     **{k: v for k, v in values.items() if not isinstance(v, list | dict)}})
+        rows.append(
+            {
+                "name": name,
+                **{k: format_value(v) for k, v in overrides.items()},
+                **{k: v for k, v in values.items() if not isinstance(v, list | dict)},
+            }
+        )
     table = pd.DataFrame(rows)
     table["meets_targets"] = meets_targets(table) if len(table) else []
     table["balanced"] = balanced(table) if len(table) else []
     return table
 
 
-def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure) -> str:
+def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure: Any) -> str:
+    """results/sweep/index.html: the summary table, balanced rows marked, and the chart."""
     import pandas as pd
 
-    from topics.pages import esc, figure_div, page, plotly_script
-
-    columns = ["name", *parameters, "topics", "outlier_share_before", "outlier_share",
-               "largest_topic_share", "npmi", "c_v", "diversity", "silhouette",
-               "label_uniqueness", "stability_ari", "meets_targets", "balanced"]
+    columns = [
+        "name",
+        *parameters,
+        *(metric.key for metric in METRICS),
+        "meets_targets",
+        "balanced",
+    ]
     columns = [c for c in columns if c in table]
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
-    rows = []
-    for row in table.to_dict("records"):
-        cells = []
-        for column in columns:
-            value = row[column]
-            if column == "name":
-                cells.append(f'<td><a href="{esc(value)}/metrics.json">{esc(value)}</a></td>')
-            elif column == "balanced":
-                cells.append(f"<td>{'★ balanced' if value else ''}</td>")
-            elif column == "meets_targets":
-                cells.append(f"<td>{'yes' if value else ''}</td>")
-            else:
-                cells.append(f"<td class='num'>{esc('' if pd.isna(value) else value)}</td>")
-        style = ' style="background:#fff7d6"' if row["balanced"] else ""
-        rows.append(f"<tr{style}>{''.join(cells)}</tr>")
-    body = (
-        "<p class='muted'>One row per combination of the sweep's values. Targets: NPMI ≥ 0.05, "
-        "diversity ≥ 0.85, outliers ≤ 5%, largest topic ≤ 20%. ★ marks the balanced "
-        "combinations: within the outlier and largest-topic bounds, none other beats them on "
-        "NPMI, diversity and stability at once (Pareto-optimal).</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        + figure_div(figure, "sweep-chart", height="70vh"))
-    return page("Parameter sweep", body, head=plotly_script().replace('src="', 'src="../'))
+    rows = [
+        {
+            "balanced": bool(row["balanced"]),
+            "cells": [
+                (
+                    column,
+                    ""
+                    if column not in ("meets_targets", "balanced") and pd.isna(row[column])
+                    else row[column],
+                )
+                for column in columns
+            ],
+        }
+        for row in table.to_dict("records")
+    ]
+    return render(
+        "sweep.html.j2",
+        root="../",
+        title="Parameter sweep",
+        columns=columns,
+        rows=rows,
+        figure=figure,
+    )
 
 
-def run_summary(names: Sequence[str], metrics_paths: Sequence[str | Path],
-                sweep: Mapping[str, Sequence[Any]], summary_path: str | Path,
-                html_path: str | Path) -> pd.DataFrame:
+def run_summary(
+    names: Sequence[str],
+    metrics_paths: Sequence[str | Path],
+    sweep: Mapping[str, Sequence[Any]],
+    summary_path: str | Path,
+    html_path: str | Path,
+) -> pd.DataFrame:
     from topics.plotting.sweep import sweep_figure
 
     combos = combinations(sweep)
     combos = {name: combos[name] for name in names}
-    metrics = [json.loads(Path(path).read_text(encoding="utf-8")) for path in metrics_paths]
-    table = summary_table(combos, metrics)
+    table = summary_table(combos, [read_json(path) for path in metrics_paths])
     table.to_csv(summary_path, index=False)
-    Path(html_path).write_text(sweep_page(table, sorted(sweep), sweep_figure(table)),
-                               encoding="utf-8")
+    write_text(sweep_page(table, sorted(sweep), sweep_figure(table)), html_path)
     log.info("%d combinations, %d balanced", len(table), int(table["balanced"].sum()))
     return table

@@ -1,10 +1,10 @@
-import gc
 import re
 import sys
-import threading
 
 from topics.errors import UserError
 from topics.parse import list_seed_files
+from topics.report.views import FIGURE_VIEWS, VIEWS
+from topics.startup import end_snakemake_promptly
 from topics.sweep import combinations, reduction_name, section_params
 
 
@@ -51,24 +51,20 @@ def sweep_reduction(combo, seed):
     return f"results/sweep/reductions/{name}/seed{seed}.npy"
 
 
-def exit_promptly():
-    """Let Snakemake's process end as soon as the run has ended (1.4 s of a 10 s rerun).
-
-    Its job rate limiter (--max-jobs-per-timespan, 1 s by default) arms a threading.Timer
-    after each scheduling pass to look for runnable jobs again; they are not daemon threads,
-    so Python waited up to a second for the last one. With the run over there is nothing
-    left for them to find. Freezing the garbage collector then spares the interpreter its
-    final walk over Snakemake's objects (0.4 s), as topics.logs.rule_log does for jobs.
-    """
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.cancel()
-    gc.freeze()
+# What every report job reads: the run's intermediates (topics.report.data.ReportPaths).
+REPORT_INPUTS = {
+    "papers": "results/intermediate/papers.parquet",
+    "assignments": "results/intermediate/assignments.parquet",
+    "topics": "results/intermediate/topics.parquet",
+    "coords": "results/intermediate/umap_map.npy",
+    "stability": "results/intermediate/stability.json",
+    "clusters": "results/intermediate/clusters.npz",
+}
 
 
 onsuccess:
-    exit_promptly()
+    end_snakemake_promptly()
 
 
 onerror:
-    exit_promptly()
+    end_snakemake_promptly()

@@ -1,15 +1,11 @@
-# Four jobs, not one per page: every job is a new Python process that pays ~0.6 s of
+# Four jobs, not one per page: every job is a new Python process that pays for its
 # interpreter start, Snakemake's script preamble and imports, more than most pages take.
+# Each reads the intermediates (REPORT_INPUTS), never the CSV files written for people.
 
 
 rule write_tables:
     input:
-        papers="results/intermediate/papers.parquet",
-        assignments="results/intermediate/assignments.parquet",
-        topics="results/intermediate/topics.parquet",
-        coords="results/intermediate/umap_map.npy",
-        stability="results/intermediate/stability.json",
-        clusters="results/intermediate/clusters.npz",
+        **REPORT_INPUTS,
     output:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
@@ -22,21 +18,12 @@ rule write_tables:
         "../scripts/write_tables.py"
 
 
-# Every interactive page and the one plotly.js they share; topic centroids are computed
-# in the job from the embeddings.
+# Every view with a figure (topics.report.views) and the one plotly.js they share.
 rule plot_topic_pages:
     input:
-        papers_csv="results/papers.csv",
-        topics_csv="results/topics.csv",
-        topics="results/intermediate/topics.parquet",
-        embeddings="results/intermediate/embeddings.npy",
+        **REPORT_INPUTS,
     output:
-        topic_map="results/topic_map.html",
-        intertopic_map="results/intertopic_map.html",
-        topic_hierarchy="results/topic_hierarchy.html",
-        topic_similarity="results/topic_similarity.html",
-        top_terms="results/top_terms.html",
-        topic_sources="results/topic_sources.html",
+        pages=[f"results/{view.file}" for view in FIGURE_VIEWS],
         plotly_js="results/plotly.min.js",
     log:
         "results/logs/plot_topic_pages.log",
@@ -50,8 +37,7 @@ rule plot_topic_pages:
 # Its own job, so it runs beside plot_topic_pages.
 rule plot_static_map:
     input:
-        papers_csv="results/papers.csv",
-        topics_csv="results/topics.csv",
+        **REPORT_INPUTS,
     output:
         png="results/topic_map.png",
     log:
@@ -64,12 +50,12 @@ rule plot_static_map:
 
 rule write_index:
     input:
+        **REPORT_INPUTS,
         report="results/parse_report.json",
-        papers_csv="results/papers.csv",
-        topics_csv="results/topics.csv",
-        picture="results/topic_map.png",
-        listings=seed_files(),
         metrics="results/metrics.json",
+        listings=seed_files(),
+        # Linked from the page; listed so the index is written once the picture exists.
+        picture="results/topic_map.png",
     output:
         html="results/index.html",
     params:

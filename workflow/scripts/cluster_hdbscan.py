@@ -1,4 +1,5 @@
 """Rule cluster_hdbscan: reduced vectors -> cluster labels."""
+
 from topics.cluster import run_cluster
 from topics.logs import rule_log
 

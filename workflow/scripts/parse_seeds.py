@@ -1,4 +1,5 @@
 """Rule parse_seeds: listing files -> papers table + parse report."""
+
 from topics.logs import rule_log
 from topics.parse import run_parse
 

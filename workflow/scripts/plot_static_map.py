@@ -1,6 +1,9 @@
-"""Rule plot_static_map: papers.csv + topics.csv -> topic_map.png (matplotlib, no browser)."""
+"""Rule plot_static_map: intermediates -> topic_map.png (matplotlib, no browser)."""
+
 from topics.logs import rule_log
-from topics.pages import run_static_map
+from topics.report.data import ReportPaths
+from topics.report.pages import run_static_map
 
 with rule_log(snakemake.log[0]):
-    run_static_map(snakemake.input.papers_csv, snakemake.input.topics_csv, snakemake.output.png)
+    paths = ReportPaths.of(snakemake.input)
+    run_static_map(paths, snakemake.output.png)

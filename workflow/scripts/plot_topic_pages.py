@@ -1,12 +1,9 @@
-"""Rule plot_topic_pages: tables, topics and embeddings -> every interactive page + plotly.js."""
+"""Rule plot_topic_pages: intermediates -> every view with a figure + the plotly.js they share."""
+
 from topics.logs import rule_log
-from topics.pages import run_topic_pages
+from topics.report.data import ReportPaths
+from topics.report.pages import run_pages
 
 with rule_log(snakemake.log[0]):
-    out = snakemake.output
-    run_topic_pages(snakemake.input.papers_csv, snakemake.input.topics_csv,
-                    snakemake.input.topics, snakemake.input.embeddings,
-                    topic_map=out.topic_map, intertopic_map=out.intertopic_map,
-                    topic_hierarchy=out.topic_hierarchy, topic_similarity=out.topic_similarity,
-                    top_terms=out.top_terms, topic_sources=out.topic_sources,
-                    plotly_js=out.plotly_js)
+    paths = ReportPaths.of(snakemake.input)
+    run_pages(paths, list(snakemake.output.pages), snakemake.output.plotly_js)

@@ -1,4 +1,5 @@
 """Rules reduce_umap and reduce_umap_map: embeddings -> UMAP coordinates."""
+
 from topics.logs import rule_log
 from topics.reduce import run_reduce
 

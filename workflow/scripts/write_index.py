@@ -1,9 +1,16 @@
-"""Rule write_index: parse report + tables -> index.html, the entry page."""
+"""Rule write_index: intermediates, parse report and metrics -> index.html, the entry page."""
+
 from topics.logs import rule_log
-from topics.pages import run_index_page
+from topics.report.data import ReportPaths
+from topics.report.pages import run_index
 
 with rule_log(snakemake.log[0]):
-    run_index_page(snakemake.input.report, snakemake.input.papers_csv,
-                   snakemake.input.topics_csv, snakemake.output.html,
-                   config=snakemake.params.config, listing_paths=list(snakemake.input.listings),
-                   metrics_path=snakemake.input.metrics)
+    paths = ReportPaths.of(snakemake.input)
+    run_index(
+        paths,
+        snakemake.input.report,
+        snakemake.input.metrics,
+        snakemake.output.html,
+        config=snakemake.params.config,
+        listing_paths=list(snakemake.input.listings),
+    )

@@ -1,32 +1,15 @@
 """Topic hierarchy: which topics merge first when similar topics are joined step by step."""
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.plotting.topic_map import escape_text, topic_colour
+from topics.centroids import topic_centroid_matrix, topic_linkage
+from topics.plotting.style import escape_text, topic_colour
 
 
-def topic_linkage(centroids: np.ndarray) -> np.ndarray:
-    """Average-linkage clustering of topic centroids by cosine distance (scipy's format)."""
-    from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import pdist
-
-    return linkage(np.clip(pdist(centroids, metric="cosine"), 0, None), method="average")
-
-
-def leaf_order(centroids: np.ndarray) -> list[int]:
-    """Row order that puts topics next to the ones they merge with (identity below 3)."""
-    if len(centroids) < 3:
-        return list(range(len(centroids)))
-    from scipy.cluster.hierarchy import leaves_list
-
-    return [int(i) for i in leaves_list(topic_linkage(centroids))]
-
-
-def topic_hierarchy_figure(topic_ids: np.ndarray, centroids: np.ndarray,
-                           topics: pd.DataFrame) -> go.Figure:
+def topic_hierarchy_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
     """Dendrogram with topics as leaves on the left and cosine distance along x."""
+    topic_ids, centroids = topic_centroid_matrix(topics)
     figure = go.Figure()
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
     names = [f"{t}: {escape_text(str(labels[t]))}" for t in topic_ids]
@@ -35,25 +18,50 @@ def topic_hierarchy_figure(topic_ids: np.ndarray, centroids: np.ndarray,
         return figure.update_layout(template="plotly_white")
     from scipy.cluster.hierarchy import dendrogram
 
-    tree = dendrogram(topic_linkage(centroids), no_plot=True, orientation="left",
-                      labels=list(range(len(topic_ids))))
+    tree = dendrogram(
+        topic_linkage(centroids),
+        no_plot=True,
+        orientation="left",
+        labels=list(range(len(topic_ids))),
+    )
     for xs, ys in zip(tree["dcoord"], tree["icoord"], strict=True):
-        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#555", "width": 1.5},
-                                    hoverinfo="skip", showlegend=False))
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": "#555", "width": 1.5},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     leaves = tree["leaves"]
     positions = [5 + 10 * i for i in range(len(leaves))]
-    figure.add_trace(go.Scatter(
-        x=[0] * len(leaves), y=positions, mode="markers",
-        marker={"size": 11, "color": [topic_colour(int(topic_ids[i])) for i in leaves],
-                "line": {"width": 1, "color": "#333"}},
-        hovertext=[names[i] for i in leaves], hoverinfo="text", showlegend=False,
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=[0] * len(leaves),
+            y=positions,
+            mode="markers",
+            marker={
+                "size": 11,
+                "color": [topic_colour(int(topic_ids[i])) for i in leaves],
+                "line": {"width": 1, "color": "#333"},
+            },
+            hovertext=[names[i] for i in leaves],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
     figure.update_layout(
         template="plotly_white",
         title={"text": "Topic hierarchy (average linkage of topic centroids)"},
         xaxis={"title": "cosine distance at which topics merge", "rangemode": "tozero"},
-        yaxis={"tickvals": positions, "ticktext": [names[i] for i in leaves],
-               "showgrid": False, "zeroline": False},
+        yaxis={
+            "tickvals": positions,
+            "ticktext": [names[i] for i in leaves],
+            "showgrid": False,
+            "zeroline": False,
+        },
         height=max(400, 32 * len(leaves) + 120),
         margin={"l": 20, "r": 20, "t": 60, "b": 50},
     )

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.centroids import cosine_similarity_matrix
-from topics.plotting.topic_map import escape_text, topic_colour
+from topics.centroids import cosine_similarity_matrix, topic_centroid_matrix
+from topics.plotting.style import escape_text, topic_colour
 
 
 def classical_mds(distances: np.ndarray, n_components: int = 2) -> np.ndarray:
@@ -18,7 +18,7 @@ def classical_mds(distances: np.ndarray, n_components: int = 2) -> np.ndarray:
     if n == 0:
         return np.zeros((0, n_components))
     centring = np.eye(n) - np.ones((n, n)) / n
-    gram = -0.5 * centring @ (distances ** 2) @ centring
+    gram = -0.5 * centring @ (distances**2) @ centring
     values, vectors = np.linalg.eigh(gram)
     order = np.argsort(values)[::-1][:n_components]
     coords = vectors[:, order] * np.sqrt(np.clip(values[order], 0, None))
@@ -30,9 +30,9 @@ def classical_mds(distances: np.ndarray, n_components: int = 2) -> np.ndarray:
     return coords
 
 
-def intertopic_distance_figure(topic_ids: np.ndarray, centroids: np.ndarray,
-                               topics: pd.DataFrame) -> go.Figure:
+def intertopic_distance_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
     """Bubbles at the MDS positions of the topic centroids (cosine distance), area ~ size."""
+    topic_ids, centroids = topic_centroid_matrix(topics)
     topics = topics.set_index("topic_id")
     distances = 1.0 - cosine_similarity_matrix(centroids)
     coords = classical_mds(distances)
@@ -40,31 +40,50 @@ def intertopic_distance_figure(topic_ids: np.ndarray, centroids: np.ndarray,
     figure = go.Figure()
     if len(topic_ids):
         labels = [str(topics.loc[t, "label"]) for t in topic_ids]
-        figure.add_trace(go.Scatter(
-            x=coords[:, 0], y=coords[:, 1], mode="markers+text",
-            # Ids only: full names of nearby topics would pile up; hover shows the name.
-            text=[str(t) for t in topic_ids], textposition="middle center",
-            textfont={"size": 12, "color": "#111"},
-            marker={"size": sizes, "sizemode": "area", "sizemin": 8,
-                    "sizeref": 2.0 * sizes.max() / 70 ** 2,
-                    "color": [topic_colour(int(t)) for t in topic_ids], "opacity": 0.7,
-                    "line": {"width": 1, "color": "#333"}},
-            hovertext=[f"<b>{t}: {escape_text(label)}</b><br>{int(size)} papers<br>"
-                       + escape_text(", ".join(list(topics.loc[t, "keywords"])[:8]))
-                       for t, label, size in zip(topic_ids, labels, sizes, strict=True)],
-            hoverinfo="text", customdata=np.asarray(topic_ids), showlegend=False,
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=coords[:, 0],
+                y=coords[:, 1],
+                mode="markers+text",
+                # Ids only: full names of nearby topics would pile up; hover shows the name.
+                text=[str(t) for t in topic_ids],
+                textposition="middle center",
+                textfont={"size": 12, "color": "#111"},
+                marker={
+                    "size": sizes,
+                    "sizemode": "area",
+                    "sizemin": 8,
+                    "sizeref": 2.0 * sizes.max() / 70**2,
+                    "color": [topic_colour(int(t)) for t in topic_ids],
+                    "opacity": 0.7,
+                    "line": {"width": 1, "color": "#333"},
+                },
+                hovertext=[
+                    f"<b>{t}: {escape_text(label)}</b><br>{int(size)} papers<br>"
+                    + escape_text(", ".join(list(topics.loc[t, "keywords"])[:8]))
+                    for t, label, size in zip(topic_ids, labels, sizes, strict=True)
+                ],
+                hoverinfo="text",
+                customdata=np.asarray(topic_ids),
+                showlegend=False,
+            )
+        )
     span = float(np.ptp(coords)) if len(coords) > 1 else 1.0
     pad = 0.25 * (span or 1.0)
     figure.update_layout(
         template="plotly_white",
         title={"text": "Intertopic distances (closer = more similar; area = papers)"},
-        xaxis={"title": "MDS 1", "zeroline": False,
-               "range": [coords[:, 0].min() - pad, coords[:, 0].max() + pad] if len(coords)
-               else None},
-        yaxis={"title": "MDS 2", "zeroline": False, "scaleanchor": "x",
-               "range": [coords[:, 1].min() - pad, coords[:, 1].max() + pad] if len(coords)
-               else None},
+        xaxis={
+            "title": "MDS 1",
+            "zeroline": False,
+            "range": [coords[:, 0].min() - pad, coords[:, 0].max() + pad] if len(coords) else None,
+        },
+        yaxis={
+            "title": "MDS 2",
+            "zeroline": False,
+            "scaleanchor": "x",
+            "range": [coords[:, 1].min() - pad, coords[:, 1].max() + pad] if len(coords) else None,
+        },
         margin={"l": 40, "r": 20, "t": 60, "b": 40},
     )
     return figure

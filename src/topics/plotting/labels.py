@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 LABEL_WIDTH_CHARS = 22
 
@@ -31,14 +32,21 @@ def label_boxes(labels: list[str], font_px: float) -> np.ndarray:
     sizes = []
     for label in labels:
         lines = wrap_label(label)
-        sizes.append((max(len(line) for line in lines) * 0.6 * font_px + 8,
-                      len(lines) * 1.25 * font_px + 6))
+        sizes.append(
+            (max(len(line) for line in lines) * 0.6 * font_px + 8, len(lines) * 1.25 * font_px + 6)
+        )
     return np.array(sizes, dtype=float).reshape(-1, 2)
 
 
-def place_labels(centres: np.ndarray, labels: list[str], *, data_range: np.ndarray,
-                 plot_px: tuple[float, float] = (1000.0, 700.0), font_px: float = 12.0,
-                 max_rounds: int = 300) -> list[Placement]:
+def place_labels(
+    centres: np.ndarray,
+    labels: list[str],
+    *,
+    data_range: np.ndarray,
+    plot_px: tuple[float, float] = (1000.0, 700.0),
+    font_px: float = 12.0,
+    max_rounds: int = 300,
+) -> list[Placement]:
     """Nudge labels (starting at their centres) until no two boxes overlap.
 
     centres: (k, 2) in data units; data_range: [[xmin, xmax], [ymin, ymax]] of the plot.
@@ -71,3 +79,9 @@ def place_labels(centres: np.ndarray, labels: list[str], *, data_range: np.ndarr
             break
     offsets = pos - start
     return [Placement(float(dx), float(dy)) for dx, dy in offsets]
+
+
+def topic_centres(papers: pd.DataFrame) -> pd.DataFrame:
+    """Median map position of each topic's papers (outliers excluded), indexed by topic_id."""
+    topical = papers[papers["topic_id"] != -1]
+    return topical.groupby("topic_id")[["x", "y"]].median()

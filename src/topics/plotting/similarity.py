@@ -4,27 +4,36 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.centroids import cosine_similarity_matrix
-from topics.plotting.hierarchy import leaf_order
-from topics.plotting.topic_map import escape_text
+from topics.centroids import cosine_similarity_matrix, leaf_order, topic_centroid_matrix
+from topics.plotting.style import escape_text
 
 
-def topic_similarity_figure(topic_ids: np.ndarray, centroids: np.ndarray,
-                            topics: pd.DataFrame) -> go.Figure:
+def topic_similarity_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
     """Square heatmap, topics ordered as in the hierarchy so related ones form blocks."""
+    topic_ids, centroids = topic_centroid_matrix(topics)
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
     order = leaf_order(centroids)
     ids = [int(topic_ids[i]) for i in order]
     similarity = cosine_similarity_matrix(centroids[order]) if len(order) else np.zeros((0, 0))
     names = [f"{t}: {escape_text(str(labels[t]))}" for t in ids]
-    figure = go.Figure(go.Heatmap(
-        z=np.round(similarity, 3), x=names, y=names, colorscale="Viridis", zmin=0, zmax=1,
-        colorbar={"title": {"text": "cosine"}},
-        hovertemplate="%{y}<br>%{x}<br>similarity %{z:.2f}<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Heatmap(
+            z=np.round(similarity, 3),
+            x=names,
+            y=names,
+            colorscale="Viridis",
+            zmin=0,
+            zmax=1,
+            colorbar={"title": {"text": "cosine"}},
+            hovertemplate="%{y}<br>%{x}<br>similarity %{z:.2f}<extra></extra>",
+        )
+    )
     figure.update_layout(
-        template="plotly_white", title={"text": "Topic similarity (cosine of topic centroids)"},
-        yaxis={"autorange": "reversed", "scaleanchor": "x"}, xaxis={"tickangle": -40},
-        height=max(450, 28 * len(ids) + 250), margin={"l": 20, "r": 20, "t": 60, "b": 20},
+        template="plotly_white",
+        title={"text": "Topic similarity (cosine of topic centroids)"},
+        yaxis={"autorange": "reversed", "scaleanchor": "x"},
+        xaxis={"tickangle": -40},
+        height=max(450, 28 * len(ids) + 250),
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
     )
     return figure

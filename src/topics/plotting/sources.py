@@ -3,8 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.plotting.topic_map import escape_text
-from topics.tables import LIST_SEPARATOR
+from topics.plotting.style import escape_text
 
 
 def topic_source_counts(papers: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
@@ -12,8 +11,7 @@ def topic_source_counts(papers: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFr
 
     A paper listed in two files counts in both, so a row can sum to more than the topic size.
     """
-    pairs = papers[["topic_id", "sources"]].assign(
-        source=papers["sources"].map(lambda s: [x for x in str(s).split(LIST_SEPARATOR) if x]))
+    pairs = papers[["topic_id", "sources"]].assign(source=papers["sources"].map(list))
     pairs = pairs.explode("source").dropna(subset=["source"])
     counts = pd.crosstab(pairs["topic_id"], pairs["source"])
     counts = counts.reindex(index=list(topics["topic_id"]), fill_value=0)
@@ -27,18 +25,31 @@ def topic_sources_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figur
     rows = [f"{t}: {escape_text(str(labels[t]))}" for t in counts.index]
     columns = [escape_text(str(c)) for c in counts.columns]
     share = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
-    figure = go.Figure(go.Heatmap(
-        z=share.to_numpy(), x=columns, y=rows, text=counts.to_numpy(), texttemplate="%{text}",
-        colorscale="Blues", zmin=0, zmax=1, colorbar={"title": {"text": "share of<br>topic"}},
-        hovertemplate="%{y}<br>%{x}: %{text} papers (%{z:.0%} of the topic's listings)"
-                      "<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Heatmap(
+            z=share.to_numpy(),
+            x=columns,
+            y=rows,
+            text=counts.to_numpy(),
+            texttemplate="%{text}",
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            colorbar={"title": {"text": "share of<br>topic"}},
+            hovertemplate="%{y}<br>%{x}: %{text} papers (%{z:.0%} of the topic's listings)"
+            "<extra></extra>",
+        )
+    )
     figure.update_layout(
         template="plotly_white",
-        title={"text": "Papers per topic and listing file (each file is one search)", "y": 0.98,
-               "yanchor": "top"},
+        title={
+            "text": "Papers per topic and listing file (each file is one search)",
+            "y": 0.98,
+            "yanchor": "top",
+        },
         yaxis={"autorange": "reversed"},
         xaxis={"side": "top", "tickangle": 0 if len(columns) <= 6 else -30},
-        height=max(400, 30 * len(rows) + 200), margin={"l": 20, "r": 20, "t": 130, "b": 20},
+        height=max(400, 30 * len(rows) + 200),
+        margin={"l": 20, "r": 20, "t": 130, "b": 20},
     )
     return figure

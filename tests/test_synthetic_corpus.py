@@ -1,15 +1,15 @@
 """Synthetic corpora for benchmarks: deterministic, parseable, clustered."""
 
 import numpy as np
-
-from topics.parse import parse_seeds
-from topics.synthetic import (
+from synthetic_corpus import (
     clustered_embeddings,
     corpus_vocabulary,
     listing_text,
     pseudo_papers,
     recombined_papers,
 )
+
+from topics.parse import parse_seeds
 
 VOCAB = [f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(300)]
 
@@ -34,8 +34,9 @@ def test_recombined_papers_are_new_and_parseable():
     new = recombined_papers(base, 10, seed=5)
     assert len(new) == 10 and set(new["paper_id"]).isdisjoint(base["paper_id"])
     assert new.equals(recombined_papers(base, 10, seed=5))
-    both, _ = parse_seeds([("a.txt", listing_text(base).encode()),
-                           ("b.txt", listing_text(new).encode())])
+    both, _ = parse_seeds(
+        [("a.txt", listing_text(base).encode()), ("b.txt", listing_text(new).encode())]
+    )
     assert len(both) == 50
 
 
@@ -49,6 +50,7 @@ def test_embeddings_cluster_by_topic():
 
 
 def test_vocabulary_is_frequent_content_words():
-    vocab = corpus_vocabulary(["Graph networks learn graph structure.",
-                              "The graph of this paper with networks."])
+    vocab = corpus_vocabulary(
+        ["Graph networks learn graph structure.", "The graph of this paper with networks."]
+    )
     assert vocab[:2] == ["graph", "networks"] and "this" not in vocab and "the" not in vocab

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from topics.tables import is_reassigned
+from topics.plotting.style import LIST_SEPARATOR
 
 ABSTRACT_PREVIEW_CHARS = 400
 
@@ -36,7 +36,7 @@ def preview(abstract: str, max_chars: int = ABSTRACT_PREVIEW_CHARS) -> str:
 
 
 def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> str:
-    """The Markdown of one topic's reading list."""
+    """The Markdown of one topic's reading list (rows of the report tables, topics.report.data)."""
     members = members.sort_values("centrality", ascending=False)
     share = 100 * len(members) / max(corpus_size, 1)
     lines = [
@@ -44,7 +44,11 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
         "",
         f"{len(members)} papers ({share:.1f}% of the corpus).",
         "",
-        f"Keywords: {_text(topic.keywords)}" if topic.keywords else "Keywords: none",
+        (
+            f"Keywords: {_text(LIST_SEPARATOR.join(topic.keywords))}"
+            if len(topic.keywords)
+            else "Keywords: none"
+        ),
         "",
         "Papers are ordered by closeness to the topic's centre (cosine similarity of the "
         "paper's embedding to the topic's mean embedding): read from the top for the core "
@@ -55,9 +59,13 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
         lines += [
             f"## {rank}. {_text(paper['title'])}",
             "",
-            f"Sources: {_text(paper['sources'])} · closeness {paper['centrality']:.3f}"
-            + (" · reassigned outlier (HDBSCAN left it out; placed in its nearest topic)"
-               if is_reassigned(paper) else ""),
+            f"Sources: {_text(LIST_SEPARATOR.join(paper['sources']))} · "
+            f"closeness {paper['centrality']:.3f}"
+            + (
+                " · reassigned outlier (HDBSCAN left it out; placed in its nearest topic)"
+                if paper["reassigned"]
+                else ""
+            ),
             "",
             f"> {_text(preview(paper['abstract']))}" if paper["abstract"] else "> (no abstract)",
             "",
@@ -65,10 +73,11 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
     return "\n".join(lines)
 
 
-def write_reading_lists(papers: pd.DataFrame, topics: pd.DataFrame,
-                        out_dir: str | Path) -> list[Path]:
-    """One list per row of `topics` (the topics.csv table) into `out_dir`, which is emptied
-    first; `papers` is the papers.csv table."""
+def write_reading_lists(
+    papers: pd.DataFrame, topics: pd.DataFrame, out_dir: str | Path
+) -> list[Path]:
+    """One list per row of the report's `topics` table into `out_dir`, which is emptied
+    first."""
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)  # lists of topics that no longer exist must not linger

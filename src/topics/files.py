@@ -1,0 +1,72 @@
+"""The files the stages pass along: the only code that knows their formats.
+
+Every intermediate under results/intermediate/ (and the JSON reports) is read and written
+here, so a stage never guesses another's layout and the report jobs never read back the
+CSV files written for people. Tables are Parquet (lists stay lists, booleans stay
+booleans), arrays NumPy. pandas is imported inside the functions: Snakemake imports the
+parser, and with it this module, while it builds its DAG.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PathLike = str | Path
+
+
+def read_table(path: PathLike) -> pd.DataFrame:
+    """Any intermediate table: papers, topics or assignments (Parquet)."""
+    import pandas as pd
+
+    return pd.read_parquet(path)
+
+
+def write_table(table: pd.DataFrame, path: PathLike) -> None:
+    table.to_parquet(path, index=False)
+
+
+def read_array(path: PathLike) -> np.ndarray:
+    """Embeddings (papers x dimensions) or a UMAP reduction (papers x components)."""
+    return np.load(path)
+
+
+def write_array(array: np.ndarray, path: PathLike) -> None:
+    np.save(path, array)
+
+
+class Clusters(NamedTuple):
+    """HDBSCAN's result: labels (-1 outliers), membership strengths, and the soft
+    membership of every paper in every cluster (papers x clusters)."""
+
+    labels: np.ndarray
+    strengths: np.ndarray | None = None
+    membership: np.ndarray | None = None
+
+
+def read_clusters(path: PathLike) -> Clusters:
+    with np.load(path) as data:
+        return Clusters(data["labels"], data.get("strengths"), data.get("membership"))
+
+
+def write_clusters(clusters: Clusters, path: PathLike) -> None:
+    np.savez(path, **{key: value for key, value in clusters._asdict().items() if value is not None})
+
+
+def read_json(path: PathLike) -> Any:
+    """A JSON report: the parse report, stability, metrics."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_json(value: Any, path: PathLike) -> None:
+    Path(path).write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+
+
+def write_text(text: str, path: PathLike) -> None:
+    Path(path).write_text(text, encoding="utf-8")

@@ -1,0 +1,187 @@
+"""The report jobs: the interactive pages, the static map picture and the index.
+
+Each job reads the intermediates through topics.report.data, draws the figures the view
+registry (topics.report.views) names and renders the templates (topics.report.render).
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from topics.files import read_json, write_text
+from topics.plotting.style import LIST_SEPARATOR, topic_colour
+from topics.report.data import ReportPaths, load_report
+from topics.report.reading_lists import list_filename
+from topics.report.render import render
+from topics.report.views import FIGURE_VIEWS, METRICS, VIEWS, View
+
+# Versions worth recording with a run: the libraries whose behaviour shapes the topics.
+PACKAGES = [
+    "topics",
+    "sentence-transformers",
+    "torch",
+    "umap-learn",
+    "hdbscan",
+    "bertopic",
+    "scikit-learn",
+    "numpy",
+    "pandas",
+    "plotly",
+    "snakemake",
+]
+
+
+def view_page(view: View, papers: pd.DataFrame, topics: pd.DataFrame) -> str:
+    """The HTML of one view with a figure."""
+    return render(
+        view.template,
+        title=view.title,
+        intro=view.intro,
+        figure=view.draw(papers, topics),
+        data=view.script_data(papers, topics),
+    )
+
+
+def run_pages(paths: ReportPaths, pages: Sequence[str | Path], plotly_js: str | Path) -> None:
+    """Every view with a figure (`pages`: their paths, in FIGURE_VIEWS' order) and the
+    plotly.js they share, in one process: each job's interpreter start and imports cost
+    more than most pages take to build."""
+    from plotly.offline import get_plotlyjs
+
+    if [Path(page).name for page in pages] != [view.file for view in FIGURE_VIEWS]:
+        raise ValueError(
+            f"pages {[str(p) for p in pages]} do not match the views "
+            f"{[view.file for view in FIGURE_VIEWS]}"
+        )
+    papers, topics = load_report(paths)
+    for view, page in zip(FIGURE_VIEWS, pages, strict=True):
+        write_text(view_page(view, papers, topics), page)
+    write_text(get_plotlyjs(), plotly_js)
+
+
+def run_static_map(paths: ReportPaths, png_path: str | Path) -> None:
+    """topic_map.png, drawn with matplotlib: no browser needed."""
+    from topics.plotting.static_map import static_topic_map
+
+    figure = static_topic_map(*load_report(paths))
+    figure.savefig(png_path, dpi=figure.dpi)
+
+
+def corpus_checksum(paths: Sequence[str | Path]) -> str:
+    """SHA-256 over the listing files' names and bytes, in name order: same corpus, same sum."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str]:
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def provenance(config: dict, listing_paths: Sequence[str | Path]) -> dict:
+    """What produced this run: date, model, corpus checksum, package versions."""
+    return {
+        "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "embedding model": config["embedding"]["model"],
+        "corpus sha256": corpus_checksum(listing_paths),
+        "listing files": len(listing_paths),
+        "packages": package_versions(),
+    }
+
+
+def _stability(value: Any) -> str:
+    """A topic's stability for the table; blank when not measured (or for outliers)."""
+    return "" if value is None or pd.isna(value) else f"{float(value):.2f}"
+
+
+def index_context(
+    report: dict,
+    papers: pd.DataFrame,
+    topics: pd.DataFrame,
+    config: dict,
+    run_info: dict,
+    metrics: dict | None,
+) -> dict[str, Any]:
+    """What index.html.j2 shows: corpus figures, topic rows, quality, skipped lines,
+    provenance and settings."""
+    figures = [
+        ("listing files", report["files"]),
+        ("records read", report["records"]),
+        ("unique papers", report["unique_papers"]),
+        ("duplicates", report["duplicates"]),
+        ("skipped lines", report["skipped"]),
+        ("topics", int((topics["topic_id"] != -1).sum())),
+        ("outlier papers", int((papers["topic_id"] == -1).sum())),
+    ]
+    rows = [
+        {
+            "id": int(topic.topic_id),
+            "label": topic.label,
+            "size": int(topic.size),
+            "colour": topic_colour(topic.topic_id),
+            "share": f"{100 * topic.share:.1f}%",
+            "stability": _stability(topic.stability),
+            "keywords": LIST_SEPARATOR.join(topic.keywords),
+            "reading_list": list_filename(topic.topic_id, topic.label),
+        }
+        for topic in topics.itertuples()
+    ]
+    metrics = metrics or {}
+    # Clusters per seed show at a glance when one seed's clustering collapsed into a few.
+    clusters = metrics.get("stability_clusters") or {}
+    per_seed = (
+        f" (clusters: {', '.join(f'seed {seed}: {n}' for seed, n in clusters.items())})"
+        if clusters
+        else ""
+    )
+    return {
+        "figures": figures,
+        "topics": rows,
+        "metrics": [
+            (metric, metrics[metric.key])
+            for metric in METRICS
+            if metrics.get(metric.key) is not None
+        ],
+        "stability_seeds": metrics.get("stability_seeds", []),
+        "clusters_per_seed": per_seed,
+        "skipped": [issue for entry in report["per_file"] for issue in entry["skipped"]],
+        "facts": [(key, value) for key, value in run_info.items() if key != "packages"],
+        "packages": list(run_info["packages"].items()),
+        "settings": json.dumps(config, indent=2, sort_keys=True, default=str),
+    }
+
+
+def run_index(
+    paths: ReportPaths,
+    report_path: str | Path,
+    metrics_path: str | Path,
+    html_path: str | Path,
+    *,
+    config: dict,
+    listing_paths: Sequence[str | Path],
+) -> None:
+    """index.html: the entry page."""
+    papers, topics = load_report(paths)
+    context = index_context(
+        read_json(report_path),
+        papers,
+        topics,
+        config,
+        provenance(config, listing_paths),
+        read_json(metrics_path),
+    )
+    write_text(render(VIEWS[0].template, title=VIEWS[0].title, **context), html_path)

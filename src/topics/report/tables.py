@@ -1,0 +1,59 @@
+"""The two tables a researcher opens first, papers.csv and topics.csv, and the reading lists.
+
+Exports for people (and spreadsheets): lists become text joined by LIST_SEPARATOR. No job
+reads them back; every report job reads the intermediates through topics.report.data.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from topics.plotting.style import LIST_SEPARATOR
+from topics.report.data import ReportPaths, load_report
+from topics.report.reading_lists import write_reading_lists
+
+PAPERS_CSV_COLUMNS = [
+    "paper_id",
+    "title",
+    "topic_id",
+    "topic_label",
+    "reassigned",
+    "x",
+    "y",
+    "sources",
+    "centrality",
+    "abstract",
+]
+TOPICS_CSV_COLUMNS = ["topic_id", "label", "size", "share", "stability", "keywords", "top_papers"]
+# Titles of each topic's most central papers in topics.csv.
+TOP_PAPERS = 3
+
+
+def papers_csv(papers: pd.DataFrame) -> pd.DataFrame:
+    """papers.csv: one row per paper, in corpus order."""
+    return papers.assign(sources=papers["sources"].map(LIST_SEPARATOR.join))[PAPERS_CSV_COLUMNS]
+
+
+def topics_csv(topics: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
+    """topics.csv: one row per topic with its keywords and its most central papers."""
+    ranked = papers.sort_values(["topic_id", "centrality"], ascending=[True, False])
+    top_titles = ranked.groupby("topic_id")["title"].apply(
+        lambda titles: " | ".join(titles.head(TOP_PAPERS))
+    )
+    return topics.assign(
+        keywords=topics["keywords"].map(LIST_SEPARATOR.join),
+        top_papers=topics["topic_id"].map(top_titles).fillna(""),
+    )[TOPICS_CSV_COLUMNS]
+
+
+def run_tables(
+    paths: ReportPaths,
+    papers_csv_path: str | Path,
+    topics_csv_path: str | Path,
+    lists_dir: str | Path,
+) -> None:
+    """papers.csv, topics.csv and the reading lists in `lists_dir`, all from the same tables."""
+    papers, topics = load_report(paths)
+    papers_csv(papers).to_csv(papers_csv_path, index=False)
+    topics_csv(topics, papers).to_csv(topics_csv_path, index=False)
+    write_reading_lists(papers, topics, lists_dir)

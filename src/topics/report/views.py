@@ -1,0 +1,191 @@
+"""Every page of results/, declared once.
+
+The page job renders each view with a figure, the index lists and links them, every
+page's navigation bar shows them, and Snakefile's `rule all` and the page rule's outputs
+are read from here. Adding a view is one entry here, its figure module under
+topics.plotting and its test.
+
+A figure is named as "module:function" and imported only by the job that draws it, so
+Snakemake can read this registry while it builds its DAG without importing plotly.
+"""
+
+import importlib
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+
+class View(NamedTuple):
+    """One HTML page of results/."""
+
+    file: str
+    # Its name in the navigation bar.
+    name: str
+    # The page's own title.
+    title: str
+    # What it shows, in one line (the index's list of views).
+    description: str
+    # "module:function" drawing its plotly Figure from the report's (papers, topics)
+    # tables; None for the index, which is a page of tables.
+    figure: str | None = None
+    # How to read the figure, one or two sentences above it.
+    intro: str = ""
+    # The page's Jinja2 template (topics/report/templates/).
+    template: str = "figure.html.j2"
+    # "module:function" giving, from the same tables, the data the page's own script reads.
+    data: str | None = None
+
+    def draw(self, papers: Any, topics: Any) -> Any:
+        """The view's figure from the report tables (topics.report.data)."""
+        return _function(self.figure)(papers, topics)
+
+    def script_data(self, papers: Any, topics: Any) -> Any:
+        """The data for the page's script, or None when it has none."""
+        return _function(self.data)(papers, topics) if self.data else None
+
+
+def _function(name: str | None) -> Callable[[Any, Any], Any]:
+    module, _, function = (name or "").partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+VIEWS = [
+    View(
+        "index.html",
+        "Overview",
+        "Topics in the corpus",
+        "corpus figures, topics, run settings",
+        template="index.html.j2",
+    ),
+    View(
+        "topic_map.html",
+        "Topic map",
+        "Topic map",
+        "one point per paper, search, click for the abstract",
+        figure="topics.plotting.topic_map:topic_map_figure",
+        template="topic_map.html.j2",
+        data="topics.plotting.topic_map:paper_records",
+    ),
+    View(
+        "intertopic_map.html",
+        "Intertopic distances",
+        "Intertopic distances",
+        "topic centres placed by similarity",
+        figure="topics.plotting.intertopic:intertopic_distance_figure",
+        intro="Each bubble is a topic, its area the number of papers; topics whose papers are "
+        "similar (cosine distance of mean embeddings, classical MDS) sit close together.",
+    ),
+    View(
+        "top_terms.html",
+        "Top terms",
+        "Top terms",
+        "c-TF-IDF keyword scores of each topic",
+        figure="topics.plotting.top_terms:top_terms_figure",
+        intro="The keywords that set each topic apart, scored by c-TF-IDF (how much more often "
+        "a term occurs in the topic than in the whole corpus).",
+    ),
+    View(
+        "topic_hierarchy.html",
+        "Hierarchy",
+        "Topic hierarchy",
+        "which topics merge first",
+        figure="topics.plotting.hierarchy:topic_hierarchy_figure",
+        intro="Topics joined step by step, most similar first (average linkage of cosine "
+        "distances between topic centroids): branches that meet near 0 are "
+        "near-duplicates.",
+    ),
+    View(
+        "topic_similarity.html",
+        "Similarity",
+        "Topic similarity",
+        "topic-topic cosine similarity heatmap",
+        figure="topics.plotting.similarity:topic_similarity_figure",
+        intro="Cosine similarity of topic centroids, topics in hierarchy order so related "
+        "topics form bright blocks.",
+    ),
+    View(
+        "topic_sources.html",
+        "Sources",
+        "Where the topics came from",
+        "papers of each topic per listing file",
+        figure="topics.plotting.sources:topic_sources_figure",
+        intro="Each listing file is one search; a cell counts the topic's papers listed in "
+        "that file (a paper in two files counts in both), shaded by its share of the "
+        "topic's row.",
+    ),
+]
+# The pages the page job draws (all but the index, which has its own job).
+FIGURE_VIEWS = [view for view in VIEWS if view.figure]
+# Files linked from every page's navigation bar after the views.
+DOWNLOADS = [
+    ("papers.csv", "papers.csv"),
+    ("topics.csv", "topics.csv"),
+    ("parse_report.json", "parse report"),
+]
+
+
+class Metric(NamedTuple):
+    """One figure of metrics.json as the pages show it."""
+
+    key: str
+    name: str
+    description: str
+    # Whether the sweep's chart draws it beside the others (figures on a 0-1 scale).
+    charted: bool = False
+
+
+# Every figure of metrics.json (topics.metrics) that pages show, in the order they show them.
+METRICS = [
+    Metric("topics", "topics", "topics found, outliers not counted"),
+    Metric(
+        "outlier_share_before",
+        "outlier share before reassignment",
+        "share of papers HDBSCAN left out of every topic",
+    ),
+    Metric(
+        "outlier_share",
+        "outlier share",
+        "share of papers in no topic after outlier handling",
+        charted=True,
+    ),
+    Metric(
+        "reassigned",
+        "outliers reassigned",
+        "papers outlier handling moved into their closest topic",
+    ),
+    Metric(
+        "largest_topic_share",
+        "largest topic's share",
+        "share of the papers in the largest topic",
+        charted=True,
+    ),
+    Metric(
+        "npmi",
+        "coherence (NPMI)",
+        "how often a topic's top-10 words occur together, -1 to 1",
+        charted=True,
+    ),
+    Metric(
+        "c_v", "coherence (C_v)", "gensim's c_v coherence of the top-10 words, 0 to 1", charted=True
+    ),
+    Metric(
+        "diversity",
+        "topic diversity",
+        "share of distinct words among all topics' top-10 words",
+        charted=True,
+    ),
+    Metric(
+        "silhouette",
+        "silhouette (reduced space)",
+        "how well the clusters separate in the space HDBSCAN saw, -1 to 1",
+        charted=True,
+    ),
+    Metric("label_uniqueness", "unique labels", "share of topics whose label no other has"),
+    Metric(
+        "stability_ari",
+        "stability (mean pairwise ARI)",
+        "agreement of the clusterings under the other UMAP seeds, 0 to 1",
+        charted=True,
+    ),
+    Metric("nmi", "NMI vs. corpus labels", "agreement with the corpus's own labels"),
+    Metric("ari", "ARI vs. corpus labels", "agreement with the corpus's own labels"),
+]

@@ -1,0 +1,102 @@
+"""The package's shape: no import cycles, few layers, ruff-clean code."""
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from topics.report.views import VIEWS
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "src" / "topics"
+MAX_LAYERS = 5
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_only(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            return True
+    return False
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the package's modules it imports, anywhere in the file (inside functions
+    too; not under `if TYPE_CHECKING:`), plus the figure functions the view registry
+    names, which the page job imports by name."""
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        targets = set()
+        for node in ast.walk(tree):
+            if _type_checking_only(node, parents):
+                continue
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # "from topics.report import pages" imports the submodule pages.
+                targets |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        graph[name] = {t for t in targets if t in modules and t != name}
+    for view in VIEWS:
+        for target in [view.figure, view.data]:
+            if target:
+                graph["topics.report.views"].add(target.partition(":")[0])
+    return graph
+
+
+def layers(graph: dict[str, set[str]]) -> dict[str, int]:
+    """1 for a module importing none of the package, else 1 + its deepest import."""
+    depth: dict[str, int] = {}
+
+    def visit(module: str, path: tuple[str, ...]) -> int:
+        if module in path:
+            raise AssertionError("import cycle: " + " -> ".join([*path, module]))
+        if module not in depth:
+            depth[module] = 1 + max((visit(t, (*path, module)) for t in graph[module]), default=0)
+        return depth[module]
+
+    for module in graph:
+        visit(module, ())
+    return depth
+
+
+def test_the_package_has_no_import_cycle_and_at_most_five_layers():
+    depth = layers(import_graph())
+    deepest = max(depth.values())
+    assert deepest <= MAX_LAYERS, sorted(depth.items(), key=lambda item: -item[1])[:6]
+
+
+def test_a_cycle_is_found():
+    with pytest.raises(AssertionError, match="import cycle: a -> b -> a"):
+        layers({"a": {"b"}, "b": {"a"}})
+
+
+def test_the_registry_names_functions_that_exist():
+    graph = import_graph()
+    assert "topics.plotting.topic_map" in graph["topics.report.views"]
+
+
+RUFF = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_finds_nothing(command):
+    if not Path(RUFF).exists():
+        pytest.fail("ruff is not installed: pip install -e '.[test]'")
+    done = subprocess.run(
+        [RUFF, *command, "src", "tests", "workflow", "benchmarks"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
