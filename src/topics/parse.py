@@ -368,8 +368,9 @@ def run_parse(
     if papers.empty:
         raise UserError(
             f"no papers found in the {len(reports)} listing file(s) "
-            f"({', '.join(r.file for r in reports)}); each paper needs a title line "
-            f"followed by its abstract line. Details: {report_path}"
+            f"({', '.join(r.file for r in reports)}); each paper needs a title and an "
+            f"abstract (in a listing file, a title line followed by its abstract line). "
+            f"Details: {report_path}"
         )
     papers.to_parquet(papers_path, index=False, schema=_papers_schema())
     return papers

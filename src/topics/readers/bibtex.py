@@ -40,17 +40,29 @@ def read_bibtex(lines: list[str], source: str) -> Read:
     entries = [(block.start_line, block) for block in library.entries]
     result = Read("bibtex")
     for block in library.failed_blocks:
-        if isinstance(block, model.DuplicateBlockKeyBlock):
-            # Same key as an earlier entry: still a paper; parse it on its own.
-            again = bibtexparser.parse_string(
-                block.raw, append_middleware=[middlewares.SeparateCoAuthors()]
+        entry = getattr(block, "ignore_error_block", None)
+        if isinstance(entry, model.Entry):
+            # A key used twice, or a field given twice (Scopus repeats funding_details):
+            # still a paper. Finish the entry as the parse stack would have.
+            single = bibtexparser.Library([entry])
+            for middleware in (
+                middlewares.RemoveEnclosingMiddleware(),
+                middlewares.SeparateCoAuthors(),
+            ):
+                single = middleware.transform(single)
+            entries += [(block.start_line, kept) for kept in single.entries]
+            result.warnings.append(
+                Issue(
+                    source,
+                    _line(block.start_line),
+                    _first_sentence(block.error),
+                    clean(block.raw)[:80],
+                )
             )
-            entries += [(block.start_line, entry) for entry in again.entries]
             continue
-        error = getattr(block, "error", None)
         reason = "malformed BibTeX entry"
-        if error:
-            reason += f": {clean(str(error)).split(' Was ')[0]}"
+        if getattr(block, "error", None):
+            reason += f": {_first_sentence(block.error)}"
         result.skipped.append(Issue(source, _line(block.start_line), reason, clean(block.raw)[:80]))
     latex = _latex_to_text()
     entries.sort(key=lambda pair: pair[0] or 0)
@@ -89,6 +101,14 @@ def read_bibtex(lines: list[str], source: str) -> Read:
         )
     result.records.sort(key=lambda record: record.record or 0)
     return result
+
+
+def _first_sentence(error) -> str:
+    """bibtexparser's message up to its advice on its own API."""
+    text = clean(str(error))
+    for cut in (". Note:", " Was still"):
+        text = text.split(cut)[0]
+    return text
 
 
 def _line(start: int | None) -> int | None:

@@ -101,7 +101,7 @@ def decode(data: bytes, source: str) -> tuple[list[str], str, list[Issue]] | Non
         encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16_without_bom(data)
         text = data.decode(encoding, errors="replace").lstrip("\ufeff")
         warnings.append(Issue(source, None, "encoded as UTF-16; read as UTF-16"))
-        return [line.rstrip("\r") for line in text.split("\n")], "utf-16", warnings
+        return [line.strip("\r") for line in text.split("\n")], "utf-16", warnings
     if is_binary(data):
         return None
     encoding = "utf-8"
@@ -111,7 +111,7 @@ def decode(data: bytes, source: str) -> tuple[list[str], str, list[Issue]] | Non
     lines = []
     fallback = 0
     for number, raw in enumerate(data.split(b"\n"), start=1):
-        raw = raw.rstrip(b"\r")
+        raw = raw.strip(b"\r")  # IEEE Xplore starts records with a stray CR
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -195,9 +195,11 @@ def detect_format(
     if chosen:
         return chosen
     found = sniff(lines)
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if found in ("json", "jsonl") and EXTENSIONS.get(suffix) in ("json", "jsonl"):
+        return EXTENSIONS[suffix]  # one JSON object on one line is both; the name decides
     if found:
         return found
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
     table = looks_tabular(lines)

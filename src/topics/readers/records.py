@@ -220,8 +220,19 @@ def split_list(value, separators: str = ";|") -> tuple[str, ...]:
     return unique([text])
 
 
+_AUTHOR_ID = re.compile(r"\s*\(\d+\)$")
+
+
 def split_authors(value) -> tuple[str, ...]:
-    """Author names from a list, or from text joined by ";", "|", " and " or ","."""
+    """Author names from a list, or from text joined by ";", "|", " and " or ",".
+
+    Scopus's "Author full names" carry each author's Scopus id, "Liu, Fengyuan (60410297700)":
+    the id is dropped.
+    """
+    return unique(_AUTHOR_ID.sub("", name) for name in _split_authors(value))
+
+
+def _split_authors(value) -> tuple[str, ...]:
     if value is None or isinstance(value, list | tuple) or hasattr(value, "tolist"):
         return split_list(value)
     text = clean(value)

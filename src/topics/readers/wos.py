@@ -115,8 +115,10 @@ def read_wos_tab(lines: list[str], source: str) -> Read:
 
     import pandas as pd
 
+    # Every row ends in a tab the header does not have; drop it so columns line up.
+    rows = [line[:-1] if line.endswith("\t") else line for line in lines]
     table = pd.read_csv(
-        io.StringIO("\n".join(lines)),
+        io.StringIO("\n".join(rows)),
         sep="\t",
         dtype=str,
         keep_default_na=False,
