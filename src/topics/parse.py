@@ -254,6 +254,20 @@ def parse_seeds(
     return table, reports
 
 
+def with_empty_metadata(table: pd.DataFrame) -> pd.DataFrame:
+    """A papers table made elsewhere (synthetic corpora) with every metadata column present and
+    empty as the parser leaves a field no file gives: None, or an empty list."""
+    import pandas as pd
+
+    for name in ("year", "date", "venue", "doi", "arxiv_id", "url"):
+        table[name] = pd.Series(
+            [None] * len(table), index=table.index, dtype="Int64" if name == "year" else object
+        )
+    for name in ("authors", "keywords"):
+        table[name] = [[] for _ in range(len(table))]
+    return table
+
+
 def report_summary(papers: pd.DataFrame, reports: Sequence[FileReport]) -> dict:
     """The parse report as plain data: corpus figures plus every file's details."""
     return {

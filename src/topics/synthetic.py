@@ -13,17 +13,54 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from topics.parse import PAPER_COLUMNS, paper_id
+from topics.parse import PAPER_COLUMNS, paper_id, with_empty_metadata
 
 _WORD = re.compile(r"[A-Za-z][a-z]{3,}")
 # Words too common to name a topic; keeps pseudo-titles from all starting alike.
-_FILLER = frozenset([
-    "this", "that", "with", "from", "their", "these", "have", "which", "been", "were",
-    "also", "into", "such", "than", "they", "more", "while", "both", "only", "over",
-    "when", "where", "other", "show", "shows", "using", "used", "based", "results",
-    "propose", "proposed", "approach", "method", "methods", "paper", "model", "models",
-    "however", "further", "different",
-])
+_FILLER = frozenset(
+    [
+        "this",
+        "that",
+        "with",
+        "from",
+        "their",
+        "these",
+        "have",
+        "which",
+        "been",
+        "were",
+        "also",
+        "into",
+        "such",
+        "than",
+        "they",
+        "more",
+        "while",
+        "both",
+        "only",
+        "over",
+        "when",
+        "where",
+        "other",
+        "show",
+        "shows",
+        "using",
+        "used",
+        "based",
+        "results",
+        "propose",
+        "proposed",
+        "approach",
+        "method",
+        "methods",
+        "paper",
+        "model",
+        "models",
+        "however",
+        "further",
+        "different",
+    ]
+)
 
 
 def corpus_vocabulary(texts: Iterable[str], max_words: int = 4000) -> list[str]:
@@ -32,24 +69,31 @@ def corpus_vocabulary(texts: Iterable[str], max_words: int = 4000) -> list[str]:
     return [word for word, _ in counts.most_common() if word not in _FILLER][:max_words]
 
 
-def _sentences(rng: np.random.Generator, words: Sequence[str], cumulative: np.ndarray,
-               general: Sequence[str], lengths: Sequence[int]) -> list[str]:
+def _sentences(
+    rng: np.random.Generator,
+    words: Sequence[str],
+    cumulative: np.ndarray,
+    general: Sequence[str],
+    lengths: Sequence[int],
+) -> list[str]:
     """Sentences of the given lengths: 70% topic words (Zipf-weighted), 30% any word."""
     total = int(sum(lengths))
     own = np.searchsorted(cumulative, rng.random(total) * cumulative[-1])
     other = rng.integers(len(general), size=total)
     from_general = rng.random(total) < 0.3
-    picked = [general[o] if g else words[w] for w, o, g in zip(own, other, from_general,
-                                                                strict=True)]
+    picked = [
+        general[o] if g else words[w] for w, o, g in zip(own, other, from_general, strict=True)
+    ]
     out, start = [], 0
     for length in lengths:
-        out.append(" ".join(picked[start:start + length]).capitalize() + ".")
+        out.append(" ".join(picked[start : start + length]).capitalize() + ".")
         start += length
     return out
 
 
-def pseudo_papers(n_papers: int, vocabulary: Sequence[str], n_topics: int = 50,
-                  seed: int = 0, id_prefix: str = "") -> pd.DataFrame:
+def pseudo_papers(
+    n_papers: int, vocabulary: Sequence[str], n_topics: int = 50, seed: int = 0, id_prefix: str = ""
+) -> pd.DataFrame:
     """`n_papers` pseudo-papers in the papers-table layout, plus a `true_topic` column.
 
     Topic sizes vary (Zipf-like), titles are 5-9 words, abstracts 6-9 sentences: about
@@ -59,21 +103,30 @@ def pseudo_papers(n_papers: int, vocabulary: Sequence[str], n_topics: int = 50,
         raise ValueError(f"need at least {2 * n_topics} vocabulary words, got {len(vocabulary)}")
     rng = np.random.default_rng(seed)
     vocab = list(vocabulary)
-    slices = [[vocab[i] for i in part]
-              for part in np.array_split(rng.permutation(len(vocab)), n_topics)]
+    slices = [
+        [vocab[i] for i in part] for part in np.array_split(rng.permutation(len(vocab)), n_topics)
+    ]
     cumulative = [np.cumsum(1.0 / np.arange(1, len(part) + 1)) for part in slices]
     sizes = 1.0 / np.arange(1, n_topics + 1) ** 0.7
     topic_of = rng.choice(n_topics, size=n_papers, p=sizes / sizes.sum())
     titles, abstracts = [], []
     for number, topic in enumerate(topic_of):
-        lengths = [int(rng.integers(5, 10))] + [int(n) for n in
-                                                 rng.integers(14, 24, rng.integers(6, 10))]
+        lengths = [int(rng.integers(5, 10))] + [
+            int(n) for n in rng.integers(14, 24, rng.integers(6, 10))
+        ]
         title, *body = _sentences(rng, slices[topic], cumulative[topic], vocab, lengths)
         titles.append(f"{title[:-1].title()} {id_prefix}{number}")
         abstracts.append(" ".join(body))
-    table = pd.DataFrame({"paper_id": [paper_id(t) for t in titles], "title": titles,
-                          "abstract": abstracts, "sources": [["synthetic"]] * n_papers},
-                         columns=PAPER_COLUMNS)
+    table = pd.DataFrame(
+        {
+            "paper_id": [paper_id(t) for t in titles],
+            "title": titles,
+            "abstract": abstracts,
+            "sources": [["synthetic"]] * n_papers,
+        },
+        columns=PAPER_COLUMNS,
+    )
+    table = with_empty_metadata(table)
     table["true_topic"] = topic_of
     return table
 
@@ -85,8 +138,9 @@ def recombined_papers(papers: pd.DataFrame, n_papers: int, seed: int = 0) -> pd.
     sentences of real abstracts; none equals a paper of `papers`.
     """
     rng = np.random.default_rng(seed)
-    sentences = [s for text in papers["abstract"] for s in re.split(r"(?<=\.) ", text)
-                 if len(s.split()) >= 8]
+    sentences = [
+        s for text in papers["abstract"] for s in re.split(r"(?<=\.) ", text) if len(s.split()) >= 8
+    ]
     titles = papers["title"].tolist()
     rows = []
     for number in range(n_papers):
@@ -94,13 +148,20 @@ def recombined_papers(papers: pd.DataFrame, n_papers: int, seed: int = 0) -> pd.
         tail = " ".join(titles[rng.integers(len(titles))].split()[-4:])
         abstract = " ".join(sentences[i] for i in rng.choice(len(sentences), 5, replace=False))
         title = f"{head}: revisiting {tail} ({number + 1})"
-        rows.append({"paper_id": paper_id(title), "title": title, "abstract": abstract,
-                     "sources": ["synthetic"]})
-    return pd.DataFrame(rows, columns=PAPER_COLUMNS)
+        rows.append(
+            {
+                "paper_id": paper_id(title),
+                "title": title,
+                "abstract": abstract,
+                "sources": ["synthetic"],
+            }
+        )
+    return with_empty_metadata(pd.DataFrame(rows, columns=PAPER_COLUMNS))
 
 
-def clustered_embeddings(topic_of: np.ndarray, dim: int = 384, spread: float = 0.6,
-                         seed: int = 0) -> np.ndarray:
+def clustered_embeddings(
+    topic_of: np.ndarray, dim: int = 384, spread: float = 0.6, seed: int = 0
+) -> np.ndarray:
     """L2-normalised float32 rows scattered around one random centre per topic."""
     rng = np.random.default_rng(seed)
     n_topics = int(topic_of.max()) + 1

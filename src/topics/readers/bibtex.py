@@ -55,7 +55,7 @@ def read_bibtex(lines: list[str], source: str) -> Read:
                 Issue(
                     source,
                     _line(block.start_line),
-                    _first_sentence(block.error),
+                    f"{_first_sentence(block.error)}; the entry was kept",
                     clean(block.raw)[:80],
                 )
             )
