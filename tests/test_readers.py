@@ -191,6 +191,14 @@ def test_bibtex_latex_becomes_plain_text_but_math_and_urls_stay():
     assert paper.url == "https://example.org/a%2fb"
 
 
+def test_bibtex_entries_sharing_a_key_are_both_read():
+    bib = (
+        b"@article{smith2020, title={First Paper}, abstract={One.}}\n"
+        b"@article{smith2020, title={Second Paper}, abstract={Two.}}\n"
+    )
+    assert [r.title for r in read("refs.bib", bib)[0].records] == ["First Paper", "Second Paper"]
+
+
 def test_malformed_bibtex_entry_is_reported_and_the_entries_after_it_kept():
     text = fixture("scopus.bib").decode("utf-8")
     second = text.index("@ARTICLE{Cao2020")
@@ -452,6 +460,24 @@ def test_malformed_json_line_is_reported_and_the_lines_after_it_kept():
     result, _ = read("arxiv.jsonl", "\n".join(lines).encode())
     assert len(result.records) == 7
     assert [r.arxiv_id for r in result.records][2:4] == ["0704.0004", "0704.0005"]
+    assert [(i.line, i.reason.split(" (")[0]) for i in result.skipped] == [(3, "not valid JSON")]
+
+
+def test_json_array_with_a_broken_object_keeps_the_others():
+    works = (
+        json.loads(fixture("arxiv_snapshot.jsonl").split(b"\n")[0]),
+        json.loads(fixture("arxiv_snapshot.jsonl").split(b"\n")[1]),
+    )
+    lines = [
+        "[",
+        json.dumps(works[0]) + ",",
+        '{"id": "broken", "title": ',
+        json.dumps(works[1]),
+        "]",
+    ]
+    result, how = read("works.json", "\n".join(lines).encode())
+    assert how["format"] == "json"
+    assert [r.arxiv_id for r in result.records] == ["0704.0001", "0704.0002"]
     assert [(i.line, i.reason.split(" (")[0]) for i in result.skipped] == [(3, "not valid JSON")]
 
 

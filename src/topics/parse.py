@@ -124,6 +124,8 @@ class _Corpus:
         for name, value in self.keys(record):
             if (name, value) in self.index:
                 return self.index[name, value], name
+        if paper_id(record.title) in self.papers:  # a title with no letters or digits at all
+            return paper_id(record.title), "title"
         return None
 
     def add(self, record: Record) -> None:

@@ -202,8 +202,15 @@ def read_json(lines: list[str], source: str, columns: Mapping[str, str | None]) 
     try:
         value = json.loads(text)
     except ValueError as error:
-        if sum(1 for line in lines if line.strip().startswith("{")) > 1:
-            return read_jsonl(lines, source, columns)  # objects one a line, saved as .json
+        # An array written one object a line ("[", "{...},", ..., "]") or objects one a line:
+        # read line by line, so one broken object costs only itself.
+        objects = [  # blank, not dropped: line numbers stay the file's
+            "" if line.strip() in ("[", "]") else line.rstrip().rstrip(",") for line in lines
+        ]
+        if sum(1 for line in objects if line.lstrip().startswith("{")) > 1:
+            result = read_jsonl(objects, source, columns)
+            result.format = "json"
+            return result
         result = Read("json")
         result.skipped.append(
             Issue(
