@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from topics.parse import PAPER_COLUMNS, paper_id
+from topics.parse import PAPER_COLUMNS, paper_id, with_empty_metadata
 
 _WORD = re.compile(r"[A-Za-z][a-z]{3,}")
 # Words too common to name a topic; keeps pseudo-titles from all starting alike.
@@ -126,6 +126,7 @@ def pseudo_papers(
         },
         columns=PAPER_COLUMNS,
     )
+    table = with_empty_metadata(table)
     table["true_topic"] = topic_of
     return table
 
@@ -155,7 +156,7 @@ def recombined_papers(papers: pd.DataFrame, n_papers: int, seed: int = 0) -> pd.
                 "sources": ["synthetic"],
             }
         )
-    return pd.DataFrame(rows, columns=PAPER_COLUMNS)
+    return with_empty_metadata(pd.DataFrame(rows, columns=PAPER_COLUMNS))
 
 
 def clustered_embeddings(

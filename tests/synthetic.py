@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from topics.centroids import topic_centroids
-from topics.files import Clusters, write_array, write_clusters, write_table
-from topics.report.data import ReportPaths
+from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
+from topics.parse import PAPER_COLUMNS
+from topics.report.data import ReportPaths, paper_link
 
 EVIL_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> Evil & "quoted" paper'
 WORDS = [
@@ -67,10 +68,24 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
                 if i % 5 == 0
                 else (["a.txt"] if i % 2 else ["b.txt"]),
                 "centrality": round(float(rng.uniform(0.5, 1)), 4),
+                # Metadata as an export gives it: a DOI for every 4th paper, an arXiv id
+                # for the next, neither for the rest (no link then).
+                "year": 2018 + i % 6,
+                "date": None,
+                "venue": ["CVPR", "ICML", "ACL"][i % 3],
+                "authors": [f"Author {i % 7}", f"Author {(i + 3) % 7}"],
+                "doi": f"10.1000/p{i}" if i % 4 == 0 else None,
+                "arxiv_id": f"2101.{i:05d}" if i % 4 == 1 else None,
+                "url": None,
+                "keywords": [],
                 "abstract": abstract,
             }
         )
     papers = pd.DataFrame(rows)
+    papers["year"] = papers["year"].astype("Int64")
+    for name in ["date", "venue", "doi", "arxiv_id", "url"]:  # missing: None, as the report has it
+        papers[name] = papers[name].astype(object).where(papers[name].notna(), None)
+    papers["link"] = pd.Series([paper_link(p) for p in papers.to_dict("records")], dtype=object)
     basis = rng.normal(size=(n_topics + 1, 16))
     embeddings = np.array([basis[t] + rng.normal(0, 0.1, 16) for t in topic_ids])
     ids = sorted(set(topic_ids.tolist()))
@@ -112,7 +127,7 @@ def write_intermediates(folder, corpus=None) -> ReportPaths:
             ]
         )
     )
-    write_table(papers[["paper_id", "title", "abstract", "sources"]], paths.papers)
+    write_papers(papers[PAPER_COLUMNS], paths.papers)
     write_table(papers[["paper_id", "topic_id", "reassigned", "centrality"]], paths.assignments)
     write_table(
         topics[["topic_id", "label", "size", "keywords", "scores", "centroid"]], paths.topics

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from topics.files import Clusters, write_array, write_clusters, write_table
+from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
 from topics.plotting.topic_map import topic_map_figure
 from topics.report.data import ReportPaths, load_report, papers_table, topics_table
 from topics.report.reading_lists import list_filename, preview, slugify
@@ -24,6 +24,14 @@ def inputs():
             "title": ["Masked Images", EVIL_TITLE, "Protein Folding", "Weather Notes"],
             "abstract": ["About masking. " * 40, "About attacks.", "About proteins.", ""],
             "sources": [["a.txt"], ["a.txt", "b.txt"], ["b.txt"], ["b.txt"]],
+            "year": pd.array([2021, 2019, None, None], dtype="Int64"),
+            "date": ["2021-06", None, None, None],
+            "venue": ["CVPR", None, None, None],
+            "authors": [["Ada Lovelace", "Alan Turing"], ["Grace Hopper"], [], []],
+            "doi": ["10.1109/cvpr.2021.1", None, None, None],
+            "arxiv_id": [None, "1905.00001", None, None],
+            "url": [None, None, None, "https://example.org/weather notes"],
+            "keywords": [["masking"], [], [], []],
         }
     )
     assignments = pd.DataFrame(
@@ -71,7 +79,7 @@ def write_inputs(folder, inputs) -> ReportPaths:
             ]
         )
     )
-    write_table(papers, paths.papers)
+    write_papers(papers, paths.papers)
     write_table(assignments, paths.assignments)
     write_table(topics, paths.topics)
     write_array(coords, paths.coords)
@@ -95,6 +103,20 @@ def test_papers_csv_has_one_row_per_paper_with_topic_position_and_sources(tables
     assert papers.set_index("paper_id").loc["p2", "sources"] == "a.txt; b.txt"
     assert papers.set_index("paper_id").loc["p3", "topic_label"] == "protein"
     assert papers.set_index("paper_id").loc["p4", "topic_id"] == -1
+
+
+def test_papers_csv_carries_the_metadata_the_inputs_gave_and_nothing_else(tables):
+    papers = tables[0].set_index("paper_id")
+    assert papers.loc["p1", ["year", "venue", "authors", "doi"]].tolist() == [
+        2021,
+        "CVPR",
+        "Ada Lovelace; Alan Turing",
+        "10.1109/cvpr.2021.1",
+    ]
+    assert papers.loc["p2", "arxiv_id"] == "1905.00001"
+    assert papers.loc["p3", ["venue", "doi", "arxiv_id", "url"]].isna().all()
+    assert papers.loc["p3", "authors"] == "" and pd.isna(papers.loc["p3", "year"])
+    assert list(papers.columns)[-1] == "abstract"
 
 
 def test_misaligned_inputs_are_refused(tables):
@@ -140,6 +162,12 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     assert text.index("Bold") < text.index("Masked Images")  # more central first
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "Sources: a.txt; b.txt" in text
+    # Each paper links to its DOI, else its arXiv page; a URL with a space is not a link.
+    assert "<https://doi.org/10.1109/cvpr.2021.1>" in text
+    assert "2021 · CVPR · Ada Lovelace; Alan Turing" in text
+    assert "<https://arxiv.org/abs/1905.00001>" in text
+    outliers = (tmp_path / "topics" / "-1-outliers-no-clear-topic.md").read_text()
+    assert "https://example.org" not in outliers
     assert "> (no abstract)" in (tmp_path / "topics" / "-1-outliers-no-clear-topic.md").read_text()
     # p1 was an outlier that outlier handling placed in topic 0; p2 was in it all along.
     masked = text[text.index("Masked Images") :]

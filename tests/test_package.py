@@ -44,8 +44,10 @@ def import_graph() -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 targets |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                # "from topics.report import pages" imports the submodule pages.
-                targets |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+                # "from topics.report import pages" imports the submodule pages, not
+                # whatever the package's __init__ imports.
+                submodules = {f"{node.module}.{a.name}" for a in node.names} & set(modules)
+                targets |= submodules or {node.module}
         graph[name] = {t for t in targets if t in modules and t != name}
     for view in VIEWS:
         for target in [view.figure, view.data]:

@@ -253,8 +253,17 @@ def test_html_in_a_title_stays_text_in_search_panel_and_hover(open_page, site, c
     assert "Reassigned: HDBSCAN left this paper as an outlier" in (
         page.locator("#paper").text_content()
     )
+    # Its export gave a DOI: the panel links there, with year, venue and authors above.
+    assert page.locator("#paper a").get_attribute("href") == "https://doi.org/10.1000/p4"
+    assert page.locator("#paper .paper-meta").text_content() == ("2022 · ICML · Author 4; Author 0")
+    page.evaluate("window.topicMap.showPaper(1)")  # an arXiv id, no DOI
+    assert page.locator("#paper a").get_attribute("href") == "https://arxiv.org/abs/2101.00001"
+    page.evaluate("window.topicMap.showPaper(2)")  # neither: a title search, text escaped
     link = page.locator("#paper a").get_attribute("href")
-    assert link.startswith("https://arxiv.org/search/") and "%3Cscript%3E" in link
+    assert (
+        link == "https://arxiv.org/search/?searchtype=title&query=Paper%202%20on%20vision%20methods"
+    )
+    page.evaluate(f"window.topicMap.showPaper({evil})")
     page.mouse.move(*page.evaluate(POSITION, evil))
     hover = page.locator(".hoverlayer .hovertext").first.text_content(timeout=5000)
     assert '<script>alert("title")</script><img src=x onerror=alert(1)>' in hover

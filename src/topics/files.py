@@ -32,6 +32,31 @@ def write_table(table: pd.DataFrame, path: PathLike) -> None:
     table.to_parquet(path, index=False)
 
 
+def write_papers(papers: pd.DataFrame, path: PathLike) -> None:
+    """The papers table, with its column types fixed: an all-empty column (a corpus
+    without DOIs, say) is still a column of text, and years are integers."""
+    import pyarrow as pa
+
+    text, texts = pa.string(), pa.list_(pa.string())
+    schema = pa.schema(
+        [
+            ("paper_id", text),
+            ("title", text),
+            ("abstract", text),
+            ("sources", texts),
+            ("year", pa.int32()),
+            ("date", text),
+            ("venue", text),
+            ("authors", texts),
+            ("doi", text),
+            ("arxiv_id", text),
+            ("url", text),
+            ("keywords", texts),
+        ]
+    )
+    papers.to_parquet(path, index=False, schema=schema)
+
+
 def read_array(path: PathLike) -> np.ndarray:
     """Embeddings (papers x dimensions) or a UMAP reduction (papers x components)."""
     return np.load(path)

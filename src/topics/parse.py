@@ -1,9 +1,9 @@
-"""Parse paper-listing files into one table of unique papers.
+"""Parse the seeds folder into one table of unique papers, and say what was read and how.
 
-Listing files are text scraped from paper-listing pages: titles and abstracts on their
-own lines, with page chrome between them, sometimes with a blank line after every line.
-Lines are classified by what they are (chrome, title, abstract), not by position, so a
-title whose abstract is missing does not shift every later pair.
+Each file goes to the reader its format needs (topics.readers): listing text, BibTeX, RIS,
+Web of Science, MEDLINE, CSV/TSV exports, JSON Lines, JSON or Parquet, gzip'd or not. The
+same paper from several files or formats is matched by DOI, then arXiv id, then normalised
+title, and merged: it keeps every source and the most complete value of each field.
 """
 
 from __future__ import annotations
@@ -12,61 +12,71 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from topics.errors import UserError
-from topics.files import write_json, write_table
+from topics.files import write_json, write_papers
+from topics.readers import read_input
+from topics.readers.detect import decode, is_binary
+from topics.readers.listing import is_chrome, looks_like_abstract, parse_listing
+from topics.readers.records import Issue, Record
 
 if TYPE_CHECKING:  # pandas loads only in the jobs that build tables, not in Snakemake's DAG
     import pandas as pd
 
+__all__ = [
+    "PAPER_COLUMNS",
+    "FileReport",
+    "Issue",
+    "Record",
+    "decode_lines",
+    "is_binary",
+    "is_chrome",
+    "list_seed_files",
+    "looks_like_abstract",
+    "normalise_title",
+    "paper_id",
+    "parse_listing",
+    "parse_seeds",
+    "report_summary",
+    "run_parse",
+]
+
 log = logging.getLogger("topics")
 
-PAPER_COLUMNS = ["paper_id", "title", "abstract", "sources"]
-
-_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-_CHROME = re.compile(
-    r"^(?:get trending papers in your email inbox.*"
-    r"|new|subscribe|by ?ak and the research community"
-    rf"|(?:{_MONTHS})[a-z]*\.? \d{{1,2}}(?:,? \d{{4}})?)$",
-    re.IGNORECASE,
-)
-# "Subscribe" glued to the first title: "SubscribeCutPaste: ..." (never "Subscribers ...").
-_SUBSCRIBE_PREFIX = re.compile(r"^Subscribe(?=[^a-z\s])")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
-_MAX_TITLE_CHARS = 300
-
-
-@dataclass(frozen=True)
-class Record:
-    """One title with its abstract, as read from one line pair of one file."""
-
-    title: str
-    abstract: str
-    source: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Issue:
-    """A line or file the parser could not use, or read with a caveat."""
-
-    file: str
-    line: int | None
-    reason: str
-    text: str = ""
+PAPER_COLUMNS = [
+    "paper_id",
+    "title",
+    "abstract",
+    "sources",
+    "year",
+    "date",
+    "venue",
+    "authors",
+    "doi",
+    "arxiv_id",
+    "url",
+    "keywords",
+]
+MATCH_KEYS = ("doi", "arxiv_id", "title")
+_KEY_NAMES = {"doi": "DOI", "arxiv_id": "arXiv id", "title": "title"}
 
 
 @dataclass
 class FileReport:
-    """What the parser did with one listing file."""
+    """What the parser did with one input file."""
 
     file: str
+    format: str | None = None
+    layout: str | None = None
+    encoding: str | None = None
+    compression: str | None = None
     records: int = 0
     duplicates: int = 0
+    merged_by: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MATCH_KEYS, 0))
     skipped: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
 
@@ -83,157 +93,181 @@ def paper_id(title: str) -> str:
     return hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
 
 
-def is_chrome(line: str) -> bool:
-    """True for page furniture such as "Subscribe", "new" or a date line like "Mar 11"."""
-    return bool(_CHROME.match(line))
-
-
-def looks_like_abstract(line: str) -> bool:
-    """An abstract is long prose: many characters, or several sentences ending in a full stop."""
-    if len(line) > _MAX_TITLE_CHARS:
-        return True
-    words = len(line.split())
-    return line.endswith(".") and words >= 12 and len(_SENTENCE_END.findall(line)) >= 1
-
-
 def decode_lines(data: bytes, source: str) -> tuple[list[tuple[int, str]], list[Issue]]:
-    """Split a file's bytes into (line number, text) pairs.
-
-    A line that is not valid UTF-8 is read as Windows-1252 (the usual culprit) and
-    reported, so one bad byte never costs the rest of the file.
-    """
-    warnings = []
-    lines = []
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        raw = raw.rstrip(b"\r")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-            warnings.append(
-                Issue(source, number, "not valid UTF-8; read as Windows-1252", text[:80])
-            )
-        lines.append((number, text.lstrip("\ufeff").strip()))
-    return lines, warnings
+    """Split a file's bytes into (line number, stripped text) pairs, with a warning for each
+    line read as Windows-1252 because it is not valid UTF-8."""
+    decoded = decode(data, source)
+    if decoded is None:
+        return [], []
+    lines, _, warnings = decoded
+    return [(number, line.strip()) for number, line in enumerate(lines, start=1)], warnings
 
 
-def is_binary(data: bytes) -> bool:
-    """True when the bytes are not text at all (NUL bytes or mostly control characters)."""
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    control = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v")
-    return bool(head) and control / len(head) > 0.05
+class _Corpus:
+    """Unique papers with an index from every DOI, arXiv id and title seen to its paper."""
+
+    def __init__(self) -> None:
+        self.papers: dict[str, dict] = {}
+        self.index: dict[tuple[str, str], str] = {}
+
+    @staticmethod
+    def keys(record: Record) -> list[tuple[str, str]]:
+        keys = [
+            ("doi", record.doi),
+            ("arxiv_id", record.arxiv_id),
+            ("title", normalise_title(record.title)),
+        ]
+        return [(name, value) for name, value in keys if value]
+
+    def find(self, record: Record) -> tuple[str, str] | None:
+        """(paper id, the key that matched) for the paper this record is, if already seen."""
+        for name, value in self.keys(record):
+            if (name, value) in self.index:
+                return self.index[name, value], name
+        if paper_id(record.title) in self.papers:  # a title with no letters or digits at all
+            return paper_id(record.title), "title"
+        return None
+
+    def add(self, record: Record) -> None:
+        key = paper_id(record.title)
+        self.papers[key] = {
+            "paper_id": key,
+            "title": record.title,
+            "abstract": record.abstract,
+            "sources": [record.source],
+            "year": record.year,
+            "date": record.date,
+            "venue": record.venue,
+            "authors": list(record.authors),
+            "doi": record.doi,
+            "arxiv_id": record.arxiv_id,
+            "url": record.url,
+            "keywords": list(record.keywords),
+        }
+        self.remember(key, record)
+
+    def remember(self, key: str, record: Record) -> None:
+        for name, value in self.keys(record):
+            self.index.setdefault((name, value), key)
+
+    def merge(self, key: str, record: Record) -> bool:
+        """Fold a record into a paper: every source, the most complete value of each field.
+        Returns True when both carried an abstract and they differ."""
+        paper = self.papers[key]
+        if record.source not in paper["sources"]:
+            paper["sources"].append(record.source)
+        differs = bool(
+            record.abstract and paper["abstract"] and record.abstract != paper["abstract"]
+        )
+        if len(record.abstract) > len(paper["abstract"]):
+            paper["abstract"] = record.abstract
+        for name in ("year", "doi", "arxiv_id", "url"):
+            if paper[name] is None:
+                paper[name] = getattr(record, name)
+        for name in ("date", "venue"):  # a full date beats a month; a full name an abbreviation
+            value = getattr(record, name)
+            if value and len(value) > len(paper[name] or ""):
+                paper[name] = value
+        authors = list(record.authors)
+        if (len(authors), len("".join(authors))) > (
+            len(paper["authors"]),
+            len("".join(paper["authors"])),
+        ):
+            paper["authors"] = authors  # more names, or full names rather than initials
+        known = {word.casefold() for word in paper["keywords"]}
+        paper["keywords"] += [word for word in record.keywords if word.casefold() not in known]
+        self.remember(key, record)
+        return differs
 
 
-def parse_listing(
-    lines: Iterable[tuple[int, str]], source: str
-) -> tuple[list[Record], list[Issue]]:
-    """Pair titles with abstracts in one file's lines.
+def parse_seeds(
+    files: Sequence[tuple[str, bytes]],
+    formats: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
+) -> tuple[pd.DataFrame, list[FileReport]]:
+    """Parse input files (name, bytes) into unique papers and a per-file report.
 
-    Returns the records and the lines that were skipped, each with its line number and why.
-    A title with no abstract is returned as a record with an empty abstract; the caller
-    decides whether another file supplies it.
-    """
-    records: list[Record] = []
-    skipped: list[Issue] = []
-    pending: tuple[int, str] | None = None  # a title waiting for its abstract
-    for number, text in lines:
-        if not text or is_chrome(text):
-            continue
-        text = _SUBSCRIBE_PREFIX.sub("", text)
-        if text.startswith(":"):  # an abstract that lost its title's colon: ": Deep learning..."
-            text = text[1:].strip()
-            is_abstract = bool(text)
-        else:
-            is_abstract = looks_like_abstract(text)
-        if is_abstract:
-            if pending is None:
-                skipped.append(Issue(source, number, "abstract without a title", text[:80]))
-            else:
-                records.append(Record(pending[1], text, source, pending[0]))
-                pending = None
-        else:
-            if pending is not None:
-                records.append(Record(pending[1], "", source, pending[0]))
-            pending = (number, text)
-    if pending is not None:
-        records.append(Record(pending[1], "", source, pending[0]))
-    return records, skipped
-
-
-def parse_seeds(files: Sequence[tuple[str, bytes]]) -> tuple[pd.DataFrame, list[FileReport]]:
-    """Parse listing files (name, bytes) into unique papers and a per-file report.
-
-    Papers are deduplicated by normalised title; each keeps the names of all files it came
-    from, in order of first appearance. A title without an abstract anywhere is skipped
-    and reported; one whose abstract another file gives just adds that file as a source.
+    formats and columns are config's inputs section (None: detection only). A record without
+    an abstract is kept back until every file is read: it adds its source and metadata to
+    the paper another file gives an abstract for, and is reported as skipped otherwise.
     """
     import pandas as pd
 
-    papers: dict[str, dict] = {}
+    corpus = _Corpus()
     title_only: list[Record] = []
     reports: list[FileReport] = []
     for name, data in files:
-        report = FileReport(name)
+        read, how = read_input(name, data, formats=formats, columns=columns)
+        report = FileReport(name, **how, skipped=list(read.skipped), warnings=list(read.warnings))
         reports.append(report)
-        if is_binary(data):
-            report.skipped.append(Issue(name, None, "not a text file (binary content)"))
-            continue
-        lines, report.warnings = decode_lines(data, name)
-        records, report.skipped = parse_listing(lines, name)
-        for record in records:
+        for record in read.records:
             if not record.abstract:
                 title_only.append(record)
                 continue
             report.records += 1
-            key = paper_id(record.title)
-            paper = papers.get(key)
-            if paper is None:
-                papers[key] = {
-                    "paper_id": key,
-                    "title": record.title,
-                    "abstract": record.abstract,
-                    "sources": [name],
-                }
+            found = corpus.find(record)
+            if found is None:
+                corpus.add(record)
                 continue
+            key, matched = found
             report.duplicates += 1
-            if name not in paper["sources"]:
-                paper["sources"].append(name)
-            if record.abstract != paper["abstract"]:
+            report.merged_by[matched] += 1
+            if corpus.merge(key, record):
                 report.warnings.append(
                     Issue(
                         name,
                         record.line,
-                        "same title as an earlier paper but another "
-                        "abstract; kept the longer abstract",
+                        f"same {_KEY_NAMES[matched]} as an earlier paper but "
+                        "another abstract; kept the longer abstract",
                         record.title[:80],
+                        record.record,
                     )
                 )
-                if len(record.abstract) > len(paper["abstract"]):
-                    paper["abstract"] = record.abstract
     by_name = {report.file: report for report in reports}
     for record in title_only:
-        paper = papers.get(paper_id(record.title))
+        found = corpus.find(record)
         report = by_name[record.source]
-        if paper is None:
+        if found is None:
             report.skipped.append(
-                Issue(record.source, record.line, "title without an abstract", record.title[:80])
-            )
-        else:
-            report.duplicates += 1
-            report.warnings.append(
                 Issue(
                     record.source,
                     record.line,
-                    "title without an abstract; the abstract was taken from another file",
+                    "title without an abstract",
                     record.title[:80],
+                    record.record,
                 )
             )
-            if record.source not in paper["sources"]:
-                paper["sources"].append(record.source)
-    table = pd.DataFrame(list(papers.values()), columns=PAPER_COLUMNS)
+            continue
+        key, matched = found
+        report.duplicates += 1
+        report.merged_by[matched] += 1
+        corpus.merge(key, record)
+        report.warnings.append(
+            Issue(
+                record.source,
+                record.line,
+                "title without an abstract; the abstract was taken from another file",
+                record.title[:80],
+                record.record,
+            )
+        )
+    table = pd.DataFrame(list(corpus.papers.values()), columns=PAPER_COLUMNS)
+    table["year"] = table["year"].astype("Int64")
     return table, reports
+
+
+def with_empty_metadata(table: pd.DataFrame) -> pd.DataFrame:
+    """A papers table made elsewhere (synthetic corpora) with every metadata column present and
+    empty as the parser leaves a field no file gives: None, or an empty list."""
+    import pandas as pd
+
+    for name in ("year", "date", "venue", "doi", "arxiv_id", "url"):
+        table[name] = pd.Series(
+            [None] * len(table), index=table.index, dtype="Int64" if name == "year" else object
+        )
+    for name in ("authors", "keywords"):
+        table[name] = [[] for _ in range(len(table))]
+    return table
 
 
 def report_summary(papers: pd.DataFrame, reports: Sequence[FileReport]) -> dict:
@@ -243,14 +277,19 @@ def report_summary(papers: pd.DataFrame, reports: Sequence[FileReport]) -> dict:
         "records": sum(r.records for r in reports),
         "unique_papers": len(papers),
         "duplicates": sum(r.duplicates for r in reports),
+        "merged_by": {key: sum(r.merged_by[key] for r in reports) for key in MATCH_KEYS},
         "skipped": sum(len(r.skipped) for r in reports),
         "warnings": sum(len(r.warnings) for r in reports),
+        "formats": {
+            fmt: sum(r.format == fmt for r in reports)
+            for fmt in dict.fromkeys(r.format for r in reports)
+        },
         "per_file": [asdict(r) for r in reports],
     }
 
 
 def list_seed_files(seeds_dir: str | Path) -> list[Path]:
-    """The listing files in a seeds folder: every visible regular file, sorted by name."""
+    """The input files in a seeds folder: every visible regular file, sorted by name."""
     folder = Path(seeds_dir)
     if not folder.is_dir():
         raise UserError(
@@ -266,10 +305,23 @@ def list_seed_files(seeds_dir: str | Path) -> list[Path]:
     return files
 
 
+def _where(issue: Issue) -> str:
+    if issue.line:
+        return f":{issue.line}"
+    return f" (record {issue.record})" if issue.record else ""
+
+
 def run_parse(
-    listing_paths: Sequence[str | Path], papers_path: str | Path, report_path: str | Path
+    listing_paths: Sequence[str | Path],
+    papers_path: str | Path,
+    report_path: str | Path,
+    formats: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
 ) -> pd.DataFrame:
-    """Parse the listing files, write papers (Parquet) and the parse report (JSON)."""
+    """Parse the input files, write papers (Parquet) and the parse report (JSON).
+
+    formats and columns are config's inputs section, as the rule passes it.
+    """
     files = []
     unreadable = []
     for path in map(Path, listing_paths):
@@ -281,25 +333,26 @@ def run_parse(
                     path.name, skipped=[Issue(path.name, None, f"cannot be read: {error.strerror}")]
                 )
             )
-    papers, reports = parse_seeds(files)
+    papers, reports = parse_seeds(files, formats, columns)
     reports = [*reports, *unreadable]
     summary = report_summary(papers, reports)
     write_json(summary, report_path)
     for report in reports:
         log.info(
-            "%s: %d records, %d duplicates, %d skipped, %d warnings",
+            "%s: %s%s, %d records, %d duplicates (%s), %d skipped, %d warnings",
             report.file,
+            report.format,
+            f" ({report.layout})" if report.layout else "",
             report.records,
             report.duplicates,
+            ", ".join(f"{n} by {k}" for k, n in report.merged_by.items() if n) or "none",
             len(report.skipped),
             len(report.warnings),
         )
         for issue in report.skipped:
-            log.warning(
-                "skipped %s%s: %s", issue.file, f":{issue.line}" if issue.line else "", issue.reason
-            )
+            log.warning("skipped %s%s: %s", issue.file, _where(issue), issue.reason)
         for issue in report.warnings:
-            log.warning("%s:%s: %s", issue.file, issue.line, issue.reason)
+            log.warning("%s%s: %s", issue.file, _where(issue), issue.reason)
     log.info(
         "%d unique papers from %d records in %d files",
         summary["unique_papers"],
@@ -309,8 +362,9 @@ def run_parse(
     if papers.empty:
         raise UserError(
             f"no papers found in the {len(reports)} listing file(s) "
-            f"({', '.join(r.file for r in reports)}); each paper needs a title line "
-            f"followed by its abstract line. Details: {report_path}"
+            f"({', '.join(r.file for r in reports)}); each paper needs a title and an "
+            f"abstract (in a listing file, a title line followed by its abstract line). "
+            f"Details: {report_path}"
         )
-    write_table(papers, papers_path)
+    write_papers(papers, papers_path)
     return papers

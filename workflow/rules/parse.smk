@@ -4,6 +4,8 @@ rule parse_seeds:
     output:
         papers="results/intermediate/papers.parquet",
         report="results/parse_report.json",
+    params:
+        inputs=config["inputs"],
     log:
         "results/logs/parse_seeds.log",
     benchmark:

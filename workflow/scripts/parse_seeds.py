@@ -1,7 +1,12 @@
-"""Rule parse_seeds: listing files -> papers table + parse report."""
+"""Rule parse_seeds: input files (listings and exports) -> papers table + parse report."""
 
 from topics.logs import rule_log
 from topics.parse import run_parse
 
 with rule_log(snakemake.log[0]):
-    run_parse(snakemake.input.listings, snakemake.output.papers, snakemake.output.report)
+    run_parse(
+        snakemake.input.listings,
+        snakemake.output.papers,
+        snakemake.output.report,
+        **snakemake.params.inputs,
+    )

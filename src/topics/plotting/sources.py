@@ -1,4 +1,4 @@
-"""Where the topics came from: papers per topic and listing file (each file is one search)."""
+"""Where the topics came from: papers per topic and input file (one search or export each)."""
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -7,7 +7,7 @@ from topics.plotting.style import escape_text
 
 
 def topic_source_counts(papers: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
-    """Papers of each topic (rows, in topics' order) found in each listing file (columns).
+    """Papers of each topic (rows, in topics' order) found in each input file (columns).
 
     A paper listed in two files counts in both, so a row can sum to more than the topic size.
     """
@@ -19,7 +19,7 @@ def topic_source_counts(papers: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFr
 
 
 def topic_sources_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
-    """Heatmap of topic x listing file with the count in each cell; shading by row share."""
+    """Heatmap of topic x input file with the count in each cell; shading by row share."""
     counts = topic_source_counts(papers, topics)
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
     rows = [f"{t}: {escape_text(str(labels[t]))}" for t in counts.index]
@@ -43,7 +43,7 @@ def topic_sources_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figur
     figure.update_layout(
         template="plotly_white",
         title={
-            "text": "Papers per topic and listing file (each file is one search)",
+            "text": "Papers per topic and input file (each file is one search or export)",
             "y": 0.98,
             "yanchor": "top",
         },

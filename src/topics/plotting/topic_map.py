@@ -135,6 +135,11 @@ def paper_records(papers: pd.DataFrame, topics: pd.DataFrame) -> list[dict[str, 
             "reassigned": bool(p["reassigned"]),
             "x": float(p["x"]),
             "y": float(p["y"]),
+            # What the input files said of the paper; empty where they said nothing.
+            "year": "" if pd.isna(p["year"]) else str(p["year"]),
+            "venue": p["venue"] or "",
+            "authors": LIST_SEPARATOR.join(p["authors"]),
+            "link": p["link"] or "",
         }
         for p in papers.reset_index(drop=True).to_dict("records")
     ]

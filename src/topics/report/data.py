@@ -18,6 +18,9 @@ from topics.stability import topic_scores
 
 # Decimals of the map positions and centralities, as the CSV and the pages show them.
 DECIMALS = 4
+# What the input files said of each paper (topics.parse), carried as read: a field no file
+# gave is None, or an empty list.
+METADATA = ["year", "date", "venue", "authors", "doi", "arxiv_id", "url", "keywords"]
 
 
 class ReportPaths(NamedTuple):
@@ -39,13 +42,14 @@ class ReportPaths(NamedTuple):
 def papers_table(
     papers: pd.DataFrame, assignments: pd.DataFrame, topics: pd.DataFrame, coords: np.ndarray
 ) -> pd.DataFrame:
-    """One row per paper, in corpus order: its topic, map position and sources."""
+    """One row per paper, in corpus order: its topic, map position, sources, metadata and
+    the link where it can be read (None when no file gave a DOI, arXiv id or URL)."""
     if not (assignments["paper_id"].to_numpy() == papers["paper_id"].to_numpy()).all():
         raise ValueError("topic assignments are not aligned with the papers table")
     if len(coords) != len(papers):
         raise ValueError(f"{len(coords)} map positions for {len(papers)} papers")
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "paper_id": papers["paper_id"],
             "title": papers["title"],
@@ -57,9 +61,27 @@ def papers_table(
             "y": np.round(coords[:, 1].astype(float), DECIMALS),
             "sources": papers["sources"].map(list),
             "centrality": np.round(assignments["centrality"].astype(float), DECIMALS),
+            **{name: papers[name] for name in METADATA},
             "abstract": papers["abstract"],
         }
     )
+    table["year"] = table["year"].astype("Int64")  # a year, not 2019.0 where some are missing
+    for name in ["date", "venue", "doi", "arxiv_id", "url"]:  # missing: None, never NaN
+        table[name] = table[name].astype(object).where(table[name].notna(), None)
+    for name in ["authors", "keywords"]:
+        table[name] = table[name].map(list)
+    links = [paper_link(paper) for paper in table.to_dict("records")]
+    table["link"] = pd.Series(links, index=table.index, dtype=object)
+    return table
+
+
+def paper_link(paper: Mapping[str, Any]) -> str | None:
+    """Where a paper can be read: its DOI, else its arXiv page, else the URL its export gave."""
+    if paper["doi"]:
+        return f"https://doi.org/{paper['doi']}"
+    if paper["arxiv_id"]:
+        return f"https://arxiv.org/abs/{paper['arxiv_id']}"
+    return paper["url"] or None
 
 
 def topics_table(

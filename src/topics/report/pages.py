@@ -74,7 +74,7 @@ def run_static_map(paths: ReportPaths, png_path: str | Path) -> None:
 
 
 def corpus_checksum(paths: Sequence[str | Path]) -> str:
-    """SHA-256 over the listing files' names and bytes, in name order: same corpus, same sum."""
+    """SHA-256 over the input files' names and bytes, in name order: same corpus, same sum."""
     digest = hashlib.sha256()
     for path in sorted(Path(p) for p in paths):
         digest.update(path.name.encode("utf-8") + b"\0")
@@ -98,7 +98,7 @@ def provenance(config: dict, listing_paths: Sequence[str | Path]) -> dict:
         "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "embedding model": config["embedding"]["model"],
         "corpus sha256": corpus_checksum(listing_paths),
-        "listing files": len(listing_paths),
+        "input files": len(listing_paths),
         "packages": package_versions(),
     }
 
@@ -116,14 +116,14 @@ def index_context(
     run_info: dict,
     metrics: dict | None,
 ) -> dict[str, Any]:
-    """What index.html.j2 shows: corpus figures, topic rows, quality, skipped lines,
+    """What index.html.j2 shows: corpus figures, topic rows, quality, skipped records,
     provenance and settings."""
     figures = [
-        ("listing files", report["files"]),
+        ("input files", report["files"]),
         ("records read", report["records"]),
         ("unique papers", report["unique_papers"]),
         ("duplicates", report["duplicates"]),
-        ("skipped lines", report["skipped"]),
+        ("skipped records", report["skipped"]),
         ("topics", int((topics["topic_id"] != -1).sum())),
         ("outlier papers", int((papers["topic_id"] == -1).sum())),
     ]

@@ -10,6 +10,8 @@ import pandas as pd
 from topics.plotting.style import LIST_SEPARATOR
 
 ABSTRACT_PREVIEW_CHARS = 400
+# A link Markdown shows as one: http(s), nothing that would end or break the <...> around it.
+_LINK = re.compile(r"https?://[^\s<>]+")
 
 
 def slugify(text: str, max_chars: int = 60) -> str:
@@ -56,9 +58,17 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
         "",
     ]
     for rank, paper in enumerate(members.to_dict("records"), start=1):
+        lines += [f"## {rank}. {_text(paper['title'])}", ""]
+        about = [
+            str(paper["year"]) if not pd.isna(paper["year"]) else "",
+            paper["venue"] or "",
+            LIST_SEPARATOR.join(paper["authors"]),
+        ]
+        if any(about):
+            lines += [_text(" · ".join(part for part in about if part)), ""]
+        if paper["link"] and _LINK.fullmatch(paper["link"]):
+            lines += [f"<{paper['link']}>", ""]
         lines += [
-            f"## {rank}. {_text(paper['title'])}",
-            "",
             f"Sources: {_text(LIST_SEPARATOR.join(paper['sources']))} · "
             f"closeness {paper['centrality']:.3f}"
             + (

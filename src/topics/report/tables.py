@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from topics.plotting.style import LIST_SEPARATOR
-from topics.report.data import ReportPaths, load_report
+from topics.report.data import METADATA, ReportPaths, load_report
 from topics.report.reading_lists import write_reading_lists
 
 PAPERS_CSV_COLUMNS = [
@@ -22,6 +22,7 @@ PAPERS_CSV_COLUMNS = [
     "y",
     "sources",
     "centrality",
+    *METADATA,
     "abstract",
 ]
 TOPICS_CSV_COLUMNS = ["topic_id", "label", "size", "share", "stability", "keywords", "top_papers"]
@@ -31,7 +32,10 @@ TOP_PAPERS = 3
 
 def papers_csv(papers: pd.DataFrame) -> pd.DataFrame:
     """papers.csv: one row per paper, in corpus order."""
-    return papers.assign(sources=papers["sources"].map(LIST_SEPARATOR.join))[PAPERS_CSV_COLUMNS]
+    lists = {
+        name: papers[name].map(LIST_SEPARATOR.join) for name in ["sources", "authors", "keywords"]
+    }
+    return papers.assign(**lists)[PAPERS_CSV_COLUMNS]
 
 
 def topics_csv(topics: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:

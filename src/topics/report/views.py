@@ -106,9 +106,9 @@ VIEWS = [
         "topic_sources.html",
         "Sources",
         "Where the topics came from",
-        "papers of each topic per listing file",
+        "papers of each topic per input file",
         figure="topics.plotting.sources:topic_sources_figure",
-        intro="Each listing file is one search; a cell counts the topic's papers listed in "
+        intro="Each input file is one search or export; a cell counts the topic's papers listed in "
         "that file (a paper in two files counts in both), shaded by its share of the "
         "topic's row.",
     ),

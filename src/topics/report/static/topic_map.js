@@ -30,10 +30,14 @@
       panel.appendChild(el("p", "Reassigned: HDBSCAN left this paper as an outlier; outlier " +
         "handling placed it in its nearest topic.", "muted"));
     }
+    const about = [p.year, p.venue, p.authors].filter(Boolean).join(" · ");
+    if (about) panel.appendChild(el("p", about, "paper-meta"));
     panel.appendChild(el("p", "Sources: " + p.sources, "muted"));
     panel.appendChild(el("p", p.abstract || "(no abstract)", "paper-abstract"));
-    const link = el("a", "Look it up on arXiv (title search)");
-    link.href = "https://arxiv.org/search/?searchtype=title&query=" + encodeURIComponent(p.title);
+    // The paper's own page where its export gave a DOI, arXiv id or URL; else a search.
+    const link = el("a", p.link ? "Open the paper" : "Look it up on arXiv (title search)");
+    link.href = p.link ||
+      "https://arxiv.org/search/?searchtype=title&query=" + encodeURIComponent(p.title);
     link.target = "_blank";
     link.rel = "noopener noreferrer";
     panel.appendChild(link);

@@ -1,0 +1,233 @@
+"""JSON Lines and JSON: OpenAlex works (one per line as in its snapshot, or a saved API
+page {"results": [...]}), the arXiv metadata snapshot, or any objects whose keys name the
+fields (through inputs.columns when they are not the usual names).
+
+OpenAlex keeps abstracts as an inverted index; it is put back into text. A line that is not
+valid JSON is reported with its number and the lines after it are still read.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+
+from topics.readers import tabular
+from topics.readers.records import Issue, Read, clean, rebuild_abstract, split_list
+
+_ARXIV_KEYS = {"submitter", "authors_parsed", "journal-ref", "versions"}
+
+
+def _path(obj: Mapping, dotted: str):
+    """obj["a"]["b"] for "a.b"; a key that itself contains dots is found too."""
+    if dotted in obj:
+        return obj[dotted]
+    value = obj
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _kind(obj: Mapping) -> str:
+    identifier = str(obj.get("id") or "")
+    if "abstract_inverted_index" in obj or identifier.startswith("https://openalex.org/W"):
+        return "openalex"
+    if len(_ARXIV_KEYS & set(obj)) >= 2:
+        return "arxiv"
+    return "generic"
+
+
+def _override(obj: Mapping, columns: Mapping[str, str | None], name: str, default):
+    mapped = (columns or {}).get(name)
+    if mapped:
+        value = _path(obj, mapped)
+        if value not in (None, "", []):
+            return value
+    return default
+
+
+def _openalex(result: Read, source: str, obj: Mapping, columns, line, number) -> None:
+    primary = obj.get("primary_location") or {}
+    locations = [primary, *(obj.get("locations") or [])]
+    landing = [
+        clean(place.get("landing_page_url")) for place in locations if isinstance(place, Mapping)
+    ]
+    fields = {
+        "title": obj.get("display_name") or obj.get("title"),
+        "abstract": rebuild_abstract(obj.get("abstract_inverted_index")) or obj.get("abstract"),
+        "year": obj.get("publication_year"),
+        "date": obj.get("publication_date"),
+        "venue": _path(primary, "source.display_name") or _path(obj, "host_venue.display_name"),
+        "authors": tuple(
+            clean(_path(author, "author.display_name"))
+            for author in obj.get("authorships") or []
+            if isinstance(author, Mapping) and clean(_path(author, "author.display_name"))
+        ),
+        "doi": obj.get("doi") or _path(obj, "ids.doi"),
+        "arxiv_id": next((url for url in landing if "arxiv.org" in url.lower()), None),
+        "url": next((url for url in landing if url), None) or obj.get("id"),
+        "keywords": split_list(
+            [
+                _path(word, "display_name")
+                for word in obj.get("keywords") or []
+                if isinstance(word, Mapping)
+            ]
+        ),
+    }
+    _add(result, source, obj, columns, fields, line, number)
+
+
+def _arxiv(result: Read, source: str, obj: Mapping, columns, line, number) -> None:
+    parsed = obj.get("authors_parsed") or []
+    authors = tuple(
+        clean(", ".join(part for part in (name[0], " ".join(name[1:]).strip()) if part))
+        for name in parsed
+        if name
+    )
+    versions = obj.get("versions") or []
+    first = versions[0].get("created") if versions and isinstance(versions[0], Mapping) else None
+    fields = {
+        "title": obj.get("title"),
+        "abstract": obj.get("abstract"),
+        "year": first or obj.get("update_date"),
+        "date": first or obj.get("update_date"),
+        "venue": obj.get("journal-ref"),
+        "authors": authors or obj.get("authors"),
+        "doi": obj.get("doi"),
+        "arxiv_id": obj.get("id"),
+        "url": None,
+        "keywords": split_list(clean(obj.get("categories")).split()),
+    }
+    _add(result, source, obj, columns, fields, line, number)
+
+
+def _add(result: Read, source: str, obj: Mapping, columns, fields: dict, line, number) -> None:
+    for name in list(fields):
+        fields[name] = _override(obj, columns, name, fields[name])
+    if isinstance(fields["abstract"], Mapping):
+        fields["abstract"] = rebuild_abstract(fields["abstract"])
+    if not isinstance(fields["authors"], tuple):
+        fields["authors"] = tabular.split_authors(fields["authors"])
+    if not isinstance(fields["keywords"], tuple):
+        fields["keywords"] = split_list(fields["keywords"], ";|,")
+    result.add(source, line=line, record=number, **fields)
+
+
+def _flatten(obj: Mapping, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and key != "abstract_inverted_index":
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def read_objects(
+    items: list[tuple[int | None, object]], source: str, columns: Mapping[str, str | None], fmt: str
+) -> Read:
+    """Records from (line, object) pairs: OpenAlex and arXiv objects by their own rules,
+    the rest through the table layouts (a config mapping, or common key names)."""
+    result = Read(fmt)
+    kinds: dict[str, int] = {}
+    generic: list[tuple[int, int | None, dict]] = []
+    for number, (line, obj) in enumerate(items, start=1):
+        if not isinstance(obj, Mapping):
+            result.skipped.append(
+                Issue(source, line, "not a JSON object", clean(json.dumps(obj))[:80], number)
+            )
+            continue
+        kind = _kind(obj)
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kind == "openalex":
+            _openalex(result, source, obj, columns, line, number)
+        elif kind == "arxiv":
+            _arxiv(result, source, obj, columns, line, number)
+        else:
+            generic.append((number, line, _flatten(obj)))
+    if generic:
+        names = list(dict.fromkeys(key for _, _, row in generic[:1000] for key in row))
+        layout = tabular.detect_layout(names)
+        resolved = tabular.resolve(names, layout, columns)
+        result.warnings += tabular.check(source, names, layout, resolved)
+        for number, line, row in generic:
+            tabular.add_row(result, source, row, resolved, line=line, record=number)
+    if kinds:
+        result.layout = max(kinds, key=kinds.get)
+    result.records.sort(key=lambda record: record.record or 0)
+    return result
+
+
+def _unpack(value) -> list:
+    """A saved API page {"results": [...]} or {"meta":..., "works": [...]} holds its objects
+    in a list; anything else is one object."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, Mapping):
+        lists = [
+            item
+            for item in value.values()
+            if isinstance(item, list) and item and isinstance(item[0], Mapping)
+        ]
+        if "results" in value and isinstance(value["results"], list):
+            return value["results"]
+        if len(lists) == 1 and "title" not in value and "display_name" not in value:
+            return lists[0]
+    return [value]
+
+
+def read_jsonl(lines: list[str], source: str, columns: Mapping[str, str | None]) -> Read:
+    items: list[tuple[int | None, object]] = []
+    malformed: list[Issue] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as error:
+            malformed.append(
+                Issue(source, number, f"not valid JSON ({error.msg}); skipped", line.strip()[:80])
+            )
+            continue
+        items += [(number, obj) for obj in _unpack(value)]
+    result = read_objects(items, source, columns, "jsonl")
+    result.skipped = malformed + result.skipped
+    return result
+
+
+def read_json(lines: list[str], source: str, columns: Mapping[str, str | None]) -> Read:
+    text = "\n".join(lines)
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        # An array written one object a line ("[", "{...},", ..., "]") or objects one a line:
+        # read line by line, so one broken object costs only itself.
+        objects = [  # blank, not dropped: line numbers stay the file's
+            "" if line.strip() in ("[", "]") else line.rstrip().rstrip(",") for line in lines
+        ]
+        if sum(1 for line in objects if line.lstrip().startswith("{")) > 1:
+            result = read_jsonl(objects, source, columns)
+            result.format = "json"
+            return result
+        result = Read("json")
+        result.skipped.append(
+            Issue(
+                source,
+                getattr(error, "lineno", None),
+                f"not valid JSON ({getattr(error, 'msg', error)}); the file could not be read",
+                "",
+            )
+        )
+        return result
+    return read_objects([(None, obj) for obj in _unpack(value)], source, columns, "json")
+
+
+def read_parquet(data: bytes, source: str, columns: Mapping[str, str | None]) -> Read:
+    """Parquet: rows as objects, so arXiv and OpenAlex tables read like their JSON."""
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(io.BytesIO(data)).to_pylist()
+    return read_objects([(None, row) for row in rows], source, columns, "parquet")
