@@ -33,7 +33,9 @@ rule all:
         "results/plotly.min.js",
         "results/papers.csv",
         "results/topics.csv",
+        "results/themes.csv",
         "results/topics",
+        "results/themes",
         "results/metrics.json",
         # The sweep runs only when config.yaml lists values to try.
         ["results/sweep/summary.csv", "results/sweep/index.html"] if config["sweep"] else [],

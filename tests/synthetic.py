@@ -1,53 +1,66 @@
-"""A small synthetic corpus for the figure and page tests: no pipeline run needed."""
+"""Synthetic reports for the figure and page tests: a planted two-level structure, no pipeline.
+
+`synthetic_report` builds the report (topics.report.data.Report) directly: themes of
+topics of papers, laid out on the map as islands (topics) in archipelagos (themes), with
+the tree the themes are cut from. `write_intermediates` writes the same report as the
+intermediate files the report jobs read.
+"""
 
 import json
 
 import numpy as np
 import pandas as pd
+from scipy.cluster.hierarchy import fcluster, linkage
 
 from topics.centroids import topic_centroids
 from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
 from topics.parse import PAPER_COLUMNS
-from topics.report.data import ReportPaths, paper_link
+from topics.report.data import Report, ReportPaths, paper_link, with_themes
 
 EVIL_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> Evil & "quoted" paper'
-WORDS = [
-    "graph",
-    "neural",
-    "vision",
-    "robust",
-    "sparse",
-    "kernel",
-    "language",
-    "audio",
-    "diffusion",
-    "contrast",
-    "signal",
-    "policy",
-]
+WORDS = ["graph", "neural", "vision", "robust", "sparse", "kernel", "language", "audio",
+         "diffusion", "contrast", "signal", "policy"]  # fmt: skip
+FACETS = ["methods", "theory", "benchmarks", "scaling", "priors", "attacks", "compression",
+          "retrieval", "planning", "alignment"]  # fmt: skip
+EVIL_POSITION = (40.0, 40.0)  # alone in a corner, so hovering there finds only it
 
 
-def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
-    """(papers, topics, embeddings): the report tables (topics.report.data) and vectors.
+def _topic_label(topic: int, n_topics_per_theme: int) -> str:
+    theme, facet = divmod(topic, n_topics_per_theme)
+    return f"{WORDS[theme % len(WORDS)]} {FACETS[facet % len(FACETS)]}"
 
-    Topic t's papers sit around their own point on the map and share keyword WORDS[t];
-    a few papers are outliers (-1); "zebra" appears in every 7th paper's abstract and
-    one paper's title (row 4, alone at (9, 9)) carries HTML and a script; that paper is
-    also the one reassigned outlier.
+
+def synthetic_report(
+    n_papers: int = 60, n_themes: int = 2, topics_per_theme: int = 2, seed: int = 0
+) -> tuple[Report, np.ndarray]:
+    """(report, embeddings) with n_themes x topics_per_theme topics.
+
+    Every 10th paper is an outlier (-1); the others are dealt to the topics in turn. Topic t's
+    papers sit around its own point, near the other topics of its theme; a theme's
+    topics share its word (WORDS[theme]) in their labels and keywords. "zebra" appears in
+    every 7th abstract; paper 4's title carries HTML and a script, it sits alone in a
+    corner, and it is the one reassigned outlier. Every 4th paper has a DOI, the next an
+    arXiv id, the rest neither.
     """
     rng = np.random.default_rng(seed)
-    topic_ids = np.array([-1 if i % 10 == 9 else i % n_topics for i in range(n_papers)])
-    centres = {
-        t: np.array([np.cos(2 * np.pi * t / n_topics), np.sin(2 * np.pi * t / n_topics)]) * 5
-        for t in range(n_topics)
-    }
+    n_topics = n_themes * topics_per_theme
+    # Every 10th paper an outlier; the others dealt to the topics in turn.
+    topic_ids = np.array([-1 if i % 10 == 9 else (i - i // 10) % n_topics for i in range(n_papers)])
+    theme_radius, topic_radius = 4.0 * max(n_themes, 2), 3.0
+    centres = {}
+    for t in range(n_topics):
+        k, j = divmod(t, topics_per_theme)
+        theme_angle = 2 * np.pi * k / n_themes
+        topic_angle = 2 * np.pi * j / topics_per_theme + k
+        centres[t] = theme_radius * np.array([np.cos(theme_angle), np.sin(theme_angle)]) + (
+            topic_radius * np.array([np.cos(topic_angle), np.sin(topic_angle)])
+        )
     rows = []
     for i, topic in enumerate(topic_ids):
-        word = WORDS[int(topic) % len(WORDS)] if topic != -1 else "misc"
-        xy = (centres[int(topic)] if topic != -1 else np.zeros(2)) + rng.normal(0, 1, 2)
-        title = EVIL_TITLE if i == 4 else f"Paper {i} on {word} methods"
+        word = _topic_label(int(topic), topics_per_theme) if topic != -1 else "misc"
+        xy = (centres[int(topic)] + rng.normal(0, 0.7, 2)) if topic != -1 else rng.normal(0, 2, 2)
         if i == 4:
-            xy = np.array([9.0, 9.0])  # alone in a corner, so hovering there finds only it
+            xy = np.array(EVIL_POSITION)
         abstract = (
             f"We study {word} models in setting {i}. "
             + ("A zebra appears here. " if i % 7 == 0 else "")
@@ -55,12 +68,10 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
         )
         rows.append(
             {
-                "paper_id": f"p{i:04d}",
-                "title": title,
+                "paper_id": f"p{i:05d}",
+                "title": EVIL_TITLE if i == 4 else f"Paper {i} on {word}",
                 "topic_id": int(topic),
-                "topic_label": "outliers (no clear topic)"
-                if topic == -1
-                else f"{word} methods, {word}",
+                "topic_label": "outliers (no clear topic)" if topic == -1 else word,
                 "reassigned": i == 4,
                 "x": round(float(xy[0]), 4),
                 "y": round(float(xy[1]), 4),
@@ -68,8 +79,6 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
                 if i % 5 == 0
                 else (["a.txt"] if i % 2 else ["b.txt"]),
                 "centrality": round(float(rng.uniform(0.5, 1)), 4),
-                # Metadata as an export gives it: a DOI for every 4th paper, an arXiv id
-                # for the next, neither for the rest (no link then).
                 "year": 2018 + i % 6,
                 "date": None,
                 "venue": ["CVPR", "ICML", "ACL"][i % 3],
@@ -83,7 +92,7 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
         )
     papers = pd.DataFrame(rows)
     papers["year"] = papers["year"].astype("Int64")
-    for name in ["date", "venue", "doi", "arxiv_id", "url"]:  # missing: None, as the report has it
+    for name in ["date", "venue", "doi", "arxiv_id", "url"]:  # missing: None, as the report has
         papers[name] = papers[name].astype(object).where(papers[name].notna(), None)
     papers["link"] = pd.Series([paper_link(p) for p in papers.to_dict("records")], dtype=object)
     basis = rng.normal(size=(n_topics + 1, 16))
@@ -94,12 +103,15 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
         {
             "topic_id": ids,
             "label": [
-                "outliers (no clear topic)" if t == -1 else f"{WORDS[t]} methods, {WORDS[t]}"
+                "outliers (no clear topic)" if t == -1 else _topic_label(t, topics_per_theme)
                 for t in ids
             ],
             "size": [int(sizes[t]) for t in ids],
             "keywords": [
-                [] if t == -1 else [WORDS[t], "methods", f"{WORDS[t]} methods"] for t in ids
+                []
+                if t == -1
+                else [*_topic_label(t, topics_per_theme).split(), f"{WORDS[t % 12]} methods"]
+                for t in ids
             ],
             "scores": [[] if t == -1 else [0.5, 0.3, 0.2] for t in ids],
             "centroid": list(topic_centroids(embeddings, topic_ids, ids)),
@@ -107,13 +119,42 @@ def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
             "stability": [None if t == -1 else 0.9 for t in ids],
         }
     )
-    return papers, topics, embeddings
+    # The tree over the topics' centres, cut into the planted themes.
+    real = [t for t in ids if t != -1]
+    tree = (
+        linkage(np.array([centres[t] for t in real]), "ward") if len(real) > 1 else np.zeros((0, 4))
+    )
+    groups = fcluster(tree, n_themes, "maxclust") - 1 if len(real) > 1 else np.zeros(1, int)
+    theme_topics: dict[int, list[int]] = {}
+    for topic, group in zip(real, groups, strict=True):
+        theme_topics.setdefault(int(group), []).append(topic)
+    ranked = sorted(theme_topics.values(), key=lambda ts: -sum(int(sizes[t]) for t in ts))
+    themes = pd.DataFrame(
+        {
+            "theme_id": range(len(ranked)),
+            "label": [f"{WORDS[ts[0] // topics_per_theme % 12]} theme" for ts in ranked],
+            "size": [sum(int(sizes[t]) for t in ts) for ts in ranked],
+            "keywords": [[WORDS[ts[0] // topics_per_theme % 12], "methods"] for ts in ranked],
+            "topics": [sorted(ts, key=lambda t: -int(sizes[t])) for ts in ranked],
+        }
+    )
+    themes["share"] = (themes["size"] / n_papers).round(4)
+    papers, topics, themes = with_themes(papers, topics, themes)
+    return Report(papers, topics, themes, tree), embeddings
 
 
-def write_intermediates(folder, corpus=None) -> ReportPaths:
-    """The intermediates a report job reads, for `corpus` (synthetic_corpus() by default),
-    written into `folder`; load_report(paths) gives the corpus's tables back."""
-    papers, topics, _ = corpus or synthetic_corpus()
+def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
+    """(papers, topics, embeddings) for the tests that need only those tables: n_topics
+    topics, each a theme of its own."""
+    report, embeddings = synthetic_report(n_papers, n_topics, 1, seed)
+    return report.papers, report.topics, embeddings
+
+
+def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
+    """The intermediates a report job reads, for `report` (synthetic_report()'s by
+    default), written into `folder`; load_report(paths) gives the report back."""
+    report = report or synthetic_report()[0]
+    papers, topics, themes = report.papers, report.topics, report.themes
     paths = ReportPaths(
         *(
             folder / name
@@ -124,6 +165,8 @@ def write_intermediates(folder, corpus=None) -> ReportPaths:
                 "umap_map.npy",
                 "stability.json",
                 "clusters.npz",
+                "themes.parquet",
+                "theme_tree.npy",
             ]
         )
     )
@@ -142,4 +185,6 @@ def write_intermediates(folder, corpus=None) -> ReportPaths:
         if t != -1
     }
     paths.stability.write_text(json.dumps({"cluster_stability": stability}))
+    write_table(themes[["theme_id", "label", "size", "keywords", "topics"]], paths.themes)
+    write_array(np.asarray(report.tree, dtype=float), paths.theme_tree)
     return paths

@@ -75,10 +75,11 @@ def test_page_job_loads_no_heavy_library(tmp_path):
     loaded = modules_after(f"""
         from topics.report.data import ReportPaths
         from topics.report.pages import run_pages
-        from topics.report.views import FIGURE_VIEWS
+        from topics.report.views import FIGURE_VIEWS, PAGE_FILES
         d = {str(tmp_path)!r}
         run_pages(ReportPaths(*{[str(p) for p in paths]!r}),
-                  [d + "/" + view.file for view in FIGURE_VIEWS], d + "/plotly.min.js")
+                  [d + "/" + view.file for view in FIGURE_VIEWS],
+                  [d + "/" + name for name in PAGE_FILES], d + "/plotly.min.js")
     """)
     assert (tmp_path / "topic_similarity.html").exists()
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))

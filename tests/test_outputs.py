@@ -7,8 +7,14 @@ import pandas as pd
 import pytest
 
 from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
-from topics.plotting.topic_map import topic_map_figure
-from topics.report.data import ReportPaths, load_report, papers_table, topics_table
+from topics.report.data import (
+    ReportPaths,
+    load_report,
+    papers_table,
+    themes_table,
+    topics_table,
+    with_themes,
+)
 from topics.report.reading_lists import list_filename, preview, slugify
 from topics.report.tables import papers_csv, run_tables, topics_csv
 
@@ -53,19 +59,32 @@ def inputs():
         }
     )
     coords = np.array([[0, 0], [1, 1], [5, 5], [9, 0]], dtype=np.float32)
-    return papers, assignments, topics, coords
+    themes = pd.DataFrame(
+        {
+            "theme_id": [0],
+            "label": ["images and proteins"],
+            "size": [3],
+            "keywords": [["image", "protein"]],
+            "topics": [[0, 1]],
+        }
+    )
+    return papers, assignments, topics, coords, themes
 
 
 @pytest.fixture
 def tables(inputs):
     """papers.csv and topics.csv as the tables job writes them."""
-    papers, assignments, topics, coords = inputs
-    table = papers_table(papers, assignments, topics, coords)
-    return papers_csv(table), topics_csv(topics_table(topics, len(table), {}), table)
+    papers, assignments, topics, coords, themes = inputs
+    table, topics, _ = with_themes(
+        papers_table(papers, assignments, topics, coords),
+        topics_table(topics, len(papers), {}),
+        themes_table(themes, len(papers)),
+    )
+    return papers_csv(table), topics_csv(topics, table)
 
 
 def write_inputs(folder, inputs) -> ReportPaths:
-    papers, assignments, topics, coords = inputs
+    papers, assignments, topics, coords, themes = inputs
     paths = ReportPaths(
         *(
             folder / name
@@ -76,6 +95,8 @@ def write_inputs(folder, inputs) -> ReportPaths:
                 "coords.npy",
                 "stability.json",
                 "clusters.npz",
+                "themes.parquet",
+                "theme_tree.npy",
             ]
         )
     )
@@ -85,6 +106,8 @@ def write_inputs(folder, inputs) -> ReportPaths:
     write_array(coords, paths.coords)
     write_clusters(Clusters(np.array([-1, 0, 1, -1])), paths.clusters)
     paths.stability.write_text(json.dumps({"cluster_stability": {"0": 0.75, "1": 0.5}}))
+    write_table(themes, paths.themes)
+    write_array(np.array([[0.0, 1.0, 2.0, 2.0]]), paths.theme_tree)
     return paths
 
 
@@ -148,11 +171,17 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     paths = write_inputs(tmp_path, inputs)
     (tmp_path / "topics").mkdir()
     (tmp_path / "topics" / "99-stale.md").write_text("old")
-    run_tables(paths, tmp_path / "papers.csv", tmp_path / "topics.csv", tmp_path / "topics")
+    run_tables(paths, tmp_path / "papers.csv", tmp_path / "topics.csv", tmp_path / "themes.csv",
+               tmp_path / "topics", tmp_path / "themes")  # fmt: skip
     papers = pd.read_csv(tmp_path / "papers.csv", keep_default_na=False)
     topics = pd.read_csv(tmp_path / "topics.csv", keep_default_na=False)
+    themes = pd.read_csv(tmp_path / "themes.csv", keep_default_na=False)
     assert len(papers) == 4 and papers["reassigned"].tolist() == [True, False, False, False]
-    assert topics["topic_id"].tolist() == [-1, 0, 1]
+    assert papers["theme_id"].tolist() == [0, 0, 0, -1]
+    assert papers["theme_label"].tolist() == ["images and proteins"] * 3 + [""]
+    assert topics["topic_id"].tolist() == [-1, 0, 1] and topics["theme_id"].tolist() == [-1, 0, 0]
+    assert themes.to_dict("records") == [{"theme_id": 0, "label": "images and proteins",
+        "size": 3, "share": 0.75, "keywords": "image; protein", "topics": "0; 1"}]  # fmt: skip
     # Each topic's stability is its core cluster's: p1 was an outlier, p2 holds topic 0.
     assert topics["stability"].tolist() == ["", "0.75", "0.5"]
     assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == sorted(
@@ -173,6 +202,13 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     masked = text[text.index("Masked Images") :]
     assert "reassigned outlier" in masked.split("##")[0]
     assert "reassigned outlier" not in text[text.index("Bold") : text.index("Masked Images")]
+    assert "Theme: images and proteins." in text
+    theme = (tmp_path / "themes" / "0-images-and-proteins.md").read_text()
+    assert theme.startswith("# Theme 0: images and proteins")
+    # Its topics, largest first, each with its papers from the centre outwards.
+    assert theme.index("Topic 0: masked image, mim") < theme.index("Topic 1: protein")
+    assert theme.index("Bold") < theme.index("Masked Images") < theme.index("Protein Folding")
+    assert "Weather Notes" not in theme  # an outlier is in no theme
 
 
 def test_slugs_are_file_name_safe():
@@ -181,11 +217,8 @@ def test_slugs_are_file_name_safe():
     assert preview("word " * 200).endswith("…") and len(preview("word " * 200)) < 410
 
 
-def test_map_marks_the_reassigned_outlier_and_keeps_titles_as_text(tmp_path, inputs):
-    papers, topics = load_report(write_inputs(tmp_path, inputs))
-    figure = topic_map_figure(papers, topics)
-    assert sum(len(trace.x) for trace in figure.data) == len(papers)
-    assert figure.data[0].name.startswith("outliers")  # drawn first, beneath the topics
-    hovers = [text for trace in figure.data for text in trace.hovertext]
-    assert sum("(reassigned outlier)" in text for text in hovers) == 1
-    assert not any("<script>" in text for text in hovers)
+def test_reports_load_with_every_paper_in_its_theme(tmp_path, inputs):
+    report = load_report(write_inputs(tmp_path, inputs))
+    assert report.papers["theme_id"].tolist() == [0, 0, 0, -1]
+    assert report.themes["share"].tolist() == [0.75]
+    assert report.topics["colour"].notna().all()

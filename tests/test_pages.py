@@ -1,18 +1,20 @@
 """The report jobs and templates, as text (the browser tests open the pages for real)."""
 
+import base64
+import gzip
 import json
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from synthetic import EVIL_TITLE, synthetic_corpus, write_intermediates
+from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.centroids import topic_centroid_matrix, topic_centroids
 from topics.report import pages
 from topics.report.data import load_report
 from topics.report.render import json_for_script, render
-from topics.report.views import FIGURE_VIEWS, METRICS, VIEWS
+from topics.report.views import FIGURE_VIEWS, METRICS, PAGE_FILES, VIEWS
 
 MAP = next(view for view in VIEWS if view.file == "topic_map.html")
 
@@ -24,36 +26,52 @@ def test_paper_data_cannot_close_its_script_element():
 
 
 def test_the_report_tables_come_back_from_the_intermediates(tmp_path):
-    papers, topics, _ = synthetic_corpus()
-    loaded_papers, loaded_topics = load_report(write_intermediates(tmp_path))
-    pd.testing.assert_frame_equal(loaded_papers, papers[loaded_papers.columns], check_dtype=False)
-    assert loaded_papers["reassigned"].dtype == bool  # a bool, not the text "True"
-    assert loaded_papers.loc[0, "sources"] == ["a.txt", "b.txt"]  # a list, not "a; b"
-    assert loaded_topics["keywords"].tolist() == topics["keywords"].tolist()
-    assert loaded_topics["share"].tolist() == topics["share"].tolist()
-    assert loaded_topics["stability"].fillna(-1).tolist() == [-1, 0.9, 0.9, 0.9]
+    report, _ = synthetic_report()
+    loaded = load_report(write_intermediates(tmp_path, report))
+    pd.testing.assert_frame_equal(loaded.papers, report.papers[loaded.papers.columns],
+                                  check_dtype=False)  # fmt: skip
+    assert loaded.papers["reassigned"].dtype == bool  # a bool, not the text "True"
+    assert loaded.papers.loc[0, "sources"] == ["a.txt", "b.txt"]  # a list, not "a; b"
+    assert loaded.topics["keywords"].tolist() == report.topics["keywords"].tolist()
+    assert loaded.topics["share"].tolist() == report.topics["share"].tolist()
+    assert loaded.topics["stability"].fillna(-1).tolist() == [-1, 0.9, 0.9, 0.9, 0.9]
+    assert loaded.themes["topics"].tolist() == report.themes["topics"].tolist()
+    np.testing.assert_array_equal(loaded.tree, report.tree)
 
 
-def test_every_figure_view_draws_a_figure_from_the_report_tables():
-    papers, topics, _ = synthetic_corpus()
+def test_every_paper_and_topic_knows_its_theme():
+    report, _ = synthetic_report()
+    topics = report.topics.set_index("topic_id")
+    for theme in report.themes.itertuples():
+        assert (topics.loc[theme.topics, "theme_id"] == theme.theme_id).all()
+        assert (topics.loc[theme.topics, "theme_label"] == theme.label).all()
+    assert topics.loc[-1, "theme_id"] == -1 and topics.loc[-1, "theme_label"] is None
+    merged = report.papers.merge(report.topics[["topic_id", "theme_id"]], on="topic_id")
+    assert (merged["theme_id_x"] == merged["theme_id_y"]).all()
+
+
+def test_every_figure_view_draws_a_figure_from_the_report():
+    report, _ = synthetic_report()
     for view in FIGURE_VIEWS:
-        assert isinstance(view.draw(papers, topics), go.Figure), view.file
+        assert isinstance(view.draw(report), go.Figure), view.file
 
 
 def test_map_page_carries_every_paper_once_and_shares_plotly_js():
-    papers, topics, _ = synthetic_corpus()
-    html = pages.view_page(MAP, papers, topics)
+    report, _ = synthetic_report()
+    html = pages.view_page(MAP, report)
     assert html.count('<script src="plotly.min.js"></script>') == 1
     assert "cdn.plot.ly" not in html and "<script>alert" not in html
-    records = json.loads(html.split('id="paper-data">', 1)[1].split("</script>", 1)[0])
-    assert len(records) == len(papers) and records[4]["title"] == EVIL_TITLE
-    assert records[0]["sources"] == "a.txt; b.txt" and records[4]["reassigned"] is True
+    data = json.loads(html.split('id="map-data">', 1)[1].split("</script>", 1)[0])
+    papers = json.loads(gzip.decompress(base64.b64decode(data["papers"])))
+    assert len(papers["title"]) == len(report.papers) and papers["title"][4] == EVIL_TITLE
+    assert papers["sources"][0] == "a.txt; b.txt" and papers["reassigned"][4] == 1
+    assert 'data-abstracts="abstracts.js"' in html  # the abstracts load from beside it
 
 
 def test_every_page_links_every_view_in_its_navigation():
-    papers, topics, _ = synthetic_corpus()
+    report, _ = synthetic_report()
     for view in FIGURE_VIEWS:
-        html = pages.view_page(view, papers, topics)
+        html = pages.view_page(view, report)
         nav = html.split("<nav>", 1)[1].split("</nav>", 1)[0]
         assert [f'href="{v.file}"' in nav for v in VIEWS] == [True] * len(VIEWS), view.file
         assert f"<title>{view.title}</title>" in html
@@ -103,12 +121,12 @@ PARSE_REPORT = {
 
 
 def index_html(tmp_path, metrics=None):
-    papers, topics, _ = synthetic_corpus()
+    report, _ = synthetic_report()
     seed = tmp_path / "a.txt"
     seed.write_text("A title\nAn abstract.\n")
     config = {"embedding": {"model": "all-MiniLM-L6-v2"}, "umap": {"n_neighbors": 15}}
     run_info = pages.provenance(config, [seed])
-    context = pages.index_context(PARSE_REPORT, papers, topics, config, run_info, metrics)
+    context = pages.index_context(PARSE_REPORT, report, config, run_info, metrics)
     return render("index.html.j2", title="Topics in the corpus", **context), run_info
 
 
@@ -117,9 +135,12 @@ def test_index_records_provenance_and_links_each_topic_to_the_map(tmp_path):
     assert run_info["corpus sha256"] in html and "all-MiniLM-L6-v2" in html
     assert "plotly" in run_info["packages"] and run_info["packages"]["plotly"] in html
     assert "n_neighbors" in html
-    for topic_id in [-1, 0, 1, 2]:
+    for topic_id in [-1, 0, 1, 2, 3]:
         assert f'href="topic_map.html#topic={topic_id}"' in html
-    assert 'href="topics/0-graph-methods-graph.md"' in html
+    for theme_id in [0, 1]:
+        assert f'href="topic_map.html#theme={theme_id}"' in html
+    assert 'href="topics/0-graph-methods.md"' in html
+    assert 'href="themes/0-graph-theme.md"' in html
     assert ">60</b>unique papers" in html
     assert "a.txt:3: title without an abstract" in html and "&lt;i&gt;x&lt;/i&gt;" in html
     views = html.split('<ul id="views">', 1)[1].split("</ul>", 1)[0]
@@ -148,26 +169,28 @@ def test_the_page_job_writes_every_view_and_the_plotly_js_they_share(tmp_path):
     paths = write_intermediates(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    pages.run_pages(paths, [out / view.file for view in FIGURE_VIEWS], out / "plotly.min.js")
+    files = [out / name for name in PAGE_FILES]
+    pages.run_pages(paths, [out / view.file for view in FIGURE_VIEWS], files, out / "plotly.min.js")
+    assert (out / "abstracts.js").read_text().startswith("window.topicsAbstracts = ")
     assert "plotly" in (out / "plotly.min.js").read_text(encoding="utf-8")[:2000].lower()
     for view in FIGURE_VIEWS:
         html = (out / view.file).read_text(encoding="utf-8")
         assert html.count('<script src="plotly.min.js"></script>') == 1, view.file
         assert "<script>alert" not in html, view.file
     intertopic = (out / "intertopic_map.html").read_text(encoding="utf-8")
-    for label in ["graph methods, graph", "neural methods, neural", "vision methods, vision"]:
+    for label in ["graph methods", "graph theory", "neural methods", "neural theory"]:
         assert label in intertopic  # every real topic has a bubble; outliers have no centre
     assert "outliers (no clear topic)" not in intertopic
     with pytest.raises(ValueError, match="do not match the views"):
         pages.run_pages(
-            paths, [out / view.file for view in FIGURE_VIEWS[::-1]], out / "plotly.min.js"
+            paths, [out / view.file for view in FIGURE_VIEWS[::-1]], files, out / "plotly.min.js"
         )
 
 
 def test_centroids_cover_the_real_topics_and_refuse_misaligned_embeddings():
-    papers, topics, embeddings = synthetic_corpus()
-    ids, centroids = topic_centroid_matrix(topics)
-    assert ids.tolist() == [0, 1, 2]
+    report, embeddings = synthetic_report()
+    ids, centroids = topic_centroid_matrix(report.topics)
+    assert ids.tolist() == [0, 1, 2, 3]
     assert np.allclose(np.linalg.norm(centroids, axis=1), 1.0)
     with pytest.raises(ValueError, match="59 embeddings for 60 papers"):
-        topic_centroids(embeddings[1:], papers["topic_id"].to_numpy(), [0, 1, 2])
+        topic_centroids(embeddings[1:], report.papers["topic_id"].to_numpy(), [0, 1, 2])

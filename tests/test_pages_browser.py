@@ -1,7 +1,9 @@
 """The pages in a real browser: headless Debian Chromium driven by Playwright, network blocked.
 
-Pages are built from a small synthetic corpus by calling the page functions directly, so
-these tests need no pipeline run. Every request that is not for a file:// URL is aborted
+Pages are built from synthetic reports by calling the page jobs directly, so these tests
+need no pipeline run: a small one (2 themes of 2 topics, 60 papers, paper text with HTML
+in it) for the controls, and an atlas of 20,000 papers in 12 themes of 10 topics for the
+names placed as the reader zooms. Every request that is not for a file:// URL is aborted
 and recorded; a page passes only if it made none.
 """
 
@@ -10,23 +12,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from synthetic import EVIL_TITLE, synthetic_corpus, write_intermediates
+from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.plotting.static_map import static_topic_map
 from topics.report import pages
 from topics.report.reading_lists import list_filename
 from topics.report.render import render
-from topics.report.views import FIGURE_VIEWS, VIEWS
+from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]  # fmt: skip
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,65 +30,56 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"
     ),
 ]
-MAP = next(view for view in VIEWS if view.file == "topic_map.html")
+
+
+def write_site(root: Path, report) -> Path:
+    """A results/-like folder: every page, the files beside them and the PNG."""
+    (root / "intermediate").mkdir(parents=True)
+    paths = write_intermediates(root / "intermediate", report)
+    pages.run_pages(paths, [root / view.file for view in FIGURE_VIEWS],
+                    [root / name for name in PAGE_FILES], root / "plotly.min.js")  # fmt: skip
+    static_topic_map(report).savefig(root / "topic_map.png")
+    return root
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return synthetic_corpus()
+    return synthetic_report()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, corpus):
-    """results/-like folder: every page, the shared plotly.js and the PNG."""
-    papers, topics, _ = corpus
-    root = tmp_path_factory.mktemp("site")
-    pages.run_pages(
-        write_intermediates(tmp_path_factory.mktemp("inputs"), corpus),
-        [root / view.file for view in FIGURE_VIEWS],
-        root / "plotly.min.js",
-    )
-    crowded, crowded_topics, _ = synthetic_corpus(n_papers=200, n_topics=8, seed=1)
-    crowded[["x", "y"]] *= 0.15  # eight topic centres within a small patch of the map
-    crowded.loc[crowded.index[:3], ["x", "y"]] = [[-6.0, -6.0], [6.0, 6.0], [6.0, -6.0]]
-    (root / "crowded_map.html").write_text(
-        pages.view_page(MAP, crowded, crowded_topics), encoding="utf-8"
-    )
-    static_topic_map(papers, topics).savefig(root / "topic_map.png")
-    labelled = topics.copy()
-    labelled.loc[1, "label"] = "<img src=x onerror=alert('label')>"
+    """The small report's pages, plus an index whose text is hostile."""
+    report, _ = corpus
+    root = write_site(tmp_path_factory.mktemp("site"), report)
+    topics = report.topics.copy()
+    topics.loc[1, "label"] = "<img src=x onerror=alert('label')>"
     (root / "topics").mkdir()
-    for topic in labelled.itertuples():
+    (root / "themes").mkdir()
+    for topic in topics.itertuples():
         (root / "topics" / list_filename(topic.topic_id, topic.label)).write_text("list")
+    for theme in report.themes.itertuples():
+        (root / "themes" / list_filename(theme.theme_id, theme.label)).write_text("list")
     for name in ["papers.csv", "topics.csv", "parse_report.json"]:
         (root / name).write_text("placeholder")
-    evil_skip = {
-        "file": "a.txt",
-        "line": 3,
-        "reason": "no abstract",
-        "text": "<script>alert('skipped')</script>",
-    }
-    report = {
-        "files": 2,
-        "records": 70,
-        "unique_papers": len(papers),
-        "duplicates": 10,
-        "skipped": 1,
-        "per_file": [{"file": "a.txt", "skipped": [evil_skip]}],
-    }
-    run_info = {
-        "generated": "2026-01-01 00:00 UTC",
-        "embedding model": "all-MiniLM-L6-v2",
-        "corpus sha256": "0" * 64,
-        "packages": {"plotly": "7"},
-    }
-    context = pages.index_context(
-        report, papers, labelled, {"embedding": {"model": "m"}}, run_info, None
-    )
-    (root / "index.html").write_text(
-        render("index.html.j2", title="Topics", **context), encoding="utf-8"
-    )
+    evil_skip = {"file": "a.txt", "line": 3, "reason": "no abstract",
+                 "text": "<script>alert('skipped')</script>"}  # fmt: skip
+    parse_report = {"files": 2, "records": 70, "unique_papers": len(report.papers),
+                    "duplicates": 10, "skipped": 1,
+                    "per_file": [{"file": "a.txt", "skipped": [evil_skip]}]}  # fmt: skip
+    run_info = {"generated": "2026-01-01 00:00 UTC", "embedding model": "all-MiniLM-L6-v2",
+                "corpus sha256": "0" * 64, "packages": {"plotly": "7"}}  # fmt: skip
+    context = pages.index_context(parse_report, report._replace(topics=topics),
+                                  {"embedding": {"model": "m"}}, run_info, None)  # fmt: skip
+    (root / "index.html").write_text(render("index.html.j2", title="Topics", **context))
     return root
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory):
+    """20,000 papers in 12 themes of 10 topics: the map at a real corpus's size."""
+    report, _ = synthetic_report(20_000, n_themes=12, topics_per_theme=10, seed=3)
+    return write_site(tmp_path_factory.mktemp("atlas"), report), report
 
 
 @pytest.fixture(scope="module")
@@ -148,75 +135,93 @@ def open_page(browser):
         visit.page.close()
 
 
-def open_map(open_page, site, fragment=""):
-    visit = open_page(site.joinpath("topic_map.html").as_uri() + fragment)
-    visit.page.wait_for_function(READY, timeout=15000)
+READY = "document.body !== null && document.body.dataset.ready === 'true'"
+LOADED = "document.body.dataset.abstracts === 'loaded'"
+DRAWN = "() => document.getElementById('topic-map')._fullData[0]._length"
+# The paper rows drawn, in point order.
+SHOWN = "() => window.topicMap.shown()"
+POSITION = """(row) => { const gd = document.getElementById('topic-map');
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  const k = window.topicMap.shown().indexOf(row), t = gd._fullData[0];
+  return [box.left + xa._offset + xa.l2p(t.x[k]), box.top + ya._offset + ya.l2p(t.y[k])]; }"""
+SELECTED = "() => (document.getElementById('topic-map').data[0].selectedpoints || []).length"
+# The names drawn on the map: [name, left, top, right, bottom] each.
+NAMES = """() => Array.from(document.querySelectorAll('#topic-map .annotation'))
+  .map((node, i) => { const b = (node.querySelector('rect.bg') || node).getBoundingClientRect();
+    return [document.getElementById('topic-map').layout.annotations[i].name,
+            b.left, b.top, b.right, b.bottom]; })
+  .filter((n) => n[0] !== 'selected-paper')"""
+
+
+def open_map(open_page, root, fragment=""):
+    visit = open_page(root.joinpath("topic_map.html").as_uri() + fragment)
+    visit.page.wait_for_function(READY, timeout=30000)
     return visit
 
 
-READY = "document.body !== null && document.body.dataset.ready === 'true'"
-DRAWN = """() => { const gd = document.getElementById('topic-map');
-  return gd._fullData.filter(t => t.visible === true).reduce((n, t) => n + t._length, 0); }"""
-POSITION = """(row) => { const gd = document.getElementById('topic-map');
-  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-  for (const t of gd._fullData) {
-    const i = Array.from(t.customdata).indexOf(row);
-    if (i >= 0) return [box.left + xa._offset + xa.l2p(t.x[i]),
-                        box.top + ya._offset + ya.l2p(t.y[i])]; } }"""
-SELECTED = """() => document.getElementById('topic-map').data
-  .reduce((n, t) => n + (t.selectedpoints ? t.selectedpoints.length : 0), 0)"""
+def overlapping(names):
+    """Pairs of names whose boxes overlap (by more than half a pixel)."""
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(names)
+        for b in names[:i]
+        if a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5 and a[2] < b[4] - 0.5 and b[2] < a[4] - 0.5
+    ]
 
 
-VISIBLE_TOPICS = """() => document.getElementById('topic-map').data
-    .filter(t => t.visible === undefined || t.visible === true).map(t => t.legendgroup)"""
-VISIBLE_LABELS = """() => document.getElementById('topic-map').layout.annotations
-    .filter(a => a.visible !== false).map(a => a.name)"""
+def rows_of(report, column, value):
+    return set(np.flatnonzero((report.papers[column] == value).to_numpy()).tolist())
 
 
 def test_map_draws_every_paper_and_its_legend_hides_and_isolates(open_page, site, corpus):
-    papers, _, _ = corpus
+    report, _ = corpus
     visit = open_map(open_page, site)
     page = visit.page
-    assert page.evaluate(DRAWN) == len(papers)
-    assert page.evaluate(VISIBLE_LABELS) == ["0", "1", "2"]
-    toggles = page.locator(".legend .traces .legendtoggle")
-    assert toggles.count() == 4  # outliers + 3 topics, in trace order
-    toggles.nth(1).click()  # topic 0
-    page.wait_for_function("document.getElementById('topic-map').data[1].visible === 'legendonly'")
-    assert page.evaluate(DRAWN) == len(papers) - int((papers["topic_id"] == 0).sum())
-    assert page.evaluate(VISIBLE_LABELS) == ["1", "2"]  # topic 0's name went with it
-    toggles.nth(3).dblclick()  # topic 2 alone
-    page.wait_for_function("""() => { const d = document.getElementById('topic-map').data;
-        return d[0].visible === 'legendonly' && d[3].visible !== 'legendonly'; }""")
-    assert page.evaluate(VISIBLE_TOPICS) == ["2"]
-    assert page.evaluate(DRAWN) == int((papers["topic_id"] == 2).sum())
-    assert page.evaluate(VISIBLE_LABELS) == ["2"]
+    assert page.evaluate(DRAWN) == len(report.papers)
+    items = page.locator("#legend-tree button.item")
+    # Two themes and their two topics each, then the outliers.
+    assert items.count() == 2 + 4 + 1
+    assert page.locator("#legend-tree details[open]").count() == 0  # themes start folded
+    topic = int(report.themes["topics"].iloc[0][0])
+    page.locator("#legend-tree li.theme summary").first.click(position={"x": 4, "y": 8})
+    assert page.locator("#legend-tree details[open]").count() == 1  # the marker unfolds it
+    page.locator(f'#legend-tree button[data-topic="{topic}"]').click()
+    page.wait_for_function(
+        f"({DRAWN})() === {len(report.papers) - len(rows_of(report, 'topic_id', topic))}"
+    )
+    assert topic not in {report.papers["topic_id"][i] for i in page.evaluate(SHOWN)}
+    page.locator('#legend-tree button[data-theme="1"]').dblclick()
+    theme_rows = rows_of(report, "theme_id", 1)
+    page.wait_for_function(f"({DRAWN})() === {len(theme_rows)}")
+    assert set(page.evaluate(SHOWN)) == theme_rows
+    assert (
+        page.locator('#legend-tree button[data-theme="0"]').get_attribute("aria-pressed") == "false"
+    )
+    page.locator('#legend-tree button[data-theme="1"]').dblclick()  # alone again: all back
+    page.wait_for_function(f"({DRAWN})() === {len(report.papers)}")
     visit.check_clean()
 
 
 def test_search_highlights_matching_papers_and_a_click_opens_one(open_page, site, corpus):
-    papers, _, _ = corpus
-    expected = int(
-        papers.apply(lambda p: "zebra" in (p.title + " " + p.abstract).lower(), axis=1).sum()
-    )
+    report, _ = corpus
+    papers = report.papers
+    expected = int(papers.apply(lambda p: "zebra" in (p.title + " " + p.abstract).lower(),
+                                axis=1).sum())  # fmt: skip
     assert 0 < expected < len(papers)
     visit = open_map(open_page, site)
-    visit.page.fill("#search", "ZEBRA")
-    visit.page.wait_for_function(
-        "document.getElementById('match-count').dataset.count !== undefined"
-    )
-    count = visit.page.locator("#match-count")
+    page = visit.page
+    page.fill("#search", "ZEBRA")
+    page.wait_for_function("document.getElementById('match-count').dataset.count !== undefined")
+    count = page.locator("#match-count")
     assert count.get_attribute("data-count") == str(expected)
     assert count.text_content() == f"{expected} of {len(papers)} papers match"
-    assert visit.page.evaluate(SELECTED) == expected
-    assert visit.page.locator("#results button.result").count() == expected
-    visit.page.click("#clear")
-    visit.page.wait_for_function(
-        "document.getElementById('match-count').dataset.count === undefined"
-    )
-    assert visit.page.evaluate(SELECTED) == 0
-    assert visit.page.locator("#results li").count() == 0
-    page = visit.page
+    assert page.evaluate(SELECTED) == expected
+    assert page.locator("#results button.result").count() == expected
+    page.click("#clear")
+    page.wait_for_function("document.getElementById('match-count').dataset.count === undefined")
+    assert page.evaluate(SELECTED) == 0
+    assert page.locator("#results li").count() == 0
+    page.wait_for_function(LOADED)
     row = int(papers.index[papers["topic_id"] == 2][0])
     x, y = page.evaluate(POSITION, row)
     page.mouse.move(x, y)
@@ -226,21 +231,16 @@ def test_search_highlights_matching_papers_and_a_click_opens_one(open_page, site
     # another paper may lie under the cursor too; the panel must show the one it names
     assert page.locator("#paper .paper-abstract").text_content() == papers.loc[shown, "abstract"]
     assert "Reassigned" not in page.locator("#paper").text_content()
-    assert (
-        shown == row
-        or np.hypot(
-            *(
-                papers.loc[shown, ["x", "y"]].to_numpy(float)
-                - papers.loc[row, ["x", "y"]].to_numpy(float)
-            )
-        )
-        < 0.5
-    )
+    distance = papers.loc[shown, ["x", "y"]].to_numpy(float) - papers.loc[row, ["x", "y"]]
+    assert shown == row or np.hypot(*distance.to_numpy(float)) < 0.5
+    theme, topic = papers.loc[shown, "theme_label"], papers.loc[shown, "topic_label"]
+    assert page.locator("#paper .paper-topic").text_content() == f"{theme} \u203a {topic}"
     visit.check_clean()
 
 
 def test_html_in_a_title_stays_text_in_search_panel_and_hover(open_page, site, corpus):
-    papers, _, _ = corpus
+    report, _ = corpus
+    papers = report.papers
     evil = int(papers.index[papers["title"] == EVIL_TITLE][0])
     visit = open_map(open_page, site)
     page = visit.page
@@ -251,33 +251,33 @@ def test_html_in_a_title_stays_text_in_search_panel_and_hover(open_page, site, c
     result.click()
     assert page.locator("#paper h2").text_content() == EVIL_TITLE
     assert "Reassigned: HDBSCAN left this paper as an outlier" in (
-        page.locator("#paper").text_content()
-    )
+        page.locator("#paper").text_content())  # fmt: skip
     # Its export gave a DOI: the panel links there, with year, venue and authors above.
     assert page.locator("#paper a").get_attribute("href") == "https://doi.org/10.1000/p4"
-    assert page.locator("#paper .paper-meta").text_content() == ("2022 · ICML · Author 4; Author 0")
+    assert page.locator("#paper .paper-meta").text_content() == "2022 · ICML · Author 4; Author 0"
     page.evaluate("window.topicMap.showPaper(1)")  # an arXiv id, no DOI
     assert page.locator("#paper a").get_attribute("href") == "https://arxiv.org/abs/2101.00001"
     page.evaluate("window.topicMap.showPaper(2)")  # neither: a title search, text escaped
-    link = page.locator("#paper a").get_attribute("href")
-    assert (
-        link == "https://arxiv.org/search/?searchtype=title&query=Paper%202%20on%20vision%20methods"
+    assert page.locator("#paper a").get_attribute("href") == (
+        "https://arxiv.org/search/?searchtype=title&query=Paper%202%20on%20neural%20methods"
     )
-    page.evaluate(f"window.topicMap.showPaper({evil})")
+    page.click("#clear")
     page.mouse.move(*page.evaluate(POSITION, evil))
-    hover = page.locator(".hoverlayer .hovertext").first.text_content(timeout=5000)
+    page.wait_for_function("document.getElementById('hovercard').hidden === false")
+    hover = page.locator("#hovercard").text_content()
     assert '<script>alert("title")</script><img src=x onerror=alert(1)>' in hover
-    assert '"quoted" paper' in hover  # no &quot; shown: Plotly decodes only a few entities
+    assert '"quoted" paper' in hover
     assert page.locator("img").count() == 0 and page.locator("#paper script").count() == 0
     visit.check_clean()
 
 
 def test_index_is_offline_escapes_text_and_links_to_existing_views(open_page, site, corpus):
-    _, topics, _ = corpus
+    report, _ = corpus
     visit = open_page(site / "index.html")
     page = visit.page
     page.wait_for_load_state("load")
-    assert page.locator("#topics tbody tr").count() == len(topics)
+    assert page.locator("#themes details.theme").count() == len(report.themes) + 1  # + outliers
+    assert page.locator("#themes tr[data-topic]").count() == len(report.topics)
     assert page.get_by_text("<img src=x onerror=alert('label')>").count() == 1
     assert page.get_by_text("<script>alert('skipped')</script>").count() == 1
     assert page.locator("img").count() == 1  # the map picture, and no injected <img>
@@ -292,16 +292,18 @@ def test_index_is_offline_escapes_text_and_links_to_existing_views(open_page, si
     visit.check_clean()
 
 
-def test_index_topic_link_opens_the_map_with_that_topic_alone(open_page, site, corpus):
-    """The index links to topic_map.html#topic=<id>; the map reads the hash and isolates."""
-    papers, _, _ = corpus
+def test_index_links_open_the_map_with_that_topic_or_theme_alone(open_page, site, corpus):
+    """The index links to topic_map.html#topic=<id> and #theme=<id>; the map isolates."""
+    report, _ = corpus
     visit = open_page(site / "index.html")
+    visit.page.click('details.theme:has(tr[data-topic="2"]) > summary')  # unfold its theme
     visit.page.click('tr[data-topic="2"] a.isolate')
     visit.page.wait_for_function(READY, timeout=15000)
     assert visit.page.url.endswith("topic_map.html#topic=2")
-    assert visit.page.evaluate(VISIBLE_TOPICS) == ["2"]
-    assert visit.page.evaluate(DRAWN) == int((papers["topic_id"] == 2).sum())
-    assert visit.page.evaluate(VISIBLE_LABELS) == ["2"]
+    assert set(visit.page.evaluate(SHOWN)) == rows_of(report, "topic_id", 2)
+    visit.page.goto(site.joinpath("topic_map.html").as_uri() + "#theme=1")
+    visit.page.wait_for_function(READY, timeout=15000)
+    assert set(visit.page.evaluate(SHOWN)) == rows_of(report, "theme_id", 1)
     visit.check_clean()
 
 
@@ -323,19 +325,46 @@ def test_pages_share_one_plotly_copy_and_reference_no_network(site):
         assert len(text) < 1_000_000, "a page carries its own plotly.js"
 
 
-def test_topic_names_on_a_crowded_map_do_not_overlap(open_page, site):
-    visit = open_page(site / "crowded_map.html")
-    visit.page.wait_for_function(READY, timeout=15000)
-    boxes = visit.page.evaluate("""() => Array.from(
-        document.querySelectorAll('#topic-map .annotation-text-g rect.bg'),
-        r => { const b = r.getBoundingClientRect();
-               return [b.left, b.top, b.right, b.bottom]; })""")
-    assert len(boxes) == 8
-    overlaps = [
-        (i, j)
-        for i, a in enumerate(boxes)
-        for j, b in enumerate(boxes[:i])
-        if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
-    ]
-    assert overlaps == []
+def test_the_atlas_names_themes_at_full_view_and_topics_as_you_zoom_in(open_page, atlas):
+    root, report = atlas
+    visit = open_map(open_page, root)
+    page = visit.page
+    names = page.evaluate(NAMES)
+    assert 8 <= len(names) <= 30
+    assert all(name[0].startswith("theme-") for name in names)
+    assert overlapping(names) == []
+    # Zoom into one theme: its topics are named instead, still apart.
+    theme = report.themes.iloc[0]
+    members = report.papers[report.papers["theme_id"] == theme.theme_id]
+    # (quantiles: paper 4, alone in a corner, is one of its members)
+    (x0, x1), (y0, y1) = members["x"].quantile([0.01, 0.99]), members["y"].quantile([0.01, 0.99])
+    page.evaluate(f"""Plotly.relayout(document.getElementById('topic-map'),
+        {{'xaxis.range': [{x0 - 1}, {x1 + 1}], 'yaxis.range': [{y0 - 1}, {y1 + 1}]}})""")
+    page.wait_for_function("document.getElementById('topic-map').dataset.level === 'topics'")
+    page.wait_for_timeout(300)
+    names = page.evaluate(NAMES)
+    named = {int(name[0].split("-", 1)[1]) for name in names}
+    assert all(name[0].startswith("topic-") for name in names)
+    assert len(named & set(theme.topics)) >= 4
+    assert overlapping(names) == []
+    # Zoom out: the themes' names come back.
+    page.evaluate("Plotly.relayout(document.getElementById('topic-map'), "
+                  "{'xaxis.autorange': true, 'yaxis.autorange': true})")  # fmt: skip
+    page.wait_for_function("document.getElementById('topic-map').dataset.level === 'themes'")
+    page.wait_for_timeout(300)
+    assert all(name[0].startswith("theme-") for name in page.evaluate(NAMES))
+    visit.check_clean()
+
+
+def test_the_atlas_opens_on_one_theme_and_names_its_topics(open_page, atlas):
+    root, report = atlas
+    theme = report.themes.iloc[3]
+    visit = open_map(open_page, root, f"#theme={theme.theme_id}")
+    page = visit.page
+    assert set(page.evaluate(SHOWN)) == rows_of(report, "theme_id", theme.theme_id)
+    names = page.evaluate(NAMES)
+    assert names and {int(n[0].split("-", 1)[1]) for n in names} <= set(theme.topics)
+    assert overlapping(names) == []
+    legend = page.locator(f'#legend-tree button[data-theme="{theme.theme_id}"]')
+    assert legend.get_attribute("aria-pressed") == "true"
     visit.check_clean()

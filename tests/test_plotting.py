@@ -1,85 +1,99 @@
 """The figure functions of topics.plotting, on small synthetic data (no pipeline, no browser)."""
 
+import base64
+import colorsys
+import gzip
 import io
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import synthetic_corpus
+from synthetic import EVIL_TITLE, synthetic_report
 
-from topics.plotting.hierarchy import topic_hierarchy_figure
+from topics.plotting.hierarchy import link_themes, topic_hierarchy_figure
 from topics.plotting.intertopic import classical_mds, intertopic_distance_figure
-from topics.plotting.labels import label_boxes, place_labels
+from topics.plotting.labels import keep_apart, level_centres, wrap_label
 from topics.plotting.similarity import topic_similarity_figure
 from topics.plotting.sources import topic_source_counts, topic_sources_figure
 from topics.plotting.static_map import static_topic_map
-from topics.plotting.style import OUTLIER_COLOUR
+from topics.plotting.style import OUTLIER_COLOUR, level_colours
 from topics.plotting.top_terms import top_terms_figure
-from topics.plotting.topic_map import topic_map_figure
+from topics.plotting.topic_map import abstracts_script, map_data, topic_map_figure
 
 
-def test_topic_map_draws_every_paper_once_outliers_first_and_grey():
-    papers, topics, _ = synthetic_corpus()
-    figure = topic_map_figure(papers, topics)
-    assert sum(len(trace.x) for trace in figure.data) == len(papers)
-    drawn = sorted(i for trace in figure.data for i in trace.customdata)
-    assert drawn == list(range(len(papers)))  # customdata = row position, each exactly once
-    assert figure.data[0].legendgroup == "-1"
-    assert figure.data[0].marker.color == OUTLIER_COLOUR
-    assert [trace.name.endswith(f"({len(trace.x)})") for trace in figure.data] == [True] * 4
+def unpack(text: str):
+    return json.loads(gzip.decompress(base64.b64decode(text)))
 
 
-def test_topic_map_hover_shows_html_in_titles_as_text():
-    papers, topics, _ = synthetic_corpus()
-    figure = topic_map_figure(papers, topics)
-    hovers = [text for trace in figure.data for text in trace.hovertext]
-    evil = [text for text in hovers if "Evil" in text]
-    assert len(evil) == 1
-    assert "<script>" not in evil[0] and "&lt;script&gt;" in evil[0]
-    assert "<img" not in evil[0]
+def test_topic_map_draws_every_paper_once_in_its_topics_colour():
+    report, _ = synthetic_report()
+    (trace,) = topic_map_figure(report).data
+    assert len(trace.x) == len(report.papers) and trace.x.dtype == np.float32  # typed array
+    # Point i is paper i; its colour value picks its topic's colour from the scale.
+    scale = dict((round(stop, 6), colour) for stop, colour in trace.marker.colorscale)
+    n = len(report.topics)
+    for row, topic in enumerate(report.papers["topic_id"]):
+        position = list(report.topics["topic_id"]).index(topic)
+        assert trace.marker.color[row] == position + 0.5
+        assert scale[round(position / n, 6)] == report.topics["colour"].iloc[position]
+    assert report.topics.set_index("topic_id").loc[-1, "colour"] == OUTLIER_COLOUR
 
 
-def test_topic_labels_do_not_overlap_on_the_map():
-    papers, topics, _ = synthetic_corpus()
-    papers.loc[papers["topic_id"] == 1, ["x", "y"]] = papers.loc[
-        papers["topic_id"] == 0, ["x", "y"]
-    ].to_numpy()[: (papers["topic_id"] == 1).sum()]
-    figure = topic_map_figure(papers, topics)  # topics 0 and 1 now share a centre
-    notes = figure.layout.annotations
-    assert len(notes) == 3
-    assert any(note.showarrow for note in notes)  # a nudged label points at its centre
+def test_theme_colours_give_each_theme_a_hue_and_its_topics_shades_of_it():
+    report, _ = synthetic_report(400, n_themes=3, topics_per_theme=4)
+    topic_colours, theme_colours = level_colours(report.themes)
+    assert len(set(theme_colours.values())) == 3
+    for theme in report.themes.itertuples():
+        shades = [topic_colours[t] for t in theme.topics]
+        assert len(set(shades)) == len(shades)  # every topic its own shade
+        hues = [colorsys.rgb_to_hls(*(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)))[0]
+                for c in [theme_colours[theme.theme_id], *shades]]  # fmt: skip
+        assert np.ptp(hues) < 0.06  # ... of the theme's hue
 
 
-def test_place_labels_separates_overlapping_boxes_and_leaves_distant_ones():
-    labels = ["first topic label", "second topic label", "far away"]
-    centres = np.array([[0.0, 0.0], [0.01, 0.0], [10.0, 10.0]])
-    data_range = np.array([[0.0, 10.0], [0.0, 10.0]])
-    placed = place_labels(centres, labels, data_range=data_range, plot_px=(700, 700))
-    scale = 70.0
-    boxes = label_boxes(labels, 12.0)
-    pos = [
-        (c[0] * scale + p.dx, -c[1] * scale + p.dy) for c, p in zip(centres, placed, strict=True)
-    ]
-    for i in range(3):
-        for j in range(i + 1, 3):
-            apart = [abs(pos[i][k] - pos[j][k]) >= (boxes[i][k] + boxes[j][k]) / 2 for k in (0, 1)]
-            assert any(apart), (i, j)
-    assert (placed[2].dx, placed[2].dy) == (0.0, 0.0)
-    assert placed == place_labels(centres, labels, data_range=data_range, plot_px=(700, 700))
+def test_map_data_carries_the_papers_compactly_and_text_as_data():
+    report, _ = synthetic_report()
+    data = map_data(report)
+    papers = unpack(data["papers"])
+    assert papers["title"][4] == EVIL_TITLE and len(papers["title"]) == data["count"] == 60
+    assert papers["topic"] == report.papers["topic_id"].tolist()
+    assert papers["link"][0] == "https://doi.org/10.1000/p0" and papers["link"][2] == ""
+    assert [t["id"] for t in data["themes"]] == report.themes["theme_id"].tolist()
+    assert {t["id"] for t in data["topics"]} == set(report.topics["topic_id"]) - {-1}
+    theme = data["themes"][0]
+    assert theme["topics"] == list(report.themes["topics"].iloc[0])
+    abstracts = unpack(abstracts_script(report).split('"')[1])
+    assert abstracts == report.papers["abstract"].tolist()
+
+
+def test_labels_sit_at_the_median_of_their_papers():
+    report, _ = synthetic_report()
+    centres = level_centres(report.papers, "theme_id")
+    members = report.papers[report.papers["theme_id"] == 0]
+    assert centres.loc[0, "x"] == members["x"].median()
+    assert -1 not in centres.index
+
+
+def test_keep_apart_drops_the_later_of_two_overlapping_names_and_those_outside():
+    centres = np.array([[100.0, 100.0], [110.0, 104.0], [300.0, 300.0], [5.0, 300.0]])
+    sizes = np.array([[80.0, 20.0]] * 4)
+    bounds = np.array([[0.0, 400.0], [0.0, 400.0]])
+    assert keep_apart(centres, sizes, bounds) == [True, False, True, False]
+
+
+def test_long_names_wrap_into_short_lines():
+    assert all(len(line) <= 22 for line in wrap_label("a rather long name " * 3))
 
 
 @pytest.mark.parametrize("n_topics", [2, 3, 5])
 def test_intertopic_map_places_every_topic_even_with_two_or_three(n_topics):
-    papers, topics, _ = synthetic_corpus(n_topics=n_topics)
-    ids = [t for t in topics["topic_id"] if t != -1]
-    figure = intertopic_distance_figure(papers, topics)
-    (trace,) = figure.data
-    assert len(trace.x) == n_topics
-    coords = np.column_stack([trace.x, trace.y])
-    assert np.isfinite(coords).all()
+    report, _ = synthetic_report(n_papers=100, n_themes=n_topics, topics_per_theme=1)
+    figure = intertopic_distance_figure(report)
+    coords = np.concatenate([np.column_stack([trace.x, trace.y]) for trace in figure.data])
+    assert len(coords) == n_topics and np.isfinite(coords).all()
     assert len({tuple(np.round(c, 6)) for c in coords}) == n_topics  # distinct positions
-    sizes = topics.set_index("topic_id").loc[ids, "size"].to_numpy()
-    assert list(trace.marker.size) == list(sizes)
+    assert [trace.name for trace in figure.data] == report.themes["label"].tolist()
 
 
 def test_classical_mds_keeps_distances_of_points_in_a_plane():
@@ -89,22 +103,34 @@ def test_classical_mds_keeps_distances_of_points_in_a_plane():
     assert np.allclose(np.linalg.norm(coords[:, None] - coords[None], axis=2), distances)
 
 
-def test_similarity_heatmap_is_square_symmetric_with_unit_diagonal():
-    papers, topics, _ = synthetic_corpus(n_topics=4)
-    (heatmap,) = topic_similarity_figure(papers, topics).data
+def test_similarity_heatmap_is_square_symmetric_with_unit_diagonal_in_theme_order():
+    report, _ = synthetic_report(200, n_themes=2, topics_per_theme=3)
+    (heatmap,) = topic_similarity_figure(report).data
     z = np.array(heatmap.z)
-    assert z.shape == (4, 4)
+    assert z.shape == (6, 6)
     assert np.allclose(z, z.T) and np.allclose(np.diag(z), 1.0, atol=1e-3)
-    assert len(heatmap.x) == len(heatmap.y) == 4
+    # The themes' topics sit together along the axes.
+    themes = report.topics.set_index("topic_id")["theme_id"]
+    order = [themes[int(name.split(":")[0])] for name in heatmap.x]
+    assert order == sorted(order) or order == sorted(order, reverse=True)
 
 
-def test_hierarchy_has_one_leaf_per_topic_and_copes_with_one_topic():
-    papers, topics, _ = synthetic_corpus(n_topics=4)
-    figure = topic_hierarchy_figure(papers, topics)
-    assert len(figure.layout.yaxis.ticktext) == 4
-    assert len(figure.data) == 4  # three merges + the leaf markers
-    single = topic_hierarchy_figure(papers, topics[topics["topic_id"] <= 0])
-    assert "at least two topics" in single.layout.annotations[0].text
+def test_hierarchy_draws_the_theme_tree_with_its_cut_and_copes_with_one_topic():
+    report, _ = synthetic_report(200, n_themes=2, topics_per_theme=3)
+    figure = topic_hierarchy_figure(report)
+    assert len(figure.layout.yaxis.ticktext) == 6
+    lines = [t for t in figure.data if t.mode == "lines" and t.x[0] is not None]
+    assert len(lines) == 5  # five merges join six topics
+    colours = {t.line.color for t in lines}
+    assert set(report.themes["colour"]) <= colours  # links inside a theme in its colour
+    assert figure.layout.shapes and "2 themes" in figure.layout.annotations[0].text
+    single, _ = synthetic_report(40, n_themes=1, topics_per_theme=1)
+    assert "at least two topics" in topic_hierarchy_figure(single).layout.annotations[0].text
+
+
+def test_link_themes_follow_the_tree():
+    tree = np.array([[0, 1, 1.0, 2], [2, 3, 1.0, 2], [4, 5, 3.0, 4]])
+    assert link_themes(tree, [0, 0, 1, 1]) == [0, 0, 1, 1, 0, 1, None]
 
 
 def test_source_counts_count_a_paper_in_every_file_that_listed_it():
@@ -121,39 +147,50 @@ def test_source_counts_count_a_paper_in_every_file_that_listed_it():
     assert counts.loc[0].tolist() == [2, 1, 0]
     assert counts.loc[1].tolist() == [0, 1, 0]
     assert counts.loc[-1].tolist() == [0, 0, 1]
-    (heatmap,) = topic_sources_figure(papers, topics).data
-    assert np.array(heatmap.text).tolist() == counts.to_numpy().tolist()
+    report, _ = synthetic_report()
+    (heatmap,) = topic_sources_figure(report).data
+    expected = topic_source_counts(report.papers, report.topics)
+    assert np.array(heatmap.text).tolist() == expected.to_numpy().tolist()
 
 
 def test_top_terms_one_chart_per_topic_with_its_best_term_on_top():
-    _, topics, _ = synthetic_corpus()
-    figure = top_terms_figure(None, topics)
-    assert len(figure.data) == 3  # outliers have no terms and no chart
-    for trace, topic in zip(
-        figure.data, topics[topics["topic_id"] != -1].itertuples(), strict=True
-    ):
+    report, _ = synthetic_report()
+    figure = top_terms_figure(report)
+    topics = report.topics[report.topics["topic_id"] != -1]
+    assert len(figure.data) == len(topics)  # outliers have no terms and no chart
+    for trace, topic in zip(figure.data, topics.itertuples(), strict=True):
         assert list(trace.y)[-1] == topic.keywords[0]  # last category is drawn at the top
         assert list(trace.x)[-1] == max(topic.scores)
+        assert trace.marker.color == topic.colour
 
 
-def test_static_map_is_a_png_made_without_a_browser():
-    papers, topics, _ = synthetic_corpus()
-    figure = static_topic_map(papers, topics)
+def test_static_map_is_a_png_naming_themes_without_overlap():
+    report, _ = synthetic_report(2000, n_themes=6, topics_per_theme=3)
+    figure = static_topic_map(report)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
-    texts = [t.get_text() for t in figure.axes[0].texts]
-    assert len(texts) == 3  # one name per topic, none for the outliers
+    texts = figure.axes[0].texts
+    assert {t.get_text() for t in texts} <= {
+        "\n".join(wrap_label(x)) for x in report.themes["label"]
+    }
+    assert len(texts) >= 4
+    renderer = figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[:i])
 
 
 def test_every_figure_copes_with_a_corpus_that_is_all_outliers():
-    papers, topics, _ = synthetic_corpus()
-    papers["topic_id"] = -1
-    topics = topics[topics["topic_id"] == -1].assign(size=len(papers))
-    assert sum(len(t.x) for t in topic_map_figure(papers, topics).data) == len(papers)
-    assert intertopic_distance_figure(papers, topics).data == ()
-    assert np.array(topic_similarity_figure(papers, topics).data[0].z).size == 0
-    assert topic_hierarchy_figure(papers, topics).data == ()
-    assert top_terms_figure(papers, topics).data == ()
+    report, _ = synthetic_report()
+    papers = report.papers.assign(topic_id=-1, theme_id=-1)
+    topics = report.topics[report.topics["topic_id"] == -1].assign(size=len(papers))
+    empty = report._replace(papers=papers, topics=topics, themes=report.themes.iloc[:0],
+                            tree=np.zeros((0, 4)))  # fmt: skip
+    assert len(topic_map_figure(empty).data[0].x) == len(papers)
+    assert intertopic_distance_figure(empty).data == ()
+    assert np.array(topic_similarity_figure(empty).data[0].z).size == 0
+    assert topic_hierarchy_figure(empty).data == ()
+    assert top_terms_figure(empty).data == ()
     assert topic_source_counts(papers, topics).to_numpy().sum() == papers["sources"].map(len).sum()
-    static_topic_map(papers, topics)
+    static_topic_map(empty)
+    assert map_data(empty)["themes"] == []

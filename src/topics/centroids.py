@@ -41,20 +41,3 @@ def topic_centroid_matrix(topics: "pd.DataFrame") -> tuple[np.ndarray, np.ndarra
     if not len(real):
         return ids, np.zeros((0, 0))
     return ids, np.stack([np.asarray(c, dtype=np.float64) for c in real["centroid"]])
-
-
-def topic_linkage(centroids: np.ndarray) -> np.ndarray:
-    """Average-linkage clustering of topic centroids by cosine distance (scipy's format)."""
-    from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import pdist
-
-    return linkage(np.clip(pdist(centroids, metric="cosine"), 0, None), method="average")
-
-
-def leaf_order(centroids: np.ndarray) -> list[int]:
-    """Row order that puts topics next to the ones they merge with (identity below 3)."""
-    if len(centroids) < 3:
-        return list(range(len(centroids)))
-    from scipy.cluster.hierarchy import leaves_list
-
-    return [int(i) for i in leaves_list(topic_linkage(centroids))]

@@ -3,7 +3,7 @@ import sys
 
 from topics.errors import UserError
 from topics.parse import list_seed_files
-from topics.report.views import FIGURE_VIEWS, VIEWS
+from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 from topics.startup import end_snakemake_promptly
 from topics.sweep import combinations, reduction_name, section_params
 
@@ -59,6 +59,8 @@ REPORT_INPUTS = {
     "coords": "results/intermediate/umap_map.npy",
     "stability": "results/intermediate/stability.json",
     "clusters": "results/intermediate/clusters.npz",
+    "themes": "results/intermediate/themes.parquet",
+    "theme_tree": "results/intermediate/theme_tree.npy",
 }
 
 

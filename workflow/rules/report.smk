@@ -9,7 +9,9 @@ rule write_tables:
     output:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
+        themes_csv="results/themes.csv",
         lists=directory("results/topics"),
+        theme_lists=directory("results/themes"),
     log:
         "results/logs/write_tables.log",
     benchmark:
@@ -18,12 +20,14 @@ rule write_tables:
         "../scripts/write_tables.py"
 
 
-# Every view with a figure (topics.report.views) and the one plotly.js they share.
+# Every view with a figure (topics.report.views), the files they load from beside them
+# and the one plotly.js they share.
 rule plot_topic_pages:
     input:
         **REPORT_INPUTS,
     output:
         pages=[f"results/{view.file}" for view in FIGURE_VIEWS],
+        files=[f"results/{name}" for name in PAGE_FILES],
         plotly_js="results/plotly.min.js",
     log:
         "results/logs/plot_topic_pages.log",

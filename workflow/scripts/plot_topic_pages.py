@@ -6,4 +6,9 @@ from topics.report.pages import run_pages
 
 with rule_log(snakemake.log[0]):
     paths = ReportPaths.of(snakemake.input)
-    run_pages(paths, list(snakemake.output.pages), snakemake.output.plotly_js)
+    run_pages(
+        paths,
+        list(snakemake.output.pages),
+        list(snakemake.output.files),
+        snakemake.output.plotly_js,
+    )

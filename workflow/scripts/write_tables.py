@@ -1,11 +1,16 @@
-"""Rule write_tables: intermediates -> papers.csv, topics.csv and the reading lists."""
+"""Rule write_tables: intermediates -> papers.csv, topics.csv, themes.csv, reading lists."""
 
 from topics.logs import rule_log
 from topics.report.data import ReportPaths
 from topics.report.tables import run_tables
 
 with rule_log(snakemake.log[0]):
-    paths = ReportPaths.of(snakemake.input)
+    out = snakemake.output
     run_tables(
-        paths, snakemake.output.papers_csv, snakemake.output.topics_csv, snakemake.output.lists
+        ReportPaths.of(snakemake.input),
+        out.papers_csv,
+        out.topics_csv,
+        out.themes_csv,
+        out.lists,
+        out.theme_lists,
     )

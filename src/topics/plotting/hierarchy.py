@@ -1,41 +1,60 @@
-"""Topic hierarchy: which topics merge first when similar topics are joined step by step."""
+"""Topic hierarchy: the tree the themes were cut from, topics as its leaves."""
 
-import pandas as pd
+from typing import Any
+
+import numpy as np
 import plotly.graph_objects as go
 
-from topics.centroids import topic_centroid_matrix, topic_linkage
-from topics.plotting.style import escape_text, topic_colour
+from topics.plotting.style import OUTLIER_COLOUR, escape_text
+
+# Links joining topics of different themes.
+ACROSS_THEMES = "#888888"
 
 
-def topic_hierarchy_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
-    """Dendrogram with topics as leaves on the left and cosine distance along x."""
-    topic_ids, centroids = topic_centroid_matrix(topics)
+def link_themes(tree: np.ndarray, leaf_themes: list[int]) -> list[int | None]:
+    """For every node of a scipy linkage (leaves, then merges in order), the theme all its
+    topics share, or None where it joins topics of different themes."""
+    themes: list[int | None] = list(leaf_themes)
+    for left, right, *_ in tree:
+        a, b = themes[int(left)], themes[int(right)]
+        themes.append(a if a == b else None)
+    return themes
+
+
+def topic_hierarchy_figure(report: Any) -> go.Figure:
+    """Dendrogram of the theme tree (Ward linkage of the topics' centres in the space the
+    clusters were found in): topics as leaves on the left, merge height along x, links
+    inside a theme in its colour, and the cut that made the themes."""
+    topics = report.topics[report.topics["topic_id"] != -1].sort_values("topic_id")
     figure = go.Figure()
-    labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    names = [f"{t}: {escape_text(str(labels[t]))}" for t in topic_ids]
-    if len(topic_ids) < 2:
+    tree = np.asarray(report.tree, dtype=float)
+    if len(topics) < 2 or len(tree) == 0:
         figure.add_annotation(text="A hierarchy needs at least two topics.", showarrow=False)
         return figure.update_layout(template="plotly_white")
     from scipy.cluster.hierarchy import dendrogram
 
-    tree = dendrogram(
-        topic_linkage(centroids),
+    names = [f"{t.topic_id}: {escape_text(t.label)}" for t in topics.itertuples()]
+    colours = dict(zip(report.themes["theme_id"], report.themes["colour"], strict=True))
+    node_themes = link_themes(tree, [int(t) for t in topics["theme_id"]])
+    drawn = dendrogram(
+        tree,
         no_plot=True,
         orientation="left",
-        labels=list(range(len(topic_ids))),
+        labels=list(range(len(topics))),
+        link_color_func=lambda node: colours.get(node_themes[node], ACROSS_THEMES),
     )
-    for xs, ys in zip(tree["dcoord"], tree["icoord"], strict=True):
+    for xs, ys, colour in zip(drawn["dcoord"], drawn["icoord"], drawn["color_list"], strict=True):
         figure.add_trace(
             go.Scatter(
                 x=xs,
                 y=ys,
                 mode="lines",
-                line={"color": "#555", "width": 1.5},
+                line={"color": colour, "width": 1.5},
                 hoverinfo="skip",
                 showlegend=False,
             )
         )
-    leaves = tree["leaves"]
+    leaves = drawn["leaves"]
     positions = [5 + 10 * i for i in range(len(leaves))]
     figure.add_trace(
         go.Scatter(
@@ -43,26 +62,50 @@ def topic_hierarchy_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Fig
             y=positions,
             mode="markers",
             marker={
-                "size": 11,
-                "color": [topic_colour(int(topic_ids[i])) for i in leaves],
+                "size": 10,
+                "color": [topics["colour"].iloc[i] or OUTLIER_COLOUR for i in leaves],
                 "line": {"width": 1, "color": "#333"},
             },
-            hovertext=[names[i] for i in leaves],
+            hovertext=[
+                f"{names[i]}<br>{escape_text(topics['theme_label'].iloc[i])}" for i in leaves
+            ],
             hoverinfo="text",
             showlegend=False,
         )
     )
+    for theme in report.themes.itertuples():  # legend entries: one per theme, in its colour
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line={"color": theme.colour, "width": 4},
+                name=escape_text(theme.label),
+            )
+        )
+    n_themes = len(report.themes)
+    if 1 < n_themes <= len(tree):
+        # The cut that gives the themes lies between the last merge inside a theme and the
+        # first merge across themes.
+        cut = (tree[-n_themes, 2] + tree[-n_themes + 1, 2]) / 2
+        figure.add_vline(
+            x=cut,
+            line={"dash": "dash", "color": "#555", "width": 1},
+            annotation_text=f"{n_themes} themes",
+            annotation_position="top",
+        )
     figure.update_layout(
         template="plotly_white",
-        title={"text": "Topic hierarchy (average linkage of topic centroids)"},
-        xaxis={"title": "cosine distance at which topics merge", "rangemode": "tozero"},
+        title={"text": "Topic hierarchy: the tree the themes were cut from"},
+        xaxis={"title": "distance at which topics merge (Ward)", "rangemode": "tozero"},
         yaxis={
             "tickvals": positions,
             "ticktext": [names[i] for i in leaves],
             "showgrid": False,
             "zeroline": False,
         },
-        height=max(400, 32 * len(leaves) + 120),
+        legend={"title": {"text": "Themes"}},
+        height=max(400, 22 * len(leaves) + 160),
         margin={"l": 20, "r": 20, "t": 60, "b": 50},
     )
     return figure

@@ -1,11 +1,12 @@
 """Intertopic distance map: one bubble per topic, placed so that similar topics sit close."""
 
+from typing import Any
+
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from topics.centroids import cosine_similarity_matrix, topic_centroid_matrix
-from topics.plotting.style import escape_text, topic_colour
+from topics.plotting.style import escape_text
 
 
 def classical_mds(distances: np.ndarray, n_components: int = 2) -> np.ndarray:
@@ -30,42 +31,48 @@ def classical_mds(distances: np.ndarray, n_components: int = 2) -> np.ndarray:
     return coords
 
 
-def intertopic_distance_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
-    """Bubbles at the MDS positions of the topic centroids (cosine distance), area ~ size."""
+def intertopic_distance_figure(report: Any) -> go.Figure:
+    """Bubbles at the MDS positions of the topic centroids (cosine distance), area ~ size,
+    each in its shade of its theme's colour; the legend lists the themes."""
+    topics = report.topics
     topic_ids, centroids = topic_centroid_matrix(topics)
-    topics = topics.set_index("topic_id")
     distances = 1.0 - cosine_similarity_matrix(centroids)
     coords = classical_mds(distances)
-    sizes = np.array([int(topics.loc[t, "size"]) for t in topic_ids], dtype=float)
+    real = topics.set_index("topic_id").loc[topic_ids] if len(topic_ids) else topics
+    sizes = real["size"].to_numpy(dtype=float) if len(topic_ids) else np.zeros(0)
     figure = go.Figure()
-    if len(topic_ids):
-        labels = [str(topics.loc[t, "label"]) for t in topic_ids]
+    for theme in report.themes.itertuples():
+        mask = (real["theme_id"] == theme.theme_id).to_numpy() if len(topic_ids) else []
+        if not np.any(mask):
+            continue
+        ids, members = topic_ids[mask], real[mask]
         figure.add_trace(
             go.Scatter(
-                x=coords[:, 0],
-                y=coords[:, 1],
+                x=coords[mask, 0],
+                y=coords[mask, 1],
                 mode="markers+text",
+                name=escape_text(theme.label),
                 # Ids only: full names of nearby topics would pile up; hover shows the name.
-                text=[str(t) for t in topic_ids],
+                text=[str(t) for t in ids],
                 textposition="middle center",
-                textfont={"size": 12, "color": "#111"},
+                textfont={"size": 11, "color": "#111"},
                 marker={
-                    "size": sizes,
+                    "size": sizes[mask],
                     "sizemode": "area",
                     "sizemin": 8,
                     "sizeref": 2.0 * sizes.max() / 70**2,
-                    "color": [topic_colour(int(t)) for t in topic_ids],
-                    "opacity": 0.7,
+                    "color": list(members["colour"]),
+                    "opacity": 0.75,
                     "line": {"width": 1, "color": "#333"},
                 },
                 hovertext=[
-                    f"<b>{t}: {escape_text(label)}</b><br>{int(size)} papers<br>"
-                    + escape_text(", ".join(list(topics.loc[t, "keywords"])[:8]))
-                    for t, label, size in zip(topic_ids, labels, sizes, strict=True)
+                    f"<b>{t}: {escape_text(topic.label)}</b><br>"
+                    f"{escape_text(theme.label)}<br>{int(topic.size)} papers<br>"
+                    + escape_text(", ".join(list(topic.keywords)[:8]))
+                    for t, topic in zip(ids, members.itertuples(), strict=True)
                 ],
                 hoverinfo="text",
-                customdata=np.asarray(topic_ids),
-                showlegend=False,
+                customdata=np.asarray(ids),
             )
         )
     span = float(np.ptp(coords)) if len(coords) > 1 else 1.0
@@ -73,6 +80,7 @@ def intertopic_distance_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go
     figure.update_layout(
         template="plotly_white",
         title={"text": "Intertopic distances (closer = more similar; area = papers)"},
+        legend={"title": {"text": "Themes (click: hide)"}},
         xaxis={
             "title": "MDS 1",
             "zeroline": False,

@@ -1,18 +1,26 @@
 """Topic-topic similarity heatmap: cosine similarity of topic centroids."""
 
+from typing import Any
+
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
-from topics.centroids import cosine_similarity_matrix, leaf_order, topic_centroid_matrix
+from topics.centroids import cosine_similarity_matrix, topic_centroid_matrix
 from topics.plotting.style import escape_text
 
 
-def topic_similarity_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
-    """Square heatmap, topics ordered as in the hierarchy so related ones form blocks."""
+def topic_similarity_figure(report: Any) -> go.Figure:
+    """Square heatmap, topics in the theme tree's order, so a theme's topics sit together
+    and related topics form bright blocks."""
+    topics = report.topics.sort_values("topic_id")
     topic_ids, centroids = topic_centroid_matrix(topics)
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    order = leaf_order(centroids)
+    if len(report.tree):
+        from scipy.cluster.hierarchy import leaves_list
+
+        order = [int(i) for i in leaves_list(np.asarray(report.tree, dtype=float))]
+    else:
+        order = list(range(len(topic_ids)))
     ids = [int(topic_ids[i]) for i in order]
     similarity = cosine_similarity_matrix(centroids[order]) if len(order) else np.zeros((0, 0))
     names = [f"{t}: {escape_text(str(labels[t]))}" for t in ids]

@@ -1,5 +1,7 @@
 """Where the topics came from: papers per topic and input file (one search or export each)."""
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,8 +20,9 @@ def topic_source_counts(papers: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFr
     return counts.reindex(columns=sorted(counts.columns)).astype(int)
 
 
-def topic_sources_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
+def topic_sources_figure(report: Any) -> go.Figure:
     """Heatmap of topic x input file with the count in each cell; shading by row share."""
+    papers, topics = report.papers, report.topics
     counts = topic_source_counts(papers, topics)
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
     rows = [f"{t}: {escape_text(str(labels[t]))}" for t in counts.index]

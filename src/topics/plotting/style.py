@@ -1,36 +1,10 @@
-"""What every figure shares: topic colours and how text is made safe for Plotly."""
+"""What every figure shares: theme and topic colours, and how text is made safe for Plotly."""
 
+import colorsys
 import html
 import textwrap
+from typing import Any
 
-# Okabe-Ito first (safe for the common colour-vision deficiencies), then Paul Tol's muted
-# and light sets: distinct hues for up to 24 topics before colours repeat.
-PALETTE = [
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-    "#000000",
-    "#332288",
-    "#88CCEE",
-    "#44AA99",
-    "#117733",
-    "#999933",
-    "#DDCC77",
-    "#CC6677",
-    "#882255",
-    "#AA4499",
-    "#77AADD",
-    "#EE8866",
-    "#EEDD88",
-    "#FFAABB",
-    "#99DDFF",
-    "#44BB99",
-    "#BBCC33",
-]
 OUTLIER_COLOUR = "#d0d0d0"
 HOVER_WIDTH = 70
 # A list (keywords, sources) as one line of text: in figures, the CSV exports and the
@@ -38,8 +12,33 @@ HOVER_WIDTH = 70
 LIST_SEPARATOR = "; "
 
 
-def topic_colour(topic_id: int) -> str:
-    return OUTLIER_COLOUR if topic_id == -1 else PALETTE[topic_id % len(PALETTE)]
+# Successive themes step round the colour wheel by the golden angle, so neighbours in the
+# theme order get far-apart hues however many themes there are; a theme's topics step
+# through lightness and saturation the same way, so neighbours in it differ too.
+_GOLDEN = 0.381966
+_FIRST_HUE = 0.58
+
+
+def _hex(hue: float, lightness: float, saturation: float) -> str:
+    red, green, blue = colorsys.hls_to_rgb(hue % 1.0, lightness, saturation)
+    return "#{:02x}{:02x}{:02x}".format(*(round(255 * c) for c in (red, green, blue)))
+
+
+def level_colours(themes: Any) -> tuple[dict[int, str], dict[int, str]]:
+    """(topic id -> colour, theme id -> colour): each theme a hue, each of its topics (the
+    themes table's `topics` lists, largest first) a shade of it; outliers grey."""
+    topic_colours, theme_colours = {-1: OUTLIER_COLOUR}, {}
+    for theme_id, topics in zip(themes["theme_id"], themes["topics"], strict=True):
+        hue = _FIRST_HUE + _GOLDEN * int(theme_id)
+        theme_colours[int(theme_id)] = _hex(hue, 0.45, 0.7)
+        for rank, topic in enumerate(topics):
+            step = (rank * (1 - _GOLDEN)) % 1.0
+            topic_colours[int(topic)] = _hex(
+                hue + 0.04 * (step - 0.5),
+                0.32 + 0.33 * step,
+                0.55 + 0.35 * ((rank * _GOLDEN + 0.5) % 1.0),
+            )
+    return topic_colours, theme_colours
 
 
 def escape_text(text: object) -> str:

@@ -1,19 +1,17 @@
 """Top terms per topic: a small bar chart of each topic's c-TF-IDF keyword scores."""
 
 import math
+from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from topics.plotting.style import escape_text, topic_colour
+from topics.plotting.style import escape_text
 
 
-def top_terms_figure(
-    papers: pd.DataFrame, topics: pd.DataFrame, n_terms: int = 8, columns: int = 4
-) -> go.Figure:
+def top_terms_figure(report: Any, n_terms: int = 8, columns: int = 4) -> go.Figure:
     """One horizontal bar chart per topic (outliers left out), best term on top."""
-    topical = topics[topics["topic_id"] != -1].reset_index(drop=True)
+    topical = report.topics[report.topics["topic_id"] != -1].reset_index(drop=True)
     if topical.empty:
         figure = go.Figure()
         figure.add_annotation(text="No topics were found.", showarrow=False)
@@ -36,7 +34,7 @@ def top_terms_figure(
                 x=scores,
                 y=[escape_text(w) for w in words],
                 orientation="h",
-                marker_color=topic_colour(int(topic.topic_id)),
+                marker_color=topic.colour,
                 showlegend=False,
                 name=str(topic.topic_id),
                 hovertemplate="%{y}: %{x:.4f}<extra></extra>",

@@ -1,121 +1,76 @@
-"""The document map: one point per paper at its 2-D UMAP position, coloured by topic."""
+"""The document map: one point per paper at its 2-D position, coloured by theme and topic.
 
-from collections.abc import Mapping
+The figure is one WebGL trace whose coordinates travel as typed arrays and whose colours
+are indices into the topics' colours, so a map of 100,000 papers stays a few megabytes.
+Everything else the page shows (names placed as the reader zooms, the legend tree, hover
+cards, search, the paper panel) the page's script builds from `map_data`: a compact
+gzip'd table of the papers, the topics and the themes. Abstracts, the bulk of the text,
+go to a file of their own beside the page (`abstracts_script`; its name is the view's,
+topics.report.views), which the page loads after it has drawn.
+"""
+
+import base64
+import gzip
+import json
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.plotting.labels import place_labels, topic_centres, wrap_label
-from topics.plotting.style import LIST_SEPARATOR, escape_text, topic_colour, wrap_for_hover
-
-HOVER_ABSTRACT_CHARS = 200
+from topics.plotting.labels import level_centres, wrap_label
+from topics.plotting.style import LIST_SEPARATOR
 
 
-def hover_text(paper: Mapping[str, Any]) -> str:
-    abstract = " ".join(str(paper["abstract"]).split())
-    if len(abstract) > HOVER_ABSTRACT_CHARS:
-        abstract = abstract[:HOVER_ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
-    reassigned = " (reassigned outlier)" if paper["reassigned"] else ""
-    return (
-        f"<b>{wrap_for_hover(paper['title'])}</b><br>"
-        f"<i>{escape_text(str(paper['topic_label']))}</i>{reassigned}<br>"
-        f"Sources: {escape_text(LIST_SEPARATOR.join(paper['sources']))}<br>"
-        f"<span style='color:#555'>{wrap_for_hover(abstract)}</span>"
-    )
+def _colour_index(report: Any) -> tuple[np.ndarray, list[str]]:
+    """Each paper's row in the topics table, and the topics' colours in that order."""
+    position = {int(t): i for i, t in enumerate(report.topics["topic_id"])}
+    index = report.papers["topic_id"].map(position).to_numpy(np.int16)
+    return index, list(report.topics["colour"])
 
 
-def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
-    """Scatter of papers (the report's papers table: x, y, topic_id, title, topic_label,
-    reassigned, sources, abstract).
+def topic_map_figure(report: Any) -> go.Figure:
+    """One scatter of every paper; its colour is its topic's shade of its theme's hue.
 
-    One WebGL trace per topic, so the legend hides or isolates a topic; outliers first, so
-    they are drawn beneath the topics. Each point's customdata is the paper's row position
-    in `papers`, which the page's script uses to find the paper's full text. Topic names sit
-    at each topic's median position, nudged apart where they would overlap.
+    A point's index is the paper's row in the report's papers table. The discrete
+    colour scale maps topic row i (a value of i + 0.5) to exactly its colour.
     """
-    papers = papers.reset_index(drop=True)
-    figure = go.Figure()
-    order = sorted(topics["topic_id"], key=lambda t: (t != -1, t))
-    for topic_id in order:
-        topic = topics[topics["topic_id"] == topic_id].iloc[0]
-        members = papers[papers["topic_id"] == topic_id]
-        outlier = topic_id == -1
-        figure.add_trace(
-            go.Scattergl(
-                x=members["x"],
-                y=members["y"],
-                mode="markers",
-                name=f"{topic['label']} ({len(members)})"
-                if outlier
-                else f"{topic_id}: {topic['label']} ({len(members)})",
-                legendgroup=str(topic_id),
-                meta={"topic_id": int(topic_id)},
-                marker={
-                    "size": 5 if outlier else 7,
-                    "color": topic_colour(topic_id),
-                    "opacity": 0.6 if outlier else 0.85,
-                    "line": {"width": 0 if outlier else 0.5, "color": "rgba(0,0,0,0.35)"},
-                },
-                selected={"marker": {"opacity": 1.0, "size": 10}},
-                unselected={"marker": {"opacity": 0.07}},
-                hovertext=[hover_text(paper) for paper in members.to_dict("records")],
-                hoverinfo="text",
-                customdata=members.index.tolist(),  # plain list: the page script reads it
-            )
+    papers = report.papers
+    index, colours = _colour_index(report)
+    n = max(len(colours), 1)
+    scale = [
+        step
+        for i, colour in enumerate(colours)
+        for step in ([i / n, colour], [(i + 1) / n, colour])
+    ] or [[0, "#000"], [1, "#000"]]
+    outlier = (papers["topic_id"] == -1).to_numpy()
+    figure = go.Figure(
+        go.Scattergl(
+            x=papers["x"].to_numpy(np.float32),
+            y=papers["y"].to_numpy(np.float32),
+            mode="markers",
+            marker={
+                "color": index.astype(np.float32) + 0.5,
+                "colorscale": scale,
+                "cmin": 0,
+                "cmax": n,
+                "size": np.where(outlier, 4, 6).astype(np.int8),
+                "opacity": 0.8,
+                "line": {"width": 0},
+            },
+            selected={"marker": {"opacity": 1.0, "size": 9}},
+            unselected={"marker": {"opacity": 0.06}},
+            hoverinfo="none",  # the page's script shows its own card
+            showlegend=False,
         )
-    centres = topic_centres(papers)
-    centres = centres[centres.index.isin(topics["topic_id"])]
-    labels = [topics.loc[topics["topic_id"] == t, "label"].iloc[0] for t in centres.index]
-    data_range = (
-        np.array([[papers["x"].min(), papers["x"].max()], [papers["y"].min(), papers["y"].max()]])
-        if len(papers)
-        else None
     )
-    # Placed for a small plot (a narrow window, the legend and side panel beside it): on a
-    # larger one the same offsets leave more room between labels, never less.
-    placements = (
-        place_labels(centres.to_numpy(), labels, data_range=data_range, plot_px=(620.0, 560.0))
-        if len(centres)
-        else []
-    )
-    for (topic_id, centre), label, placement in zip(
-        centres.iterrows(), labels, placements, strict=True
-    ):
-        moved = abs(placement.dx) + abs(placement.dy) > 4
-        figure.add_annotation(
-            x=centre["x"],
-            y=centre["y"],
-            name=str(topic_id),
-            text="<br>".join(f"<b>{escape_text(line)}</b>" for line in wrap_label(label)),
-            showarrow=moved,
-            ax=placement.dx,
-            ay=placement.dy,
-            arrowhead=0,
-            arrowwidth=1,
-            arrowcolor="#777",
-            font={"size": 12, "color": "#111"},
-            bgcolor="rgba(255,255,255,0.8)",
-            bordercolor=topic_colour(topic_id),
-            borderwidth=1,
-            borderpad=2,
-        )
+    n_topics = int((report.topics["topic_id"] != -1).sum())
     figure.update_layout(
         template="plotly_white",
-        title={
-            "text": f"Topic map: {len(papers)} papers, "
-            f"{int((topics['topic_id'] != -1).sum())} topics"
-        },
+        title={"text": f"{len(papers)} papers, {len(report.themes)} themes, {n_topics} topics"},
         xaxis={"visible": False},
         yaxis={"visible": False, "scaleanchor": "x"},
-        legend={
-            "title": {"text": "Topics (click: hide, double-click: isolate)"},
-            "itemsizing": "constant",
-            "font": {"size": 11},
-        },
-        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 12}},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         dragmode="pan",
         hovermode="closest",
         uirevision="map",
@@ -123,23 +78,78 @@ def topic_map_figure(papers: pd.DataFrame, topics: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def paper_records(papers: pd.DataFrame, topics: pd.DataFrame) -> list[dict[str, Any]]:
-    """What the map page's script knows of each paper, in the row order the figure's
-    customdata refers to: the search box and the paper panel read it."""
-    return [
+def pack(value: Any) -> str:
+    """JSON, gzip'd (with no timestamp, so the same data gives the same page) and base64'd:
+    the page's script unpacks it with the browser's own DecompressionStream."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def _text(values: pd.Series) -> list[str]:
+    return ["" if value is None or pd.isna(value) else str(value) for value in values]
+
+
+def map_data(report: Any) -> dict[str, Any]:
+    """What the page's script knows: the papers (packed, in the figure's point order), the
+    topics and themes with their names, colours and label positions, the map's extent."""
+    papers = report.papers
+    topic_centres = level_centres(papers, "topic_id")
+    theme_centres = level_centres(papers, "theme_id")
+    topics = [
         {
-            "title": str(p["title"]),
-            "abstract": str(p["abstract"]),
-            "topic": str(p["topic_label"]),
-            "sources": LIST_SEPARATOR.join(p["sources"]),
-            "reassigned": bool(p["reassigned"]),
-            "x": float(p["x"]),
-            "y": float(p["y"]),
-            # What the input files said of the paper; empty where they said nothing.
-            "year": "" if pd.isna(p["year"]) else str(p["year"]),
-            "venue": p["venue"] or "",
-            "authors": LIST_SEPARATOR.join(p["authors"]),
-            "link": p["link"] or "",
+            "id": int(topic.topic_id),
+            "label": str(topic.label),
+            "lines": wrap_label(topic.label),
+            "theme": int(topic.theme_id),
+            "colour": topic.colour,
+            "size": int(topic.size),
+            "x": float(topic_centres.loc[topic.topic_id, "x"]),
+            "y": float(topic_centres.loc[topic.topic_id, "y"]),
         }
-        for p in papers.reset_index(drop=True).to_dict("records")
+        for topic in report.topics.itertuples()
+        if topic.topic_id in topic_centres.index
     ]
+    themes = [
+        {
+            "id": int(theme.theme_id),
+            "label": str(theme.label),
+            "lines": wrap_label(theme.label),
+            "colour": theme.colour,
+            "size": int(theme.size),
+            "topics": list(theme.topics),
+            "x": float(theme_centres.loc[theme.theme_id, "x"]),
+            "y": float(theme_centres.loc[theme.theme_id, "y"]),
+        }
+        for theme in report.themes.itertuples()
+        if theme.theme_id in theme_centres.index
+    ]
+    outliers = report.topics[report.topics["topic_id"] == -1]
+    columns = {
+        "title": _text(papers["title"]),
+        "topic": papers["topic_id"].astype(int).tolist(),
+        "reassigned": papers["reassigned"].astype(bool).astype(int).tolist(),
+        "year": _text(papers["year"]),
+        "venue": _text(papers["venue"]),
+        "authors": [LIST_SEPARATOR.join(a) for a in papers["authors"]],
+        "sources": [LIST_SEPARATOR.join(s) for s in papers["sources"]],
+        "link": _text(papers["link"]),
+    }
+    return {
+        "papers": pack(columns),
+        "count": len(papers),
+        "topics": topics,
+        "themes": themes,
+        "outliers": {"label": str(outliers["label"].iloc[0]), "size": int(outliers["size"].iloc[0])}
+        if len(outliers)
+        else None,
+    }
+
+
+def abstracts_script(report: Any) -> str:
+    """abstracts.js: every abstract, in the papers' order, packed like the page's table.
+
+    A script file, not data fetched by the page: a page opened from disk may load a
+    script beside it, but browsers refuse it a fetch of a local file.
+    """
+    packed = pack(_text(report.papers["abstract"]))
+    return f'window.topicsAbstracts = "{packed}";\n'

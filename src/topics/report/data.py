@@ -1,9 +1,11 @@
-"""The report's two tables, joined once from the intermediates: every report job reads these.
+"""The report's tables, joined once from the intermediates: every report job reads these.
 
-`papers`: one row per paper in corpus order, with its topic, map position, centrality and
-sources (a list). `topics`: one row per topic with its label, size, share, stability,
-keywords and scores (lists) and centroid. The CSV exports, the reading lists, the pages
-and the static map are all views of these two tables, so they can never disagree.
+`papers`: one row per paper in corpus order, with its topic and theme, map position,
+centrality, sources and metadata. `topics`: one row per topic with its theme, label, size,
+share, stability, keywords and scores and centroid. `themes`: one row per theme with its
+label, size, share, keywords and topics. Each topic and theme has its map colour (a theme's
+topics are shades of its hue). The CSV exports, the reading lists, the pages and the
+static map are all views of these tables, so they can never disagree.
 """
 
 from collections.abc import Mapping
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from topics.files import read_array, read_clusters, read_json, read_table
+from topics.plotting.style import level_colours
 from topics.stability import topic_scores
 
 # Decimals of the map positions and centralities, as the CSV and the pages show them.
@@ -32,6 +35,8 @@ class ReportPaths(NamedTuple):
     coords: str | Path
     stability: str | Path
     clusters: str | Path
+    themes: str | Path
+    theme_tree: str | Path
 
     @classmethod
     def of(cls, inputs: Mapping[str, Any]) -> "ReportPaths":
@@ -99,8 +104,51 @@ def topics_table(
     )
 
 
-def load_report(paths: ReportPaths) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(papers, topics): the report tables of one run, from its intermediates.
+class Report(NamedTuple):
+    """Everything a report job shows: the three tables and the theme tree (scipy's linkage
+    of the real topics in ascending id order, the tree the themes were cut from)."""
+
+    papers: pd.DataFrame
+    topics: pd.DataFrame
+    themes: pd.DataFrame
+    tree: np.ndarray
+
+
+def themes_table(themes: pd.DataFrame, n_papers: int) -> pd.DataFrame:
+    """One row per theme: the theme job's table with each theme's share of the corpus."""
+    return themes.assign(
+        theme_id=themes["theme_id"].astype(int),
+        size=themes["size"].astype(int),
+        share=(themes["size"] / max(n_papers, 1)).round(DECIMALS),
+        keywords=themes["keywords"].map(list),
+        topics=themes["topics"].map(lambda ids: [int(i) for i in ids]),
+    )
+
+
+def with_themes(papers: pd.DataFrame, topics: pd.DataFrame, themes: pd.DataFrame):
+    """The papers and topics tables with each row's theme (-1 and no label for outliers),
+    and every topic and theme with its colour."""
+    theme_of = {int(t): int(row.theme_id) for row in themes.itertuples() for t in row.topics}
+    labels = dict(zip(themes["theme_id"], themes["label"], strict=True))
+
+    def theme_labels(ids: pd.Series) -> pd.Series:
+        return pd.Series([labels.get(i) for i in ids], index=ids.index, dtype=object)
+
+    topic_themes = topics["topic_id"].map(lambda t: theme_of.get(int(t), -1)).astype(int)
+    topics = topics.assign(theme_id=topic_themes, theme_label=theme_labels(topic_themes))
+    topic_colours, theme_colours = level_colours(themes)
+    topics["colour"] = topics["topic_id"].map(lambda t: topic_colours.get(int(t)))
+    themes = themes.assign(colour=themes["theme_id"].map(theme_colours))
+    paper_themes = papers["topic_id"].map(lambda t: theme_of.get(int(t), -1)).astype(int)
+    position = papers.columns.get_loc("topic_label") + 1
+    papers = papers.copy()
+    papers.insert(position, "theme_id", paper_themes)
+    papers.insert(position + 1, "theme_label", theme_labels(paper_themes))
+    return papers, topics, themes
+
+
+def load_report(paths: ReportPaths) -> Report:
+    """The report of one run, from its intermediates.
 
     Each topic's stability is that of the HDBSCAN cluster its core papers came from
     (stability.json scores clusters; topics.stability.topic_scores maps them to topics).
@@ -114,4 +162,9 @@ def load_report(paths: ReportPaths) -> tuple[pd.DataFrame, pd.DataFrame]:
         assignments["topic_id"].to_numpy(),
     )
     table = papers_table(papers, assignments, topics, read_array(paths.coords))
-    return table, topics_table(topics, len(table), stability)
+    papers, topics, themes = with_themes(
+        table,
+        topics_table(topics, len(table), stability),
+        themes_table(read_table(paths.themes), len(table)),
+    )
+    return Report(papers, topics, themes, read_array(paths.theme_tree))

@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 
 from topics.files import read_json, write_text
-from topics.plotting.style import LIST_SEPARATOR, topic_colour
-from topics.report.data import ReportPaths, load_report
+from topics.plotting.style import LIST_SEPARATOR
+from topics.report.data import Report, ReportPaths, load_report
 from topics.report.reading_lists import list_filename
 from topics.report.render import render
-from topics.report.views import FIGURE_VIEWS, METRICS, VIEWS, View
+from topics.report.views import FIGURE_VIEWS, METRICS, PAGE_FILES, VIEWS, View
 
 # Versions worth recording with a run: the libraries whose behaviour shapes the topics.
 PACKAGES = [
@@ -37,31 +37,43 @@ PACKAGES = [
 ]
 
 
-def view_page(view: View, papers: pd.DataFrame, topics: pd.DataFrame) -> str:
+def view_page(view: View, report: Report) -> str:
     """The HTML of one view with a figure."""
     return render(
         view.template,
         title=view.title,
         intro=view.intro,
-        figure=view.draw(papers, topics),
-        data=view.script_data(papers, topics),
+        figure=view.draw(report),
+        data=view.script_data(report),
+        files=[name for name, _ in view.files],
     )
 
 
-def run_pages(paths: ReportPaths, pages: Sequence[str | Path], plotly_js: str | Path) -> None:
-    """Every view with a figure (`pages`: their paths, in FIGURE_VIEWS' order) and the
-    plotly.js they share, in one process: each job's interpreter start and imports cost
-    more than most pages take to build."""
+def run_pages(
+    paths: ReportPaths,
+    pages: Sequence[str | Path],
+    files: Sequence[str | Path],
+    plotly_js: str | Path,
+) -> None:
+    """Every view with a figure (`pages`: their paths, in FIGURE_VIEWS' order), the files
+    they load from beside them (`files`, in PAGE_FILES' order) and the plotly.js they
+    share, in one process: each job's interpreter start and imports cost more than most
+    pages take to build."""
     from plotly.offline import get_plotlyjs
 
-    if [Path(page).name for page in pages] != [view.file for view in FIGURE_VIEWS]:
+    if [Path(page).name for page in pages] != [view.file for view in FIGURE_VIEWS] or [
+        Path(file).name for file in files
+    ] != PAGE_FILES:
         raise ValueError(
-            f"pages {[str(p) for p in pages]} do not match the views "
-            f"{[view.file for view in FIGURE_VIEWS]}"
+            f"pages {[str(p) for p in [*pages, *files]]} do not match the views "
+            f"{[view.file for view in FIGURE_VIEWS] + PAGE_FILES}"
         )
-    papers, topics = load_report(paths)
+    report = load_report(paths)
+    folder = {Path(file).name: file for file in files}
     for view, page in zip(FIGURE_VIEWS, pages, strict=True):
-        write_text(view_page(view, papers, topics), page)
+        write_text(view_page(view, report), page)
+        for name, text in view.file_texts(report).items():
+            write_text(text, folder[name])
     write_text(get_plotlyjs(), plotly_js)
 
 
@@ -69,7 +81,7 @@ def run_static_map(paths: ReportPaths, png_path: str | Path) -> None:
     """topic_map.png, drawn with matplotlib: no browser needed."""
     from topics.plotting.static_map import static_topic_map
 
-    figure = static_topic_map(*load_report(paths))
+    figure = static_topic_map(load_report(paths))
     figure.savefig(png_path, dpi=figure.dpi)
 
 
@@ -108,37 +120,52 @@ def _stability(value: Any) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):.2f}"
 
 
+def _topic_row(topic: Any) -> dict[str, Any]:
+    return {
+        "id": int(topic.topic_id),
+        "label": topic.label,
+        "size": int(topic.size),
+        "colour": topic.colour,
+        "share": f"{100 * topic.share:.1f}%",
+        "stability": _stability(topic.stability),
+        "keywords": LIST_SEPARATOR.join(topic.keywords),
+        "reading_list": list_filename(topic.topic_id, topic.label),
+    }
+
+
 def index_context(
-    report: dict,
-    papers: pd.DataFrame,
-    topics: pd.DataFrame,
+    parse_report: dict,
+    report: Report,
     config: dict,
     run_info: dict,
     metrics: dict | None,
 ) -> dict[str, Any]:
-    """What index.html.j2 shows: corpus figures, topic rows, quality, skipped records,
-    provenance and settings."""
+    """What index.html.j2 shows: corpus figures, the themes with their topics, quality,
+    skipped records, provenance and settings."""
+    papers, topics = report.papers, report.topics
     figures = [
-        ("input files", report["files"]),
-        ("records read", report["records"]),
-        ("unique papers", report["unique_papers"]),
-        ("duplicates", report["duplicates"]),
-        ("skipped records", report["skipped"]),
+        ("input files", parse_report["files"]),
+        ("records read", parse_report["records"]),
+        ("unique papers", parse_report["unique_papers"]),
+        ("duplicates", parse_report["duplicates"]),
+        ("skipped records", parse_report["skipped"]),
+        ("themes", len(report.themes)),
         ("topics", int((topics["topic_id"] != -1).sum())),
         ("outlier papers", int((papers["topic_id"] == -1).sum())),
     ]
-    rows = [
+    by_id = {int(topic.topic_id): topic for topic in topics.itertuples()}
+    themes = [
         {
-            "id": int(topic.topic_id),
-            "label": topic.label,
-            "size": int(topic.size),
-            "colour": topic_colour(topic.topic_id),
-            "share": f"{100 * topic.share:.1f}%",
-            "stability": _stability(topic.stability),
-            "keywords": LIST_SEPARATOR.join(topic.keywords),
-            "reading_list": list_filename(topic.topic_id, topic.label),
+            "id": int(theme.theme_id),
+            "label": theme.label,
+            "size": int(theme.size),
+            "colour": theme.colour,
+            "share": f"{100 * theme.share:.1f}%",
+            "keywords": LIST_SEPARATOR.join(theme.keywords),
+            "reading_list": list_filename(theme.theme_id, theme.label),
+            "topics": [_topic_row(by_id[t]) for t in theme.topics if t in by_id],
         }
-        for topic in topics.itertuples()
+        for theme in report.themes.itertuples()
     ]
     metrics = metrics or {}
     # Clusters per seed show at a glance when one seed's clustering collapsed into a few.
@@ -150,7 +177,8 @@ def index_context(
     )
     return {
         "figures": figures,
-        "topics": rows,
+        "themes": themes,
+        "outliers": [_topic_row(topic) for topic in topics.itertuples() if topic.topic_id == -1],
         "metrics": [
             (metric, metrics[metric.key])
             for metric in METRICS
@@ -158,7 +186,7 @@ def index_context(
         ],
         "stability_seeds": metrics.get("stability_seeds", []),
         "clusters_per_seed": per_seed,
-        "skipped": [issue for entry in report["per_file"] for issue in entry["skipped"]],
+        "skipped": [issue for entry in parse_report["per_file"] for issue in entry["skipped"]],
         "facts": [(key, value) for key, value in run_info.items() if key != "packages"],
         "packages": list(run_info["packages"].items()),
         "settings": json.dumps(config, indent=2, sort_keys=True, default=str),
@@ -175,11 +203,9 @@ def run_index(
     listing_paths: Sequence[str | Path],
 ) -> None:
     """index.html: the entry page."""
-    papers, topics = load_report(paths)
     context = index_context(
         read_json(report_path),
-        papers,
-        topics,
+        load_report(paths),
         config,
         provenance(config, listing_paths),
         read_json(metrics_path),

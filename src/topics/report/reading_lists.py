@@ -4,12 +4,15 @@ import html
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from topics.plotting.style import LIST_SEPARATOR
 
 ABSTRACT_PREVIEW_CHARS = 400
+# Papers of each topic in its theme's reading list.
+THEME_LIST_PAPERS = 5
 # A link Markdown shows as one: http(s), nothing that would end or break the <...> around it.
 _LINK = re.compile(r"https?://[^\s<>]+")
 
@@ -37,14 +40,46 @@ def preview(abstract: str, max_chars: int = ABSTRACT_PREVIEW_CHARS) -> str:
     return text[:max_chars].rsplit(" ", 1)[0] + " …"
 
 
+def paper_entry(rank: int, paper: dict, heading: str) -> list[str]:
+    """One paper of a reading list: title, year · venue · authors, link, sources, abstract."""
+    lines = [f"{heading} {rank}. {_text(paper['title'])}", ""]
+    about = [
+        str(paper["year"]) if not pd.isna(paper["year"]) else "",
+        paper["venue"] or "",
+        LIST_SEPARATOR.join(paper["authors"]),
+    ]
+    if any(about):
+        lines += [_text(" · ".join(part for part in about if part)), ""]
+    if paper["link"] and _LINK.fullmatch(paper["link"]):
+        lines += [f"<{paper['link']}>", ""]
+    return [
+        *lines,
+        f"Sources: {_text(LIST_SEPARATOR.join(paper['sources']))} · "
+        f"closeness {paper['centrality']:.3f}"
+        + (
+            " · reassigned outlier (HDBSCAN left it out; placed in its nearest topic)"
+            if paper["reassigned"]
+            else ""
+        ),
+        "",
+        f"> {_text(preview(paper['abstract']))}" if paper["abstract"] else "> (no abstract)",
+        "",
+    ]
+
+
 def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> str:
     """The Markdown of one topic's reading list (rows of the report tables, topics.report.data)."""
     members = members.sort_values("centrality", ascending=False)
     share = 100 * len(members) / max(corpus_size, 1)
+    theme = (
+        f"Theme: {_text(topic.theme_label)}."
+        if isinstance(topic.theme_label, str)
+        else "In no theme: papers no topic holds."
+    )
     lines = [
         f"# Topic {topic.topic_id}: {_text(topic.label)}",
         "",
-        f"{len(members)} papers ({share:.1f}% of the corpus).",
+        f"{len(members)} papers ({share:.1f}% of the corpus). {theme}",
         "",
         (
             f"Keywords: {_text(LIST_SEPARATOR.join(topic.keywords))}"
@@ -58,29 +93,17 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
         "",
     ]
     for rank, paper in enumerate(members.to_dict("records"), start=1):
-        lines += [f"## {rank}. {_text(paper['title'])}", ""]
-        about = [
-            str(paper["year"]) if not pd.isna(paper["year"]) else "",
-            paper["venue"] or "",
-            LIST_SEPARATOR.join(paper["authors"]),
-        ]
-        if any(about):
-            lines += [_text(" · ".join(part for part in about if part)), ""]
-        if paper["link"] and _LINK.fullmatch(paper["link"]):
-            lines += [f"<{paper['link']}>", ""]
-        lines += [
-            f"Sources: {_text(LIST_SEPARATOR.join(paper['sources']))} · "
-            f"closeness {paper['centrality']:.3f}"
-            + (
-                " · reassigned outlier (HDBSCAN left it out; placed in its nearest topic)"
-                if paper["reassigned"]
-                else ""
-            ),
-            "",
-            f"> {_text(preview(paper['abstract']))}" if paper["abstract"] else "> (no abstract)",
-            "",
-        ]
+        lines += paper_entry(rank, paper, "##")
     return "\n".join(lines)
+
+
+def _empty(out_dir: str | Path) -> Path:
+    """`out_dir`, emptied: lists of topics that no longer exist must not linger."""
+    out = Path(out_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    return out
 
 
 def write_reading_lists(
@@ -88,14 +111,52 @@ def write_reading_lists(
 ) -> list[Path]:
     """One list per row of the report's `topics` table into `out_dir`, which is emptied
     first."""
-    out = Path(out_dir)
-    if out.exists():
-        shutil.rmtree(out)  # lists of topics that no longer exist must not linger
-    out.mkdir(parents=True)
+    out = _empty(out_dir)
     written = []
     for topic in topics.itertuples():
         path = out / list_filename(topic.topic_id, topic.label)
         members = papers[papers["topic_id"] == topic.topic_id]
         path.write_text(reading_list(topic, members, len(papers)), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame) -> str:
+    """The Markdown of one theme's reading list: its topics, largest first, each with its
+    most central papers."""
+    share = 100 * theme.size / max(len(papers), 1)
+    lines = [
+        f"# Theme {theme.theme_id}: {_text(theme.label)}",
+        "",
+        f"{theme.size} papers ({share:.1f}% of the corpus) in {len(theme.topics)} topics.",
+        "",
+        f"Keywords: {_text(LIST_SEPARATOR.join(theme.keywords))}",
+        "",
+        f"Each topic's {THEME_LIST_PAPERS} papers closest to its centre; the topic's own list "
+        "(../topics/) has them all.",
+        "",
+    ]
+    by_id = topics.set_index("topic_id")
+    for topic_id in theme.topics:
+        topic = by_id.loc[topic_id]
+        members = papers[papers["topic_id"] == topic_id].sort_values("centrality", ascending=False)
+        lines += [
+            f"## Topic {topic_id}: {_text(topic['label'])} ({len(members)} papers)",
+            "",
+            f"[reading list](../topics/{list_filename(topic_id, topic['label'])})",
+            "",
+        ]
+        for rank, paper in enumerate(members.head(THEME_LIST_PAPERS).to_dict("records"), 1):
+            lines += paper_entry(rank, paper, "###")
+    return "\n".join(lines)
+
+
+def write_theme_lists(report: Any, out_dir: str | Path) -> list[Path]:
+    """One list per theme into `out_dir`, which is emptied first."""
+    out = _empty(out_dir)
+    written = []
+    for theme in report.themes.itertuples():
+        path = out / list_filename(theme.theme_id, theme.label)
+        path.write_text(theme_reading_list(theme, report.topics, report.papers), "utf-8")
         written.append(path)
     return written

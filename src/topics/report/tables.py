@@ -10,13 +10,15 @@ import pandas as pd
 
 from topics.plotting.style import LIST_SEPARATOR
 from topics.report.data import METADATA, ReportPaths, load_report
-from topics.report.reading_lists import write_reading_lists
+from topics.report.reading_lists import write_reading_lists, write_theme_lists
 
 PAPERS_CSV_COLUMNS = [
     "paper_id",
     "title",
     "topic_id",
     "topic_label",
+    "theme_id",
+    "theme_label",
     "reassigned",
     "x",
     "y",
@@ -25,7 +27,17 @@ PAPERS_CSV_COLUMNS = [
     *METADATA,
     "abstract",
 ]
-TOPICS_CSV_COLUMNS = ["topic_id", "label", "size", "share", "stability", "keywords", "top_papers"]
+TOPICS_CSV_COLUMNS = [
+    "topic_id",
+    "theme_id",
+    "label",
+    "size",
+    "share",
+    "stability",
+    "keywords",
+    "top_papers",
+]
+THEMES_CSV_COLUMNS = ["theme_id", "label", "size", "share", "keywords", "topics"]
 # Titles of each topic's most central papers in topics.csv.
 TOP_PAPERS = 3
 
@@ -50,14 +62,27 @@ def topics_csv(topics: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     )[TOPICS_CSV_COLUMNS]
 
 
+def themes_csv(themes: pd.DataFrame) -> pd.DataFrame:
+    """themes.csv: one row per theme with its keywords and its topics' ids, largest first."""
+    return themes.assign(
+        keywords=themes["keywords"].map(LIST_SEPARATOR.join),
+        topics=themes["topics"].map(lambda ids: LIST_SEPARATOR.join(map(str, ids))),
+    )[THEMES_CSV_COLUMNS]
+
+
 def run_tables(
     paths: ReportPaths,
     papers_csv_path: str | Path,
     topics_csv_path: str | Path,
+    themes_csv_path: str | Path,
     lists_dir: str | Path,
+    theme_lists_dir: str | Path,
 ) -> None:
-    """papers.csv, topics.csv and the reading lists in `lists_dir`, all from the same tables."""
-    papers, topics = load_report(paths)
-    papers_csv(papers).to_csv(papers_csv_path, index=False)
-    topics_csv(topics, papers).to_csv(topics_csv_path, index=False)
-    write_reading_lists(papers, topics, lists_dir)
+    """papers.csv, topics.csv, themes.csv and the reading lists of the topics (`lists_dir`)
+    and of the themes (`theme_lists_dir`), all from the same tables."""
+    report = load_report(paths)
+    papers_csv(report.papers).to_csv(papers_csv_path, index=False)
+    topics_csv(report.topics, report.papers).to_csv(topics_csv_path, index=False)
+    themes_csv(report.themes).to_csv(themes_csv_path, index=False)
+    write_reading_lists(report.papers, report.topics, lists_dir)
+    write_theme_lists(report, theme_lists_dir)

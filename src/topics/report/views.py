@@ -24,26 +24,32 @@ class View(NamedTuple):
     title: str
     # What it shows, in one line (the index's list of views).
     description: str
-    # "module:function" drawing its plotly Figure from the report's (papers, topics)
-    # tables; None for the index, which is a page of tables.
+    # "module:function" drawing its plotly Figure from the report (topics.report.data.Report);
+    # None for the index, which is a page of tables.
     figure: str | None = None
     # How to read the figure, one or two sentences above it.
     intro: str = ""
     # The page's Jinja2 template (topics/report/templates/).
     template: str = "figure.html.j2"
-    # "module:function" giving, from the same tables, the data the page's own script reads.
+    # "module:function" giving, from the report, the data the page's own script reads.
     data: str | None = None
+    # Files the page loads from beside it: (file name, "module:function" giving its text).
+    files: tuple[tuple[str, str], ...] = ()
 
-    def draw(self, papers: Any, topics: Any) -> Any:
-        """The view's figure from the report tables (topics.report.data)."""
-        return _function(self.figure)(papers, topics)
+    def draw(self, report: Any) -> Any:
+        """The view's figure."""
+        return _function(self.figure)(report)
 
-    def script_data(self, papers: Any, topics: Any) -> Any:
+    def script_data(self, report: Any) -> Any:
         """The data for the page's script, or None when it has none."""
-        return _function(self.data)(papers, topics) if self.data else None
+        return _function(self.data)(report) if self.data else None
+
+    def file_texts(self, report: Any) -> dict[str, str]:
+        """The files the page loads from beside it, by name."""
+        return {name: _function(function)(report) for name, function in self.files}
 
 
-def _function(name: str | None) -> Callable[[Any, Any], Any]:
+def _function(name: str | None) -> Callable[[Any], Any]:
     module, _, function = (name or "").partition(":")
     return getattr(importlib.import_module(module), function)
 
@@ -63,7 +69,8 @@ VIEWS = [
         "one point per paper, search, click for the abstract",
         figure="topics.plotting.topic_map:topic_map_figure",
         template="topic_map.html.j2",
-        data="topics.plotting.topic_map:paper_records",
+        data="topics.plotting.topic_map:map_data",
+        files=(("abstracts.js", "topics.plotting.topic_map:abstracts_script"),),
     ),
     View(
         "intertopic_map.html",
@@ -115,6 +122,8 @@ VIEWS = [
 ]
 # The pages the page job draws (all but the index, which has its own job).
 FIGURE_VIEWS = [view for view in VIEWS if view.figure]
+# The files those pages load from beside them.
+PAGE_FILES = [name for view in FIGURE_VIEWS for name, _ in view.files]
 # Files linked from every page's navigation bar after the views.
 DOWNLOADS = [
     ("papers.csv", "papers.csv"),

@@ -1,17 +1,22 @@
-// The topic map's controls: search, the paper panel, topic isolation from the URL.
-// Paper text only ever reaches the page through textContent, never as HTML.
-(function () {
+// The topic map's page: names placed as the reader zooms, the legend tree of themes and
+// topics, hover cards, search and the paper panel. Paper text reaches the page only
+// through textContent, never as HTML; names drawn by Plotly are escaped first.
+(async function () {
   "use strict";
   const gd = document.getElementById("topic-map");
-  const papers = JSON.parse(document.getElementById("paper-data").textContent);
-  const haystack = papers.map((p) => (p.title + " " + p.abstract).toLowerCase());
-  const input = document.getElementById("search");
-  const countOut = document.getElementById("match-count");
-  const results = document.getElementById("results");
-  const panel = document.getElementById("paper");
+  const data = JSON.parse(document.getElementById("map-data").textContent);
+  // Zoomed in this far (full extent / visible extent), the map names topics, not themes.
+  const TOPIC_ZOOM = 1.5;
+  const THEME_FONT = 15;
+  const TOPIC_FONT = 12;
   const MAX_RESULTS = 100;
-  // The plot was drawn while the page was still parsing, before the side panel existed.
-  Plotly.Plots.resize(gd);
+  const PREVIEW_CHARS = 220;
+
+  async function unpack(text) {
+    const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return JSON.parse(await new Response(stream).text());
+  }
 
   function el(tag, text, cls) {
     const node = document.createElement(tag);
@@ -20,109 +25,439 @@
     return node;
   }
 
-  function showPaper(index) {
-    const p = papers[index];
-    if (!p) return;
+  // Plotly reads a few HTML tags in annotation text: names are escaped before drawing.
+  function escapeHtml(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  const papers = await unpack(data.papers);
+  const topics = new Map(data.topics.map((t) => [t.id, t]));
+  const themes = new Map(data.themes.map((t) => [t.id, t]));
+  const full = gd._fullData[0];
+  const allX = Float32Array.from(full.x);
+  const allY = Float32Array.from(full.y);
+  const allColour = Float32Array.from(full.marker.color);
+  const allSize = Float32Array.from(full.marker.size);
+  const extent = {
+    x: gd._fullLayout.xaxis.range.slice(),
+    y: gd._fullLayout.yaxis.range.slice(),
+  };
+  const hidden = new Set(); // topic ids not drawn
+  let shown = Array.from({ length: data.count }, (_, i) => i); // point index -> paper row
+  let abstracts = null;
+  let haystack = null;
+  let selectedPaper = null;
+  let hits = null; // paper row -> matches the search, or null when there is no search
+
+  const input = document.getElementById("search");
+  const countOut = document.getElementById("match-count");
+  const results = document.getElementById("results");
+  const panel = document.getElementById("paper");
+  const card = document.getElementById("hovercard");
+  const legend = document.getElementById("legend-tree");
+
+  // ---- abstracts: a script file beside the page, loaded once the map is drawn ----
+  let abstractsLoading = null;
+  function loadAbstracts() {
+    if (!abstractsLoading) {
+      abstractsLoading = new Promise((resolve) => {
+        const script = document.createElement("script");
+        script.src = document.querySelector(".map-layout").dataset.abstracts;
+        script.onload = async () => {
+          abstracts = await unpack(window.topicsAbstracts);
+          document.body.dataset.abstracts = "loaded";
+          resolve(abstracts);
+        };
+        script.onerror = () => {
+          document.body.dataset.abstracts = "missing";
+          abstracts = [];
+          resolve(abstracts);
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return abstractsLoading;
+  }
+
+  function abstractOf(i) {
+    return abstracts && abstracts[i] !== undefined ? abstracts[i] : null;
+  }
+
+  function topicName(i) {
+    const topic = topics.get(papers.topic[i]);
+    if (!topic) return data.outliers ? data.outliers.label : "";
+    const theme = themes.get(topic.theme);
+    return theme ? theme.label + " › " + topic.label : topic.label;
+  }
+
+  // ---- names on the map ----
+  const measure = document.createElement("canvas").getContext("2d");
+  function boxSize(lines, size) {
+    measure.font = "bold " + size + "px " + gd._fullLayout.font.family;
+    const width = Math.max(...lines.map((line) => measure.measureText(line).width));
+    return [width + 12, lines.length * size * 1.3 + 8];
+  }
+
+  function visibleThemes() {
+    const visible = new Set();
+    for (const topic of topics.values()) {
+      if (!hidden.has(topic.id)) visible.add(topic.theme);
+    }
+    return visible;
+  }
+
+  function zoomRatio() {
+    const range = gd._fullLayout.xaxis.range;
+    return Math.abs(extent.x[1] - extent.x[0]) / Math.abs(range[1] - range[0]);
+  }
+
+  // Which level is named: themes at the full view, topics once zoomed in (or when only
+  // one theme is shown).
+  function level() {
+    return zoomRatio() >= TOPIC_ZOOM || visibleThemes().size <= 1 ? "topics" : "themes";
+  }
+
+  function candidates() {
+    if (level() === "themes") {
+      const visible = visibleThemes();
+      return data.themes
+        .filter((t) => visible.has(t.id))
+        .map((t) => ({ item: t, kind: "theme", size: THEME_FONT }));
+    }
+    return data.topics
+      .filter((t) => !hidden.has(t.id))
+      .map((t) => ({ item: t, kind: "topic", size: TOPIC_FONT }));
+  }
+
+  // Largest first; a name is kept when it lies inside the plot and clear of every name
+  // kept before it: smaller topics give way rather than overlap.
+  function placeNames() {
+    const xa = gd._fullLayout.xaxis;
+    const ya = gd._fullLayout.yaxis;
+    const left = xa._offset;
+    const right = xa._offset + xa._length;
+    const top = ya._offset;
+    const bottom = ya._offset + ya._length;
+    const kept = [];
+    const chosen = candidates().sort((a, b) => b.item.size - a.item.size);
+    for (const name of chosen) {
+      const px = xa._offset + xa.l2p(name.item.x);
+      const py = ya._offset + ya.l2p(name.item.y);
+      const [w, h] = boxSize(name.item.lines, name.size);
+      const box = [px - w / 2, py - h / 2, px + w / 2, py + h / 2];
+      if (box[0] < left || box[2] > right || box[1] < top || box[3] > bottom) continue;
+      if (kept.some((k) => box[0] < k.box[2] && k.box[0] < box[2] && box[1] < k.box[3] && k.box[1] < box[3])) continue;
+      kept.push({ ...name, box });
+    }
+    return kept;
+  }
+
+  function annotation(name) {
+    const bold = name.kind === "theme";
+    return {
+      name: name.kind + "-" + name.item.id,
+      x: name.item.x,
+      y: name.item.y,
+      xref: "x",
+      yref: "y",
+      showarrow: false,
+      text: name.item.lines.map((l) => (bold ? "<b>" + escapeHtml(l) + "</b>" : escapeHtml(l))).join("<br>"),
+      font: { size: name.size, color: "#111" },
+      bgcolor: "rgba(255,255,255,0.78)",
+      bordercolor: name.item.colour,
+      borderwidth: bold ? 2 : 1,
+      borderpad: 3,
+      captureevents: false,
+    };
+  }
+
+  function paperArrow() {
+    if (selectedPaper === null) return [];
+    return [{
+      name: "selected-paper", x: allX[selectedPaper], y: allY[selectedPaper], xref: "x",
+      yref: "y", text: "", showarrow: true, ax: 0, ay: -36, arrowhead: 2, arrowsize: 1.2,
+      arrowwidth: 2.5, arrowcolor: "#c0392b",
+    }];
+  }
+
+  function drawnBoxes() {
+    return Array.from(gd.querySelectorAll(".annotation")).map((node) => {
+      const rect = node.querySelector("rect.bg");
+      const b = (rect || node).getBoundingClientRect();
+      return { node, box: [b.left, b.top, b.right, b.bottom] };
+    });
+  }
+
+  let placing = false;
+  async function renderNames() {
+    placing = true;
+    try {
+      let names = placeNames();
+      await Plotly.relayout(gd, { annotations: [...names.map(annotation), ...paperArrow()] });
+      // The canvas measures text a hair differently from the SVG Plotly draws: check the
+      // drawn boxes and drop any smaller name that still touches a larger one.
+      for (let round = 0; round < 3; round++) {
+        const drawn = drawnBoxes().slice(0, names.length);
+        const drop = new Set();
+        drawn.forEach((a, i) => {
+          drawn.slice(0, i).forEach((b, j) => {
+            if (drop.has(j)) return;
+            if (a.box[0] < b.box[2] && b.box[0] < a.box[2] && a.box[1] < b.box[3] && b.box[1] < a.box[3]) drop.add(i);
+          });
+        });
+        if (!drop.size) break;
+        names = names.filter((_, i) => !drop.has(i));
+        await Plotly.relayout(gd, { annotations: [...names.map(annotation), ...paperArrow()] });
+      }
+      gd.dataset.level = level();
+    } finally {
+      placing = false;
+    }
+  }
+
+  // ---- which papers are drawn ----
+  async function applyVisibility() {
+    shown = [];
+    for (let i = 0; i < data.count; i++) if (!hidden.has(papers.topic[i])) shown.push(i);
+    const xs = new Float32Array(shown.length);
+    const ys = new Float32Array(shown.length);
+    const colours = new Float32Array(shown.length);
+    const sizes = new Float32Array(shown.length);
+    shown.forEach((paper, k) => {
+      xs[k] = allX[paper];
+      ys[k] = allY[paper];
+      colours[k] = allColour[paper];
+      sizes[k] = allSize[paper];
+    });
+    await Plotly.restyle(gd, { x: [xs], y: [ys], "marker.color": [colours], "marker.size": [sizes],
+                               selectedpoints: [selection()] });
+    syncLegend();
+    await renderNames();
+  }
+
+  function selection() {
+    if (hits === null) return null;
+    const points = [];
+    shown.forEach((paper, k) => { if (hits[paper]) points.push(k); });
+    return points;
+  }
+
+  // ---- legend: themes with their topics folded inside ----
+  function swatch(colour) {
+    const node = el("span", undefined, "swatch");
+    node.style.background = colour;
+    return node;
+  }
+
+  function item(label, count, colour, attrs) {
+    const button = el("button", undefined, "item");
+    button.type = "button";
+    Object.entries(attrs).forEach(([k, v]) => { button.dataset[k] = String(v); });
+    button.appendChild(swatch(colour));
+    button.appendChild(el("span", label, "item-label"));
+    button.appendChild(el("span", " " + count, "count"));
+    return button;
+  }
+
+  function buildLegend() {
+    for (const theme of data.themes) {
+      const li = el("li", undefined, "theme");
+      const details = el("details");
+      const summary = el("summary");
+      summary.appendChild(item(theme.label, theme.size, theme.colour, { theme: theme.id }));
+      details.appendChild(summary);
+      const list = el("ul");
+      for (const id of theme.topics) {
+        const topic = topics.get(id);
+        if (!topic) continue;
+        const entry = el("li");
+        entry.appendChild(item(topic.label, topic.size, topic.colour, { topic: topic.id }));
+        list.appendChild(entry);
+      }
+      details.appendChild(list);
+      li.appendChild(details);
+      legend.appendChild(li);
+    }
+    if (data.outliers) {
+      const li = el("li", undefined, "theme");
+      li.appendChild(item(data.outliers.label, data.outliers.size, "#d0d0d0", { topic: -1 }));
+      legend.appendChild(li);
+    }
+  }
+
+  function topicsOf(button) {
+    if (button.dataset.theme !== undefined) return themes.get(Number(button.dataset.theme)).topics;
+    return [Number(button.dataset.topic)];
+  }
+
+  function allTopics() {
+    const ids = data.topics.map((t) => t.id);
+    if (data.outliers) ids.push(-1);
+    return ids;
+  }
+
+  function syncLegend() {
+    legend.querySelectorAll("button.item").forEach((button) => {
+      const off = topicsOf(button).every((id) => hidden.has(id));
+      button.classList.toggle("off", off);
+      button.setAttribute("aria-pressed", String(!off));
+    });
+  }
+
+  async function toggle(ids) {
+    const show = ids.every((id) => hidden.has(id));
+    ids.forEach((id) => (show ? hidden.delete(id) : hidden.add(id)));
+    await applyVisibility();
+  }
+
+  // Shows only `ids`; isolating what is already alone shows everything again.
+  async function isolate(ids) {
+    const wanted = new Set(ids);
+    const alone = allTopics().every((id) => wanted.has(id) !== hidden.has(id));
+    hidden.clear();
+    if (!alone) allTopics().forEach((id) => { if (!wanted.has(id)) hidden.add(id); });
+    await applyVisibility();
+  }
+
+  let clickTimer = null;
+  legend.addEventListener("click", (event) => {
+    const button = event.target.closest("button.item");
+    if (!button) return;
+    event.preventDefault(); // a click names an item; the details' marker folds it
+    clearTimeout(clickTimer);
+    clickTimer = setTimeout(() => toggle(topicsOf(button)), 250);
+  });
+  legend.addEventListener("dblclick", (event) => {
+    const button = event.target.closest("button.item");
+    if (!button) return;
+    event.preventDefault();
+    clearTimeout(clickTimer);
+    isolate(topicsOf(button));
+  });
+
+  // ---- the paper panel, hover cards and search ----
+  function about(i) {
+    return [papers.year[i], papers.venue[i], papers.authors[i]].filter(Boolean).join(" · ");
+  }
+
+  function fillAbstract(node, i) {
+    const text = abstractOf(i);
+    node.textContent = text === null ? "(loading the abstract…)" : text || "(no abstract)";
+  }
+
+  function showPaper(i) {
+    if (i < 0 || i >= data.count) return;
     panel.replaceChildren();
-    panel.appendChild(el("h2", p.title, "paper-title"));
-    panel.appendChild(el("p", p.topic, "paper-topic"));
-    if (p.reassigned) {
+    panel.appendChild(el("h2", papers.title[i], "paper-title"));
+    panel.appendChild(el("p", topicName(i), "paper-topic"));
+    if (papers.reassigned[i]) {
       panel.appendChild(el("p", "Reassigned: HDBSCAN left this paper as an outlier; outlier " +
         "handling placed it in its nearest topic.", "muted"));
     }
-    const about = [p.year, p.venue, p.authors].filter(Boolean).join(" · ");
-    if (about) panel.appendChild(el("p", about, "paper-meta"));
-    panel.appendChild(el("p", "Sources: " + p.sources, "muted"));
-    panel.appendChild(el("p", p.abstract || "(no abstract)", "paper-abstract"));
+    if (about(i)) panel.appendChild(el("p", about(i), "paper-meta"));
+    panel.appendChild(el("p", "Sources: " + papers.sources[i], "muted"));
+    const text = el("p", undefined, "paper-abstract");
+    fillAbstract(text, i);
+    if (abstractOf(i) === null) loadAbstracts().then(() => fillAbstract(text, i));
+    panel.appendChild(text);
     // The paper's own page where its export gave a DOI, arXiv id or URL; else a search.
-    const link = el("a", p.link ? "Open the paper" : "Look it up on arXiv (title search)");
-    link.href = p.link ||
-      "https://arxiv.org/search/?searchtype=title&query=" + encodeURIComponent(p.title);
+    const link = el("a", papers.link[i] ? "Open the paper" : "Look it up on arXiv (title search)");
+    link.href = papers.link[i] ||
+      "https://arxiv.org/search/?searchtype=title&query=" + encodeURIComponent(papers.title[i]);
     link.target = "_blank";
     link.rel = "noopener noreferrer";
     panel.appendChild(link);
-    markPaper(p);
     panel.hidden = false;
+    panel.dataset.paper = String(i);
     document.getElementById("hint").hidden = true;
-    panel.dataset.paper = String(index);
+    selectedPaper = i;
+    renderNames();
   }
 
-  // An arrow on the map pointing at the paper shown in the panel.
-  function markPaper(p) {
-    const notes = (gd.layout.annotations || []).filter((a) => a.name !== "selected-paper");
-    notes.push({ name: "selected-paper", x: p.x, y: p.y, text: "", showarrow: true, ax: 0,
-                 ay: -36, arrowhead: 2, arrowsize: 1.2, arrowwidth: 2.5, arrowcolor: "#c0392b" });
-    Plotly.relayout(gd, { annotations: notes });
+  function showCard(i, event) {
+    card.replaceChildren();
+    card.appendChild(el("b", papers.title[i]));
+    card.appendChild(el("div", topicName(i) + (papers.reassigned[i] ? " (reassigned outlier)" : ""), "paper-topic"));
+    if (about(i)) card.appendChild(el("div", about(i), "muted"));
+    const text = abstractOf(i);
+    if (text) {
+      card.appendChild(el("div", text.length > PREVIEW_CHARS
+        ? text.slice(0, PREVIEW_CHARS).replace(/\s+\S*$/, "") + " …" : text, "card-abstract"));
+    }
+    const box = gd.getBoundingClientRect();
+    const x = event.clientX - box.left;
+    const y = event.clientY - box.top;
+    card.style.left = Math.min(x + 14, box.width - 340) + "px";
+    card.style.top = Math.min(y + 14, box.height - 160) + "px";
+    card.hidden = false;
   }
 
-  function matches(query) {
-    const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-    if (!terms.length) return null;
-    return haystack.map((text) => terms.every((t) => text.includes(t)));
-  }
-
-  function search() {
-    const hits = matches(input.value);
+  async function search() {
+    const terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     results.replaceChildren();
-    if (hits === null) {
-      Plotly.restyle(gd, "selectedpoints", null);
+    if (!terms.length) {
+      hits = null;
       countOut.textContent = "";
       delete countOut.dataset.count;
+      await Plotly.restyle(gd, { selectedpoints: [null] });
       return;
     }
-    const selected = gd.data.map((trace) => {
-      const points = [];
-      (trace.customdata || []).forEach((paper, i) => { if (hits[paper]) points.push(i); });
-      return points;
-    });
-    Plotly.restyle(gd, { selectedpoints: selected });
+    await loadAbstracts();
+    if (!haystack) {
+      haystack = papers.title.map((t, i) => (t + " " + (abstracts[i] || "")).toLowerCase());
+    }
+    hits = haystack.map((text) => terms.every((t) => text.includes(t)));
+    await Plotly.restyle(gd, { selectedpoints: [selection()] });
     const found = [];
     hits.forEach((hit, i) => { if (hit) found.push(i); });
     countOut.dataset.count = String(found.length);
-    countOut.textContent = found.length + " of " + papers.length + " papers match";
+    countOut.textContent = found.length + " of " + data.count + " papers match";
     found.slice(0, MAX_RESULTS).forEach((i) => {
-      const item = el("li");
-      const button = el("button", papers[i].title, "result");
+      const entry = el("li");
+      const button = el("button", papers.title[i], "result");
       button.type = "button";
       button.addEventListener("click", () => showPaper(i));
-      item.appendChild(button);
-      item.appendChild(el("span", " " + papers[i].topic, "muted"));
-      results.appendChild(item);
+      entry.appendChild(button);
+      entry.appendChild(el("span", " " + topicName(i), "muted"));
+      results.appendChild(entry);
     });
     if (found.length > MAX_RESULTS) {
       results.appendChild(el("li", "… and " + (found.length - MAX_RESULTS) + " more", "muted"));
     }
   }
 
-  // Topic names follow their topics: hidden with them, shown with them.
-  function syncLabels() {
-    const shown = {};
-    gd.data.forEach((t) => { shown[t.legendgroup] = t.visible === undefined || t.visible === true; });
-    const update = {};
-    (gd.layout.annotations || []).forEach((a, i) => {
-      const visible = shown[a.name] !== false;
-      if (a.visible !== visible) update["annotations[" + i + "].visible"] = visible;
-    });
-    if (Object.keys(update).length) Plotly.relayout(gd, update);
-  }
-
   function isolateFromUrl() {
     const params = new URLSearchParams(location.hash.slice(1) || location.search.slice(1));
+    const theme = params.get("theme");
     const topic = params.get("topic");
-    if (topic === null) return;
-    if (!gd.data.some((t) => t.legendgroup === topic)) return;
-    Plotly.restyle(gd, { visible: gd.data.map((t) => (t.legendgroup === topic ? true : "legendonly")) });
-    syncLabels();
+    if (theme !== null && themes.has(Number(theme))) return isolate(themes.get(Number(theme)).topics);
+    if (topic !== null && (topics.has(Number(topic)) || (topic === "-1" && data.outliers))) {
+      return isolate([Number(topic)]);
+    }
+    return null;
   }
 
   let timer = null;
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 150); });
   input.addEventListener("keydown", (e) => { if (e.key === "Enter") { clearTimeout(timer); search(); } });
   document.getElementById("clear").addEventListener("click", () => { input.value = ""; search(); });
-  gd.on("plotly_click", (ev) => { if (ev.points.length) showPaper(ev.points[0].customdata); });
-  gd.on("plotly_restyle", syncLabels);
+  gd.on("plotly_click", (ev) => { if (ev.points.length) showPaper(shown[ev.points[0].pointIndex]); });
+  gd.on("plotly_hover", (ev) => { if (ev.points.length) showCard(shown[ev.points[0].pointIndex], ev.event); });
+  gd.on("plotly_unhover", () => { card.hidden = true; });
+  gd.on("plotly_relayout", (event) => {
+    if (placing) return;
+    if (Object.keys(event).some((key) => key.startsWith("xaxis") || key.startsWith("yaxis") || key === "autosize")) {
+      renderNames();
+    }
+  });
   window.addEventListener("hashchange", isolateFromUrl);
-  isolateFromUrl();
-  window.topicMap = { showPaper, search, ready: true };
+
+  buildLegend();
+  // The plot was drawn while the page was still parsing, before the panels existed.
+  await Plotly.Plots.resize(gd);
+  await (isolateFromUrl() || applyVisibility());
+  // For the page's own tests and the curious: the paper rows drawn, in point order.
+  window.topicMap = { showPaper, search, isolate, toggle, shown: () => shown.slice(), ready: true };
   document.body.dataset.ready = "true";
+  loadAbstracts();
 })();
