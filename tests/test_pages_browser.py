@@ -60,7 +60,7 @@ def site(tmp_path_factory, corpus):
         (root / "topics" / list_filename(topic.topic_id, topic.label)).write_text("list")
     for theme in report.themes.itertuples():
         (root / "themes" / list_filename(theme.theme_id, theme.label)).write_text("list")
-    for name in ["papers.csv", "topics.csv", "parse_report.json"]:
+    for name in ["papers.csv", "topics.csv", "themes.csv", "parse_report.json"]:
         (root / name).write_text("placeholder")
     evil_skip = {"file": "a.txt", "line": 3, "reason": "no abstract",
                  "text": "<script>alert('skipped')</script>"}  # fmt: skip

@@ -79,7 +79,8 @@ VIEWS = [
         "topic centres placed by similarity",
         figure="topics.plotting.intertopic:intertopic_distance_figure",
         intro="Each bubble is a topic, its area the number of papers; topics whose papers are "
-        "similar (cosine distance of mean embeddings, classical MDS) sit close together.",
+        "similar (cosine distance of mean embeddings, classical MDS) sit close together; each is "
+        "in its shade of its theme's colour (click a theme in the legend to hide it).",
     ),
     View(
         "top_terms.html",
@@ -94,11 +95,11 @@ VIEWS = [
         "topic_hierarchy.html",
         "Hierarchy",
         "Topic hierarchy",
-        "which topics merge first",
+        "the tree the themes were cut from",
         figure="topics.plotting.hierarchy:topic_hierarchy_figure",
-        intro="Topics joined step by step, most similar first (average linkage of cosine "
-        "distances between topic centroids): branches that meet near 0 are "
-        "near-duplicates.",
+        intro="The tree the themes were cut from: topics joined step by step, closest first "
+        "(Ward linkage of their centres in the space the clusters were found in); links "
+        "inside a theme are in its colour, and the dashed line is the cut that made the themes.",
     ),
     View(
         "topic_similarity.html",
@@ -128,6 +129,7 @@ PAGE_FILES = [name for view in FIGURE_VIEWS for name, _ in view.files]
 DOWNLOADS = [
     ("papers.csv", "papers.csv"),
     ("topics.csv", "topics.csv"),
+    ("themes.csv", "themes.csv"),
     ("parse_report.json", "parse report"),
 ]
 
