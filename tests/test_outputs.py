@@ -181,7 +181,8 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     assert papers["theme_label"].tolist() == ["images and proteins"] * 3 + [""]
     assert topics["topic_id"].tolist() == [-1, 0, 1] and topics["theme_id"].tolist() == [-1, 0, 0]
     assert themes.to_dict("records") == [{"theme_id": 0, "label": "images and proteins",
-        "size": 3, "share": 0.75, "keywords": "image; protein", "topics": "0; 1"}]  # fmt: skip
+        "size": 3, "share": 0.75, "keywords": "image; protein", "topics": "0; 1",
+        "top_authors": "Ada Lovelace (1); Alan Turing (1); Grace Hopper (1)"}]  # fmt: skip
     # Each topic's stability is its core cluster's: p1 was an outlier, p2 holds topic 0.
     assert topics["stability"].tolist() == ["", "0.75", "0.5"]
     assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == sorted(
@@ -203,6 +204,11 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     assert "reassigned outlier" in masked.split("##")[0]
     assert "reassigned outlier" not in text[text.index("Bold") : text.index("Masked Images")]
     assert "Theme: images and proteins." in text
+    # Authors as written, most papers first, ties by name.
+    authors = "Ada Lovelace (1); Alan Turing (1); Grace Hopper (1)"
+    assert topics.set_index("topic_id").loc[0, "top_authors"] == authors
+    assert f"Most frequent authors: {authors}" in text
+    assert "Most frequent authors" not in outliers  # no author given: no line
     theme = (tmp_path / "themes" / "0-images-and-proteins.md").read_text()
     assert theme.startswith("# Theme 0: images and proteins")
     # Its topics, largest first, each with its papers from the centre outwards.

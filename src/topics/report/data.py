@@ -24,6 +24,8 @@ DECIMALS = 4
 # What the input files said of each paper (topics.parse), carried as read: a field no file
 # gave is None, or an empty list.
 METADATA = ["year", "date", "venue", "authors", "doi", "arxiv_id", "url", "keywords"]
+# Authors listed per topic and theme.
+TOP_AUTHORS = 5
 
 
 class ReportPaths(NamedTuple):
@@ -125,9 +127,26 @@ def themes_table(themes: pd.DataFrame, n_papers: int) -> pd.DataFrame:
     )
 
 
+def top_authors(papers: pd.DataFrame, level: str) -> dict[int, list[tuple[str, int]]]:
+    """The most frequent authors of each topic or theme (`level`: "topic_id" or
+    "theme_id") with their paper counts; names are matched as written, so one person
+    written two ways counts as two."""
+    pairs = papers[[level, "authors"]].explode("authors").dropna(subset=["authors"])
+    pairs = pairs[pairs["authors"].str.strip() != ""]
+    counts = pairs.groupby([level, "authors"]).size().rename("papers").reset_index()
+    counts = counts.sort_values([level, "papers", "authors"], ascending=[True, False, True])
+    return {
+        int(group): [
+            (name, int(n)) for name, n in zip(rows["authors"], rows["papers"], strict=True)
+        ]
+        for group, rows in counts.groupby(level)
+        for rows in [rows.head(TOP_AUTHORS)]
+    }
+
+
 def with_themes(papers: pd.DataFrame, topics: pd.DataFrame, themes: pd.DataFrame):
     """The papers and topics tables with each row's theme (-1 and no label for outliers),
-    and every topic and theme with its colour."""
+    and every topic and theme with its colour and its most frequent authors."""
     theme_of = {int(t): int(row.theme_id) for row in themes.itertuples() for t in row.topics}
     labels = dict(zip(themes["theme_id"], themes["label"], strict=True))
 
@@ -144,6 +163,9 @@ def with_themes(papers: pd.DataFrame, topics: pd.DataFrame, themes: pd.DataFrame
     papers = papers.copy()
     papers.insert(position, "theme_id", paper_themes)
     papers.insert(position + 1, "theme_label", theme_labels(paper_themes))
+    for table, level in [(topics, "topic_id"), (themes, "theme_id")]:
+        authors = top_authors(papers, level)
+        table["top_authors"] = [authors.get(int(i), []) for i in table[level]]
     return papers, topics, themes
 
 

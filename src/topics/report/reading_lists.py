@@ -27,6 +27,15 @@ def list_filename(topic_id: int, label: str) -> str:
     return f"{topic_id}-{slugify(label)}.md"
 
 
+def authors_text(authors: list[tuple[str, int]]) -> str:
+    """A topic's most frequent authors as one line: "Ada Lovelace (3); Alan Turing (2)"."""
+    return LIST_SEPARATOR.join(f"{name} ({count})" for name, count in authors)
+
+
+def _authors_line(authors: list[tuple[str, int]]) -> list[str]:
+    return [f"Most frequent authors: {_text(authors_text(authors))}", ""] if authors else []
+
+
 def _text(value: str) -> str:
     """Paper text as literal Markdown: angle brackets must not become HTML in a viewer."""
     return html.escape(" ".join(str(value).split()), quote=False)
@@ -87,6 +96,7 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
             else "Keywords: none"
         ),
         "",
+        *_authors_line(topic.top_authors),
         "Papers are ordered by closeness to the topic's centre (cosine similarity of the "
         "paper's embedding to the topic's mean embedding): read from the top for the core "
         "of the theme.",
@@ -132,6 +142,7 @@ def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame) -
         "",
         f"Keywords: {_text(LIST_SEPARATOR.join(theme.keywords))}",
         "",
+        *_authors_line(theme.top_authors),
         f"Each topic's {THEME_LIST_PAPERS} papers closest to its centre; the topic's own list "
         "(../topics/) has them all.",
         "",

@@ -10,7 +10,7 @@ import pandas as pd
 
 from topics.plotting.style import LIST_SEPARATOR
 from topics.report.data import METADATA, ReportPaths, load_report
-from topics.report.reading_lists import write_reading_lists, write_theme_lists
+from topics.report.reading_lists import authors_text, write_reading_lists, write_theme_lists
 
 PAPERS_CSV_COLUMNS = [
     "paper_id",
@@ -35,9 +35,10 @@ TOPICS_CSV_COLUMNS = [
     "share",
     "stability",
     "keywords",
+    "top_authors",
     "top_papers",
 ]
-THEMES_CSV_COLUMNS = ["theme_id", "label", "size", "share", "keywords", "topics"]
+THEMES_CSV_COLUMNS = ["theme_id", "label", "size", "share", "keywords", "top_authors", "topics"]
 # Titles of each topic's most central papers in topics.csv.
 TOP_PAPERS = 3
 
@@ -58,6 +59,7 @@ def topics_csv(topics: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     )
     return topics.assign(
         keywords=topics["keywords"].map(LIST_SEPARATOR.join),
+        top_authors=topics["top_authors"].map(authors_text),
         top_papers=topics["topic_id"].map(top_titles).fillna(""),
     )[TOPICS_CSV_COLUMNS]
 
@@ -66,6 +68,7 @@ def themes_csv(themes: pd.DataFrame) -> pd.DataFrame:
     """themes.csv: one row per theme with its keywords and its topics' ids, largest first."""
     return themes.assign(
         keywords=themes["keywords"].map(LIST_SEPARATOR.join),
+        top_authors=themes["top_authors"].map(authors_text),
         topics=themes["topics"].map(lambda ids: LIST_SEPARATOR.join(map(str, ids))),
     )[THEMES_CSV_COLUMNS]
 
