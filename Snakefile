@@ -21,6 +21,7 @@ include: "workflow/rules/reduce.smk"
 include: "workflow/rules/cluster.smk"
 include: "workflow/rules/label.smk"
 include: "workflow/rules/metrics.smk"
+include: "workflow/rules/trends.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/sweep.smk"
 
@@ -34,6 +35,7 @@ rule all:
         "results/papers.csv",
         "results/topics.csv",
         "results/themes.csv",
+        "results/topic_trends.csv",
         "results/topics",
         "results/themes",
         "results/metrics.json",

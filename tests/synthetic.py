@@ -10,12 +10,14 @@ import json
 
 import numpy as np
 import pandas as pd
+from defaults import DEFAULTS
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from topics.centroids import topic_centroids
 from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
 from topics.parse import PAPER_COLUMNS
 from topics.report.data import Report, ReportPaths, paper_link, with_themes
+from topics.trends import topic_trends
 
 EVIL_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> Evil & "quoted" paper'
 WORDS = ["graph", "neural", "vision", "robust", "sparse", "kernel", "language", "audio",
@@ -140,7 +142,11 @@ def synthetic_report(
     )
     themes["share"] = (themes["size"] / n_papers).round(4)
     papers, topics, themes = with_themes(papers, topics, themes)
-    return Report(papers, topics, themes, tree), embeddings
+    counts, trends = topic_trends(
+        papers, papers["topic_id"].to_numpy(), papers["theme_id"].to_numpy(), **DEFAULTS["trends"]
+    )
+    report = Report(papers, topics, themes, tree, counts, trends, DEFAULTS["report"])
+    return report, embeddings
 
 
 def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
@@ -167,6 +173,8 @@ def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
                 "clusters.npz",
                 "themes.parquet",
                 "theme_tree.npy",
+                "trend_counts.parquet",
+                "trends.parquet",
             ]
         )
     )
@@ -187,4 +195,6 @@ def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
     paths.stability.write_text(json.dumps({"cluster_stability": stability}))
     write_table(themes[["theme_id", "label", "size", "keywords", "topics"]], paths.themes)
     write_array(np.asarray(report.tree, dtype=float), paths.theme_tree)
+    write_table(report.counts, paths.trend_counts)
+    write_table(report.trends, paths.trends)
     return paths

@@ -79,7 +79,8 @@ def test_page_job_loads_no_heavy_library(tmp_path):
         d = {str(tmp_path)!r}
         run_pages(ReportPaths(*{[str(p) for p in paths]!r}),
                   [d + "/" + view.file for view in FIGURE_VIEWS],
-                  [d + "/" + name for name in PAGE_FILES], d + "/plotly.min.js")
+                  [d + "/" + name for name in PAGE_FILES], d + "/plotly.min.js",
+                  options={DEFAULTS["report"]!r})
     """)
     assert (tmp_path / "topic_similarity.html").exists()
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))

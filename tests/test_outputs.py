@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from defaults import DEFAULTS
 
 from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
 from topics.report.data import (
@@ -17,6 +18,7 @@ from topics.report.data import (
 )
 from topics.report.reading_lists import list_filename, preview, slugify
 from topics.report.tables import papers_csv, run_tables, topics_csv
+from topics.trends import topic_trends
 
 EVIL_TITLE = '<script>alert("x")</script> & <b>Bold</b> claims'
 
@@ -97,6 +99,8 @@ def write_inputs(folder, inputs) -> ReportPaths:
                 "clusters.npz",
                 "themes.parquet",
                 "theme_tree.npy",
+                "trend_counts.parquet",
+                "trends.parquet",
             ]
         )
     )
@@ -108,6 +112,10 @@ def write_inputs(folder, inputs) -> ReportPaths:
     paths.stability.write_text(json.dumps({"cluster_stability": {"0": 0.75, "1": 0.5}}))
     write_table(themes, paths.themes)
     write_array(np.array([[0.0, 1.0, 2.0, 2.0]]), paths.theme_tree)
+    counts, trends = topic_trends(papers, assignments["topic_id"].to_numpy(),
+                                  np.zeros(len(papers), int), **DEFAULTS["trends"])  # fmt: skip
+    write_table(counts, paths.trend_counts)
+    write_table(trends, paths.trends)
     return paths
 
 
@@ -172,7 +180,8 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     (tmp_path / "topics").mkdir()
     (tmp_path / "topics" / "99-stale.md").write_text("old")
     run_tables(paths, tmp_path / "papers.csv", tmp_path / "topics.csv", tmp_path / "themes.csv",
-               tmp_path / "topics", tmp_path / "themes")  # fmt: skip
+               tmp_path / "topic_trends.csv", tmp_path / "topics", tmp_path / "themes",
+               options=DEFAULTS["report"])  # fmt: skip
     papers = pd.read_csv(tmp_path / "papers.csv", keep_default_na=False)
     topics = pd.read_csv(tmp_path / "topics.csv", keep_default_na=False)
     themes = pd.read_csv(tmp_path / "themes.csv", keep_default_na=False)
@@ -224,7 +233,7 @@ def test_slugs_are_file_name_safe():
 
 
 def test_reports_load_with_every_paper_in_its_theme(tmp_path, inputs):
-    report = load_report(write_inputs(tmp_path, inputs))
+    report = load_report(write_inputs(tmp_path, inputs), DEFAULTS["report"])
     assert report.papers["theme_id"].tolist() == [0, 0, 0, -1]
     assert report.themes["share"].tolist() == [0.75]
     assert report.topics["colour"].notna().all()

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from defaults import DEFAULTS
 from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.centroids import topic_centroid_matrix, topic_centroids
@@ -27,7 +28,7 @@ def test_paper_data_cannot_close_its_script_element():
 
 def test_the_report_tables_come_back_from_the_intermediates(tmp_path):
     report, _ = synthetic_report()
-    loaded = load_report(write_intermediates(tmp_path, report))
+    loaded = load_report(write_intermediates(tmp_path, report), report.options)
     pd.testing.assert_frame_equal(loaded.papers, report.papers[loaded.papers.columns],
                                   check_dtype=False)  # fmt: skip
     assert loaded.papers["reassigned"].dtype == bool  # a bool, not the text "True"
@@ -53,7 +54,9 @@ def test_every_paper_and_topic_knows_its_theme():
 def test_every_figure_view_draws_a_figure_from_the_report():
     report, _ = synthetic_report()
     for view in FIGURE_VIEWS:
-        assert isinstance(view.draw(report), go.Figure), view.file
+        drawn = view.draw(report)
+        figures = drawn if isinstance(drawn, list) else [drawn]
+        assert figures and all(isinstance(f, go.Figure) for f in figures), view.file
 
 
 def test_map_page_carries_every_paper_once_and_shares_plotly_js():
@@ -78,13 +81,13 @@ def test_every_page_links_every_view_in_its_navigation():
 
 
 def test_a_page_one_folder_down_links_back_up():
-    html = render("figure.html.j2", root="../", title="t", intro="i", figure=go.Figure())
+    html = render("figure.html.j2", root="../", title="t", intro="i", figures=[go.Figure()])
     assert '<script src="../plotly.min.js"></script>' in html
     assert 'href="../index.html"' in html and 'href="../papers.csv"' in html
 
 
 def test_templates_escape_text_they_are_given():
-    html = render("figure.html.j2", title=EVIL_TITLE, intro="<b>bold</b>", figure=go.Figure())
+    html = render("figure.html.j2", title=EVIL_TITLE, intro="<b>bold</b>", figures=[go.Figure()])
     assert "<script>alert" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
@@ -124,7 +127,8 @@ def index_html(tmp_path, metrics=None):
     report, _ = synthetic_report()
     seed = tmp_path / "a.txt"
     seed.write_text("A title\nAn abstract.\n")
-    config = {"embedding": {"model": "all-MiniLM-L6-v2"}, "umap": {"n_neighbors": 15}}
+    config = {"embedding": {"model": "all-MiniLM-L6-v2"}, "umap": {"n_neighbors": 15},
+              "report": DEFAULTS["report"]}  # fmt: skip
     run_info = pages.provenance(config, [seed])
     context = pages.index_context(PARSE_REPORT, report, config, run_info, metrics)
     return render("index.html.j2", title="Topics in the corpus", **context), run_info
@@ -170,7 +174,8 @@ def test_the_page_job_writes_every_view_and_the_plotly_js_they_share(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     files = [out / name for name in PAGE_FILES]
-    pages.run_pages(paths, [out / view.file for view in FIGURE_VIEWS], files, out / "plotly.min.js")
+    pages.run_pages(paths, [out / view.file for view in FIGURE_VIEWS], files, out / "plotly.min.js",
+                    options=DEFAULTS["report"])  # fmt: skip
     assert (out / "abstracts.js").read_text().startswith("window.topicsAbstracts = ")
     assert "plotly" in (out / "plotly.min.js").read_text(encoding="utf-8")[:2000].lower()
     for view in FIGURE_VIEWS:
@@ -183,7 +188,11 @@ def test_the_page_job_writes_every_view_and_the_plotly_js_they_share(tmp_path):
     assert "outliers (no clear topic)" not in intertopic
     with pytest.raises(ValueError, match="do not match the views"):
         pages.run_pages(
-            paths, [out / view.file for view in FIGURE_VIEWS[::-1]], files, out / "plotly.min.js"
+            paths,
+            [out / view.file for view in FIGURE_VIEWS[::-1]],
+            files,
+            out / "plotly.min.js",
+            options=DEFAULTS["report"],
         )
 
 
@@ -194,3 +203,29 @@ def test_centroids_cover_the_real_topics_and_refuse_misaligned_embeddings():
     assert np.allclose(np.linalg.norm(centroids, axis=1), 1.0)
     with pytest.raises(ValueError, match="59 embeddings for 60 papers"):
         topic_centroids(embeddings[1:], report.papers["topic_id"].to_numpy(), [0, 1, 2])
+
+
+def test_index_ranks_the_rising_and_fading_topics_and_names_missing_metadata(tmp_path):
+    report, _ = synthetic_report()
+    trends = pd.DataFrame({
+        "level": ["topic"] * 3, "id": [0, 1, 2], "papers": [40, 30, 20],
+        "periods": [6, 6, 6], "first_share": [0.02, 0.10, 0.05], "last_share": [0.08, 0.03, 0.05],
+        "slope": [0.3, -0.25, 0.01], "slope_low": [0.1, -0.4, -0.1], "slope_high": [0.5, -0.1, 0.1],
+        "p_value": [0.001, 0.002, 0.8], "q_value": [0.003, 0.003, 0.8],
+        "trend": ["rising", "fading", "steady"],
+    })  # fmt: skip
+    context = pages.index_context(PARSE_REPORT, report._replace(trends=trends), {}, {
+        "packages": {}}, None)  # fmt: skip
+    html = render("index.html.j2", title="t", **context)
+    rising = html.split("<h3>Rising</h3>", 1)[1].split("</table>", 1)[0]
+    assert "graph methods" in rising and "2.0% → 8.0%" in rising and "×1.35 (1.11–1.65)" in rising
+    assert "graph theory" in html.split("<h3>Fading</h3>", 1)[1]  # topic 1
+    assert "1 rising, 1 fading, 1 steady" in html
+    # The small synthetic corpus has too few papers a year for trends, and says so.
+    context = pages.index_context(PARSE_REPORT, report, {}, {"packages": {}}, None)
+    html = render("index.html.j2", title="t", **context)
+    assert "no trends over time" in html and "<h3>Rising</h3>" not in html
+    no_venue = report._replace(papers=report.papers.assign(venue=None))
+    html = render("index.html.j2", title="t",
+                  **pages.index_context(PARSE_REPORT, no_venue, {}, {"packages": {}}, None))  # fmt: skip
+    assert "The inputs give no venues" in html

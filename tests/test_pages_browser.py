@@ -37,7 +37,8 @@ def write_site(root: Path, report) -> Path:
     (root / "intermediate").mkdir(parents=True)
     paths = write_intermediates(root / "intermediate", report)
     pages.run_pages(paths, [root / view.file for view in FIGURE_VIEWS],
-                    [root / name for name in PAGE_FILES], root / "plotly.min.js")  # fmt: skip
+                    [root / name for name in PAGE_FILES], root / "plotly.min.js",
+                    options=report.options)  # fmt: skip
     static_topic_map(report).savefig(root / "topic_map.png")
     return root
 

@@ -11,15 +11,16 @@ import pandas as pd
 import pytest
 from synthetic import EVIL_TITLE, synthetic_report
 
+from topics.plotting.fields import field_counts, fields_figure
 from topics.plotting.hierarchy import link_themes, topic_hierarchy_figure
 from topics.plotting.intertopic import classical_mds, intertopic_distance_figure
 from topics.plotting.labels import keep_apart, level_centres, wrap_label
 from topics.plotting.similarity import topic_similarity_figure
-from topics.plotting.sources import topic_source_counts, topic_sources_figure
 from topics.plotting.static_map import static_topic_map
 from topics.plotting.style import OUTLIER_COLOUR, level_colours
 from topics.plotting.top_terms import top_terms_figure
 from topics.plotting.topic_map import abstracts_script, map_data, topic_map_figure
+from topics.plotting.trends import trends_figures
 
 
 def unpack(text: str):
@@ -133,24 +134,43 @@ def test_link_themes_follow_the_tree():
     assert link_themes(tree, [0, 0, 1, 1]) == [0, 0, 1, 1, 0, 1, None]
 
 
-def test_source_counts_count_a_paper_in_every_file_that_listed_it():
-    papers = pd.DataFrame(
-        {
-            "topic_id": [0, 0, 1, -1],
-            "sources": [["a.txt", "b.txt"], ["a.txt"], ["b.txt"], ["c.txt"]],
-        }
-    )
-    topics = pd.DataFrame({"topic_id": [-1, 0, 1], "label": ["out", "zero", "one"]})
-    counts = topic_source_counts(papers, topics)
-    assert list(counts.index) == [-1, 0, 1]
-    assert list(counts.columns) == ["a.txt", "b.txt", "c.txt"]
-    assert counts.loc[0].tolist() == [2, 1, 0]
-    assert counts.loc[1].tolist() == [0, 1, 0]
-    assert counts.loc[-1].tolist() == [0, 0, 1]
-    report, _ = synthetic_report()
-    (heatmap,) = topic_sources_figure(report).data
-    expected = topic_source_counts(report.papers, report.topics)
-    assert np.array(heatmap.text).tolist() == expected.to_numpy().tolist()
+def test_field_counts_count_a_paper_under_every_value_and_the_rest_as_other():
+    papers = pd.DataFrame({
+        "theme_id": [0, 0, 1, 1, -1],
+        "sources": [["a.txt", "b.txt"], ["a.txt"], ["b.txt"], ["c.txt"], ["c.txt"]],
+        "venue": ["CVPR", "CVPR", "ACL", "ICML", None],
+        "year": pd.array([2020, 2021, 2021, None, 2020], dtype="Int64"),
+    })  # fmt: skip
+    sources = field_counts(papers, "theme_id", "sources", top=5)
+    assert sources.loc[0].to_dict() == {"a.txt": 2, "b.txt": 1, "c.txt": 0}
+    assert sources.loc[1].to_dict() == {"a.txt": 0, "b.txt": 1, "c.txt": 1}  # outliers left out
+    venues = field_counts(papers, "theme_id", "venue", top=1)
+    assert list(venues.columns) == ["CVPR", "other"] and venues.loc[1, "other"] == 2
+    years = field_counts(papers, "theme_id", "year", top=1)  # years: all of them, in order
+    assert list(years.columns) == ["2020", "2021"] and years.loc[1].tolist() == [0, 1]
+
+
+def test_fields_figure_shades_both_ways_and_says_which_fields_are_missing():
+    report, _ = synthetic_report(300, n_themes=2, topics_per_theme=2)
+    figure = fields_figure(report)
+    # venue, input file and year, each by themes and topics, each normalised two ways
+    assert len(figure.data) == 3 * 2 * 2 and len(figure.layout.updatemenus[0].buttons) == 12
+    by_theme, by_venue = np.array(figure.data[0].z), np.array(figure.data[1].z)
+    assert np.allclose(by_theme.sum(axis=1), 1) and np.allclose(by_venue.sum(axis=0), 1)
+    no_venue = report._replace(papers=report.papers.assign(venue=None))
+    assert "no venue" in fields_figure(no_venue).layout.title.text
+
+
+def test_trends_show_each_theme_over_time_and_say_so_when_there_are_no_years():
+    report, _ = synthetic_report(6000, n_themes=3, topics_per_theme=2)
+    themes, topics = trends_figures(report)
+    assert len(themes.data) == 3  # one small multiple per theme
+    assert [len(trace.x) for trace in themes.data] == [6, 6, 6]  # 2018-2023
+    shares = report.counts[report.counts["level"] == "theme"]
+    assert np.allclose(sorted(themes.data[0].y), sorted(100 * shares[shares["id"] == 0]["share"]))
+    assert len(topics.data) == 6 and sum(t.visible for t in topics.data) == 2  # first theme's
+    (empty,) = trends_figures(synthetic_report()[0])  # 60 papers: too few per year
+    assert "no years" in empty.layout.annotations[0].text
 
 
 def test_top_terms_one_chart_per_topic_with_its_best_term_on_top():
@@ -191,6 +211,6 @@ def test_every_figure_copes_with_a_corpus_that_is_all_outliers():
     assert np.array(topic_similarity_figure(empty).data[0].z).size == 0
     assert topic_hierarchy_figure(empty).data == ()
     assert top_terms_figure(empty).data == ()
-    assert topic_source_counts(papers, topics).to_numpy().sum() == papers["sources"].map(len).sum()
+    assert fields_figure(empty).data == ()
     static_topic_map(empty)
     assert map_data(empty)["themes"] == []

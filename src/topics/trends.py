@@ -24,8 +24,20 @@ from topics.files import read_table, write_table
 
 log = logging.getLogger("topics")
 
-TREND_COLUMNS = ["level", "id", "papers", "periods", "first_share", "last_share", "slope",
-                 "slope_low", "slope_high", "p_value", "q_value", "trend"]  # fmt: skip
+TREND_COLUMNS = [
+    "level",
+    "id",
+    "papers",
+    "periods",
+    "first_share",
+    "last_share",
+    "slope",
+    "slope_low",
+    "slope_high",
+    "p_value",
+    "q_value",
+    "trend",
+]
 # What the trend column says.
 RISING, FADING, STEADY, TOO_SMALL = "rising", "fading", "steady", "too few papers"
 
@@ -103,26 +115,51 @@ def level_trends(
     for group, row in counts.iterrows():
         n = int(row.sum())
         shares = row / totals[counts.columns]
-        entry = {"id": int(group), "papers": n, "periods": int((row > 0).sum()),
-                 "first_share": float(shares.iloc[0]) if len(shares) else np.nan,
-                 "last_share": float(shares.iloc[-1]) if len(shares) else np.nan}  # fmt: skip
+        entry = {
+            "id": int(group),
+            "papers": n,
+            "periods": int((row > 0).sum()),
+            "first_share": float(shares.iloc[0]) if len(shares) else np.nan,
+            "last_share": float(shares.iloc[-1]) if len(shares) else np.nan,
+        }
         if enough_periods and n >= min_papers:
             slope, se, p = binomial_trend(
                 row.to_numpy(float), totals[counts.columns].to_numpy(float)
             )
-            entry |= {"slope": slope, "slope_low": slope - 1.96 * se,
-                      "slope_high": slope + 1.96 * se, "p_value": p}  # fmt: skip
+            entry |= {
+                "slope": slope,
+                "slope_low": slope - 1.96 * se,
+                "slope_high": slope + 1.96 * se,
+                "p_value": p,
+            }
         rows.append(entry)
-    table = pd.DataFrame(rows, columns=["id", "papers", "periods", "first_share", "last_share",
-                                        "slope", "slope_low", "slope_high", "p_value"])  # fmt: skip
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "papers",
+            "periods",
+            "first_share",
+            "last_share",
+            "slope",
+            "slope_low",
+            "slope_high",
+            "p_value",
+        ],
+    )
     tested = table["p_value"].notna()
     table["q_value"] = np.nan
     if tested.any():
         table.loc[tested, "q_value"] = benjamini_hochberg(table.loc[tested, "p_value"].to_numpy())
     table["trend"] = np.select(
-        [~tested, (table["q_value"] <= max_q) & (table["slope"] > 0),
-         (table["q_value"] <= max_q) & (table["slope"] < 0)],
-        [TOO_SMALL, RISING, FADING], STEADY)  # fmt: skip
+        [
+            ~tested,
+            (table["q_value"] <= max_q) & (table["slope"] > 0),
+            (table["q_value"] <= max_q) & (table["slope"] < 0),
+        ],
+        [TOO_SMALL, RISING, FADING],
+        STEADY,
+    )
     return table
 
 
@@ -152,11 +189,14 @@ def topic_trends(
         long["period_papers"] = long["period"].map(totals).astype(int)
         long["share"] = (long["papers"] / long["period_papers"]).round(5)
         count_rows.append(long.assign(level=level))
-        trend_rows.append(level_trends(counts, totals, min_papers=min_papers, max_q=max_q)
-                          .assign(level=level))  # fmt: skip
+        trend_rows.append(
+            level_trends(counts, totals, min_papers=min_papers, max_q=max_q).assign(level=level)
+        )
     if not count_rows:
-        return (pd.DataFrame(columns=["level", "id", "period", "papers", "period_papers", "share"]),
-                pd.DataFrame(columns=TREND_COLUMNS))  # fmt: skip
+        return (
+            pd.DataFrame(columns=["level", "id", "period", "papers", "period_papers", "share"]),
+            pd.DataFrame(columns=TREND_COLUMNS),
+        )
     counts = pd.concat(count_rows)[["level", "id", "period", "papers", "period_papers", "share"]]
     return counts.reset_index(drop=True), pd.concat(trend_rows)[TREND_COLUMNS].reset_index(
         drop=True
@@ -179,8 +219,10 @@ def run_trends(
     theme_ids = np.array([theme_of.get(int(t), -1) for t in topic_ids])
     counts, trends = topic_trends(papers, topic_ids, theme_ids, **params)
     if trends.empty:
-        log.info("no %s in the inputs: no trends", "years" if params["period"] == "year" else
-                 f"dates precise to the {params['period']}")  # fmt: skip
+        log.info(
+            "no %s in the inputs: no trends",
+            "years" if params["period"] == "year" else f"dates precise to the {params['period']}",
+        )
     else:
         for direction in (RISING, FADING):
             found = trends[(trends["trend"] == direction) & (trends["level"] == "topic")]

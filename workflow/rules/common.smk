@@ -61,6 +61,8 @@ REPORT_INPUTS = {
     "clusters": "results/intermediate/clusters.npz",
     "themes": "results/intermediate/themes.parquet",
     "theme_tree": "results/intermediate/theme_tree.npy",
+    "trend_counts": "results/intermediate/trend_counts.parquet",
+    "trends": "results/intermediate/trends.parquet",
 }
 
 

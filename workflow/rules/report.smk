@@ -10,8 +10,11 @@ rule write_tables:
         papers_csv="results/papers.csv",
         topics_csv="results/topics.csv",
         themes_csv="results/themes.csv",
+        trends_csv="results/topic_trends.csv",
         lists=directory("results/topics"),
         theme_lists=directory("results/themes"),
+    params:
+        options=config["report"],
     log:
         "results/logs/write_tables.log",
     benchmark:
@@ -29,6 +32,8 @@ rule plot_topic_pages:
         pages=[f"results/{view.file}" for view in FIGURE_VIEWS],
         files=[f"results/{name}" for name in PAGE_FILES],
         plotly_js="results/plotly.min.js",
+    params:
+        options=config["report"],
     log:
         "results/logs/plot_topic_pages.log",
     benchmark:
@@ -44,6 +49,8 @@ rule plot_static_map:
         **REPORT_INPUTS,
     output:
         png="results/topic_map.png",
+    params:
+        options=config["report"],
     log:
         "results/logs/plot_static_map.log",
     benchmark:

@@ -6,4 +6,4 @@ from topics.report.pages import run_static_map
 
 with rule_log(snakemake.log[0]):
     paths = ReportPaths.of(snakemake.input)
-    run_static_map(paths, snakemake.output.png)
+    run_static_map(paths, snakemake.output.png, options=snakemake.params.options)

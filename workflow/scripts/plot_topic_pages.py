@@ -11,4 +11,5 @@ with rule_log(snakemake.log[0]):
         list(snakemake.output.pages),
         list(snakemake.output.files),
         snakemake.output.plotly_js,
+        options=snakemake.params.options,
     )

@@ -11,6 +11,8 @@ with rule_log(snakemake.log[0]):
         out.papers_csv,
         out.topics_csv,
         out.themes_csv,
+        out.trends_csv,
         out.lists,
         out.theme_lists,
+        options=snakemake.params.options,
     )

@@ -39,6 +39,8 @@ class ReportPaths(NamedTuple):
     clusters: str | Path
     themes: str | Path
     theme_tree: str | Path
+    trend_counts: str | Path
+    trends: str | Path
 
     @classmethod
     def of(cls, inputs: Mapping[str, Any]) -> "ReportPaths":
@@ -107,13 +109,18 @@ def topics_table(
 
 
 class Report(NamedTuple):
-    """Everything a report job shows: the three tables and the theme tree (scipy's linkage
-    of the real topics in ascending id order, the tree the themes were cut from)."""
+    """Everything a report job shows: the three tables, the theme tree (scipy's linkage
+    of the real topics in ascending id order, the tree the themes were cut from), papers
+    per period and trends (topics.trends; empty without years), and config.yaml's report
+    section (`options`)."""
 
     papers: pd.DataFrame
     topics: pd.DataFrame
     themes: pd.DataFrame
     tree: np.ndarray
+    counts: pd.DataFrame
+    trends: pd.DataFrame
+    options: dict[str, Any]
 
 
 def themes_table(themes: pd.DataFrame, n_papers: int) -> pd.DataFrame:
@@ -169,8 +176,9 @@ def with_themes(papers: pd.DataFrame, topics: pd.DataFrame, themes: pd.DataFrame
     return papers, topics, themes
 
 
-def load_report(paths: ReportPaths) -> Report:
-    """The report of one run, from its intermediates.
+def load_report(paths: ReportPaths, options: dict[str, Any]) -> Report:
+    """The report of one run, from its intermediates; `options` is config.yaml's report
+    section.
 
     Each topic's stability is that of the HDBSCAN cluster its core papers came from
     (stability.json scores clusters; topics.stability.topic_scores maps them to topics).
@@ -189,4 +197,12 @@ def load_report(paths: ReportPaths) -> Report:
         topics_table(topics, len(table), stability),
         themes_table(read_table(paths.themes), len(table)),
     )
-    return Report(papers, topics, themes, read_array(paths.theme_tree))
+    return Report(
+        papers,
+        topics,
+        themes,
+        read_array(paths.theme_tree),
+        read_table(paths.trend_counts),
+        read_table(paths.trends),
+        options,
+    )

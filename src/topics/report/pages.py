@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from topics.files import read_json, write_text
@@ -20,7 +21,10 @@ from topics.report.data import Report, ReportPaths, load_report
 from topics.report.reading_lists import list_filename
 from topics.report.render import render
 from topics.report.views import FIGURE_VIEWS, METRICS, PAGE_FILES, VIEWS, View
+from topics.trends import FADING, RISING
 
+# Rising and fading topics listed on the index, each.
+TREND_ROWS = 5
 # Versions worth recording with a run: the libraries whose behaviour shapes the topics.
 PACKAGES = [
     "topics",
@@ -38,12 +42,15 @@ PACKAGES = [
 
 
 def view_page(view: View, report: Report) -> str:
-    """The HTML of one view with a figure."""
+    """The HTML of one view with its figure (or figures, one below the other)."""
+    drawn = view.draw(report)
+    figures = drawn if isinstance(drawn, list) else [drawn]
     return render(
         view.template,
         title=view.title,
         intro=view.intro,
-        figure=view.draw(report),
+        figure=figures[0],
+        figures=figures,
         data=view.script_data(report),
         files=[name for name, _ in view.files],
     )
@@ -54,6 +61,8 @@ def run_pages(
     pages: Sequence[str | Path],
     files: Sequence[str | Path],
     plotly_js: str | Path,
+    *,
+    options: dict[str, Any],
 ) -> None:
     """Every view with a figure (`pages`: their paths, in FIGURE_VIEWS' order), the files
     they load from beside them (`files`, in PAGE_FILES' order) and the plotly.js they
@@ -68,7 +77,7 @@ def run_pages(
             f"pages {[str(p) for p in [*pages, *files]]} do not match the views "
             f"{[view.file for view in FIGURE_VIEWS] + PAGE_FILES}"
         )
-    report = load_report(paths)
+    report = load_report(paths, options)
     folder = {Path(file).name: file for file in files}
     for view, page in zip(FIGURE_VIEWS, pages, strict=True):
         write_text(view_page(view, report), page)
@@ -77,11 +86,11 @@ def run_pages(
     write_text(get_plotlyjs(), plotly_js)
 
 
-def run_static_map(paths: ReportPaths, png_path: str | Path) -> None:
+def run_static_map(paths: ReportPaths, png_path: str | Path, *, options: dict[str, Any]) -> None:
     """topic_map.png, drawn with matplotlib: no browser needed."""
     from topics.plotting.static_map import static_topic_map
 
-    figure = static_topic_map(load_report(paths))
+    figure = static_topic_map(load_report(paths, options))
     figure.savefig(png_path, dpi=figure.dpi)
 
 
@@ -131,6 +140,43 @@ def _topic_row(topic: Any) -> dict[str, Any]:
         "keywords": LIST_SEPARATOR.join(topic.keywords),
         "reading_list": list_filename(topic.topic_id, topic.label),
     }
+
+
+def trend_rows(report: Report, direction: str, n: int) -> list[dict[str, Any]]:
+    """The clearest rising (or fading) topics: those called so, the surest first (by the
+    end of the slope's 95% interval nearest zero)."""
+    trends = report.trends[
+        (report.trends["level"] == "topic") & (report.trends["trend"] == direction)
+    ]
+    trends = trends.sort_values("slope_low" if direction == RISING else "slope_high",
+                                ascending=direction != RISING).head(n)  # fmt: skip
+    topics = report.topics.set_index("topic_id")
+    return [
+        {
+            "id": int(row.id),
+            "label": topics.loc[row.id, "label"],
+            "theme": topics.loc[row.id, "theme_label"],
+            "colour": topics.loc[row.id, "colour"],
+            "papers": int(row.papers),
+            "shares": f"{100 * row.first_share:.1f}% → {100 * row.last_share:.1f}%",
+            "odds": f"×{np.exp(row.slope):.2f} "
+            f"({np.exp(row.slope_low):.2f}–{np.exp(row.slope_high):.2f})",
+            "q": f"{row.q_value:.2g}",
+        }
+        for row in trends.itertuples()
+    ]
+
+
+def missing_metadata(papers: pd.DataFrame, report: Report) -> list[str]:
+    """One sentence per view the inputs gave nothing for."""
+    notes = []
+    if report.trends.empty:
+        notes.append("The inputs give no years (or too few papers per year): no trends over time.")
+    if papers["venue"].isna().all():
+        notes.append("The inputs give no venues: the venue heatmap and colours are left out.")
+    if not papers["authors"].map(len).any():
+        notes.append("The inputs give no authors: no author lists.")
+    return notes
 
 
 def index_context(
@@ -187,6 +233,12 @@ def index_context(
         "stability_seeds": metrics.get("stability_seeds", []),
         "clusters_per_seed": per_seed,
         "skipped": [issue for entry in parse_report["per_file"] for issue in entry["skipped"]],
+        "risers": trend_rows(report, RISING, TREND_ROWS),
+        "faders": trend_rows(report, FADING, TREND_ROWS),
+        "trend_counts": report.trends[report.trends["level"] == "topic"]["trend"]
+        .value_counts()
+        .to_dict(),
+        "missing": missing_metadata(papers, report),
         "facts": [(key, value) for key, value in run_info.items() if key != "packages"],
         "packages": list(run_info["packages"].items()),
         "settings": json.dumps(config, indent=2, sort_keys=True, default=str),
@@ -205,7 +257,7 @@ def run_index(
     """index.html: the entry page."""
     context = index_context(
         read_json(report_path),
-        load_report(paths),
+        load_report(paths, config["report"]),
         config,
         provenance(config, listing_paths),
         read_json(metrics_path),

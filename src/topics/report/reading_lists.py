@@ -76,9 +76,26 @@ def paper_entry(rank: int, paper: dict, heading: str) -> list[str]:
     ]
 
 
-def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> str:
+def ordered(members: pd.DataFrame, order: str) -> pd.DataFrame:
+    """A topic's papers from its centre outwards ("centrality"), or newest first ("year";
+    papers of one year, and those without one, last, from the centre outwards)."""
+    if order == "year":
+        return members.sort_values(["year", "centrality"], ascending=[False, False],
+                                   na_position="last")  # fmt: skip
+    return members.sort_values("centrality", ascending=False)
+
+
+ORDER_NOTES = {
+    "centrality": "Papers are ordered by closeness to the topic's centre (cosine similarity of "
+    "the paper's embedding to the topic's mean embedding): read from the top for the core of "
+    "the theme.",
+    "year": "Papers are ordered newest first; within a year, by closeness to the topic's centre.",
+}
+
+
+def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int, order: str) -> str:
     """The Markdown of one topic's reading list (rows of the report tables, topics.report.data)."""
-    members = members.sort_values("centrality", ascending=False)
+    members = ordered(members, order)
     share = 100 * len(members) / max(corpus_size, 1)
     theme = (
         f"Theme: {_text(topic.theme_label)}."
@@ -97,9 +114,7 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int) -> s
         ),
         "",
         *_authors_line(topic.top_authors),
-        "Papers are ordered by closeness to the topic's centre (cosine similarity of the "
-        "paper's embedding to the topic's mean embedding): read from the top for the core "
-        "of the theme.",
+        ORDER_NOTES[order],
         "",
     ]
     for rank, paper in enumerate(members.to_dict("records"), start=1):
@@ -117,7 +132,7 @@ def _empty(out_dir: str | Path) -> Path:
 
 
 def write_reading_lists(
-    papers: pd.DataFrame, topics: pd.DataFrame, out_dir: str | Path
+    papers: pd.DataFrame, topics: pd.DataFrame, out_dir: str | Path, order: str
 ) -> list[Path]:
     """One list per row of the report's `topics` table into `out_dir`, which is emptied
     first."""
@@ -126,12 +141,12 @@ def write_reading_lists(
     for topic in topics.itertuples():
         path = out / list_filename(topic.topic_id, topic.label)
         members = papers[papers["topic_id"] == topic.topic_id]
-        path.write_text(reading_list(topic, members, len(papers)), encoding="utf-8")
+        path.write_text(reading_list(topic, members, len(papers), order), encoding="utf-8")
         written.append(path)
     return written
 
 
-def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame) -> str:
+def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame, order: str) -> str:
     """The Markdown of one theme's reading list: its topics, largest first, each with its
     most central papers."""
     share = 100 * theme.size / max(len(papers), 1)
@@ -143,14 +158,15 @@ def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame) -
         f"Keywords: {_text(LIST_SEPARATOR.join(theme.keywords))}",
         "",
         *_authors_line(theme.top_authors),
-        f"Each topic's {THEME_LIST_PAPERS} papers closest to its centre; the topic's own list "
-        "(../topics/) has them all.",
+        f"Each topic's first {THEME_LIST_PAPERS} papers ("
+        + ("closest to its centre" if order == "centrality" else "newest")
+        + "); the topic's own list (../topics/) has them all.",
         "",
     ]
     by_id = topics.set_index("topic_id")
     for topic_id in theme.topics:
         topic = by_id.loc[topic_id]
-        members = papers[papers["topic_id"] == topic_id].sort_values("centrality", ascending=False)
+        members = ordered(papers[papers["topic_id"] == topic_id], order)
         lines += [
             f"## Topic {topic_id}: {_text(topic['label'])} ({len(members)} papers)",
             "",
@@ -162,12 +178,12 @@ def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame) -
     return "\n".join(lines)
 
 
-def write_theme_lists(report: Any, out_dir: str | Path) -> list[Path]:
+def write_theme_lists(report: Any, out_dir: str | Path, order: str) -> list[Path]:
     """One list per theme into `out_dir`, which is emptied first."""
     out = _empty(out_dir)
     written = []
     for theme in report.themes.itertuples():
         path = out / list_filename(theme.theme_id, theme.label)
-        path.write_text(theme_reading_list(theme, report.topics, report.papers), "utf-8")
+        path.write_text(theme_reading_list(theme, report.topics, report.papers, order), "utf-8")
         written.append(path)
     return written

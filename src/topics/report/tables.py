@@ -5,6 +5,7 @@ reads them back; every report job reads the intermediates through topics.report.
 """
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -73,19 +74,41 @@ def themes_csv(themes: pd.DataFrame) -> pd.DataFrame:
     )[THEMES_CSV_COLUMNS]
 
 
+def trends_csv(report: Any) -> pd.DataFrame:
+    """topic_trends.csv: per theme and topic, its papers and share in every period, its
+    slope (log-odds of its share per period) with a 95% interval, p and q, and what the
+    trend says. No rows when the inputs give no years."""
+    labels = {("theme", int(t.theme_id)): t.label for t in report.themes.itertuples()}
+    labels |= {("topic", int(t.topic_id)): t.label for t in report.topics.itertuples()}
+    shares = report.counts.pivot_table(index=["level", "id"], columns="period", values="share")
+    papers = report.counts.pivot_table(index=["level", "id"], columns="period", values="papers")
+    wide = pd.concat([papers.add_prefix("papers "), shares.add_prefix("share ")], axis=1)
+    table = report.trends.merge(wide.reset_index(), on=["level", "id"], how="left")
+    table.insert(
+        2,
+        "label",
+        [labels.get((lv, int(i))) for lv, i in zip(table["level"], table["id"], strict=True)],
+    )
+    return table
+
+
 def run_tables(
     paths: ReportPaths,
     papers_csv_path: str | Path,
     topics_csv_path: str | Path,
     themes_csv_path: str | Path,
+    trends_csv_path: str | Path,
     lists_dir: str | Path,
     theme_lists_dir: str | Path,
+    *,
+    options: dict[str, Any],
 ) -> None:
-    """papers.csv, topics.csv, themes.csv and the reading lists of the topics (`lists_dir`)
-    and of the themes (`theme_lists_dir`), all from the same tables."""
-    report = load_report(paths)
+    """papers.csv, topics.csv, themes.csv, topic_trends.csv and the reading lists of the
+    topics (`lists_dir`) and of the themes (`theme_lists_dir`), all from the same tables."""
+    report = load_report(paths, options)
     papers_csv(report.papers).to_csv(papers_csv_path, index=False)
     topics_csv(report.topics, report.papers).to_csv(topics_csv_path, index=False)
     themes_csv(report.themes).to_csv(themes_csv_path, index=False)
-    write_reading_lists(report.papers, report.topics, lists_dir)
-    write_theme_lists(report, theme_lists_dir)
+    trends_csv(report).to_csv(trends_csv_path, index=False)
+    write_reading_lists(report.papers, report.topics, lists_dir, options["reading_list_order"])
+    write_theme_lists(report, theme_lists_dir, options["reading_list_order"])

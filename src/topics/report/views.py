@@ -24,8 +24,8 @@ class View(NamedTuple):
     title: str
     # What it shows, in one line (the index's list of views).
     description: str
-    # "module:function" drawing its plotly Figure from the report (topics.report.data.Report);
-    # None for the index, which is a page of tables.
+    # "module:function" drawing its plotly Figure (or a list of them) from the report
+    # (topics.report.data.Report); None for the index, which is a page of tables.
     figure: str | None = None
     # How to read the figure, one or two sentences above it.
     intro: str = ""
@@ -111,14 +111,25 @@ VIEWS = [
         "topics form bright blocks.",
     ),
     View(
-        "topic_sources.html",
-        "Sources",
-        "Where the topics came from",
-        "papers of each topic per input file",
-        figure="topics.plotting.sources:topic_sources_figure",
-        intro="Each input file is one search or export; a cell counts the topic's papers listed in "
-        "that file (a paper in two files counts in both), shaded by its share of the "
-        "topic's row.",
+        "topic_trends.html",
+        "Over time",
+        "Themes and topics over time",
+        "each theme's and topic's share of the papers per year",
+        figure="topics.plotting.trends:trends_figures",
+        intro="The share of each period's papers in every theme (small multiples), then, for "
+        "the theme chosen in the menu, in each of its topics. A topic is called rising or "
+        "fading when the slope of its share holds at a false discovery rate of trends.max_q "
+        "(topic_trends.csv has the figures).",
+    ),
+    View(
+        "topic_fields.html",
+        "Venues & sources",
+        "Themes and topics by venue, input file and year",
+        "papers of each theme and topic per venue, input file and year",
+        figure="topics.plotting.fields:fields_figure",
+        intro="Papers of each theme (or topic) per value of a field: shaded by the share of the "
+        "theme's papers in each venue, or of the venue's papers in each theme (menu); a "
+        "paper in two input files counts in both.",
     ),
 ]
 # The pages the page job draws (all but the index, which has its own job).
