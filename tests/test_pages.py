@@ -226,6 +226,6 @@ def test_index_ranks_the_rising_and_fading_topics_and_names_missing_metadata(tmp
     html = render("index.html.j2", title="t", **context)
     assert "no trends over time" in html and "<h3>Rising</h3>" not in html
     no_venue = report._replace(papers=report.papers.assign(venue=None))
-    html = render("index.html.j2", title="t",
-                  **pages.index_context(PARSE_REPORT, no_venue, {}, {"packages": {}}, None))  # fmt: skip
+    context = pages.index_context(PARSE_REPORT, no_venue, {}, {"packages": {}}, None)
+    html = render("index.html.j2", title="t", **context)
     assert "The inputs give no venues" in html

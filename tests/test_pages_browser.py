@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
@@ -368,4 +369,95 @@ def test_the_atlas_opens_on_one_theme_and_names_its_topics(open_page, atlas):
     assert overlapping(names) == []
     legend = page.locator(f'#legend-tree button[data-theme="{theme.theme_id}"]')
     assert legend.get_attribute("aria-pressed") == "true"
+    visit.check_clean()
+
+
+COLOURS = "() => Array.from(document.getElementById('topic-map')._fullData[0].marker.color)"
+
+
+def test_colour_by_year_and_the_year_range_fade_what_is_outside(open_page, site, corpus):
+    report, _ = corpus
+    papers = report.papers
+    visit = open_map(open_page, site)
+    page = visit.page
+    options = page.locator("#colour-by option").all_text_contents()
+    assert options == ["theme and topic", "venue", "input file", "year"]
+    page.select_option("#colour-by", "year")
+    page.wait_for_function("document.getElementById('colour-key').hidden === false")
+    assert page.locator("#colour-key li").all_text_contents() == [str(y) for y in range(2018, 2024)]
+    colours = page.evaluate(COLOURS)
+    shown = page.evaluate(SHOWN)
+    by_year = {}
+    for row, colour in zip(shown, colours, strict=True):
+        by_year.setdefault(int(papers["year"][row]), set()).add(colour)
+    assert all(len(c) == 1 for c in by_year.values()) and len(set().union(*by_year.values())) == 6
+    page.fill("#year-from", "2021")
+    page.dispatch_event("#year-from", "input")
+    page.wait_for_function("document.getElementById('year-range').dataset.range === '2021-2023'")
+    faded = [c.startswith("rgba") and c.endswith(",0.07)") for c in page.evaluate(COLOURS)]
+    assert faded == [int(papers["year"][row]) < 2021 for row in shown]
+    visit.check_clean()
+
+
+def test_a_box_selection_lists_its_papers_and_exports_exactly_them(
+    open_page, site, corpus, tmp_path
+):
+    import bibtexparser
+
+    report, _ = corpus
+    papers = report.papers
+    visit = open_map(open_page, site)
+    page = visit.page
+    page.wait_for_function(LOADED)
+    page.fill("#year-from", "2020")  # from 2020 on
+    page.dispatch_event("#year-from", "input")
+    page.wait_for_function("document.getElementById('year-range').dataset.range === '2020-2023'")
+    page.evaluate("Plotly.relayout(document.getElementById('topic-map'), {dragmode: 'select'})")
+    # A box around the left half of the plotting area.
+    xa, ya = page.evaluate("""() => { const gd = document.getElementById('topic-map');
+        const b = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        return [[b.left + xa._offset, xa._length, xa.range],
+                [b.top + ya._offset, ya._length, ya.range]]; }""")  # fmt: skip
+    x0, x1 = xa[0] + 0.02 * xa[1], xa[0] + 0.5 * xa[1]
+    y0, y1 = ya[0] + 0.02 * ya[1], ya[0] + 0.98 * ya[1]
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x1, y1, steps=10)
+    page.mouse.up()
+    page.wait_for_function("window.topicMap.selected() !== null")
+    selected = page.evaluate("window.topicMap.selected()")
+
+    def data_x(px):
+        return xa[2][0] + (px - xa[0]) / xa[1] * (xa[2][1] - xa[2][0])
+
+    def data_y(py):
+        return ya[2][1] - (py - ya[0]) / ya[1] * (ya[2][1] - ya[2][0])
+
+    inside = papers[papers["x"].between(data_x(x0), data_x(x1))
+                    & papers["y"].between(data_y(y1), data_y(y0))
+                    & (papers["year"] >= 2020)]  # fmt: skip
+    assert sorted(selected) == sorted(inside.index) and len(selected) > 3
+    heading = page.locator("#selection h2").text_content()
+    assert heading == f"{len(selected)} papers selected"
+    per_theme = page.locator("#selection ul.per-theme li").all_text_contents()
+    assert sum(int(t.rsplit(": ", 1)[1]) for t in per_theme) == len(selected)
+    with page.expect_download() as csv_download:
+        page.click("#export-csv")
+    exported = pd.read_csv(csv_download.value.path(), keep_default_na=False)
+    assert sorted(exported["title"]) == sorted(papers.loc[selected, "title"])
+    assert sorted(exported["abstract"]) == sorted(papers.loc[selected, "abstract"])
+    with page.expect_download() as bib_download:
+        page.click("#export-bibtex")
+    library = bibtexparser.parse_string(Path(bib_download.value.path()).read_text())
+    assert not library.failed_blocks
+    entries = {entry["title"]: entry for entry in library.entries}
+    assert sorted(entries) == sorted(papers.loc[selected, "title"])
+    for row in selected:
+        entry = entries[papers.loc[row, "title"]]
+        assert entry["year"] == str(papers.loc[row, "year"])
+        assert entry["author"] == " and ".join(papers.loc[row, "authors"])
+        if papers.loc[row, "doi"]:
+            assert entry["doi"] == papers.loc[row, "doi"]
+        if papers.loc[row, "arxiv_id"]:
+            assert entry["eprint"] == papers.loc[row, "arxiv_id"]
     visit.check_clean()

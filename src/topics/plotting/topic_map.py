@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from topics.plotting.fields import field_values
 from topics.plotting.labels import level_centres, wrap_label
-from topics.plotting.style import LIST_SEPARATOR
 
 
 def _colour_index(report: Any) -> tuple[np.ndarray, list[str]]:
@@ -130,13 +130,20 @@ def map_data(report: Any) -> dict[str, Any]:
         "reassigned": papers["reassigned"].astype(bool).astype(int).tolist(),
         "year": _text(papers["year"]),
         "venue": _text(papers["venue"]),
-        "authors": [LIST_SEPARATOR.join(a) for a in papers["authors"]],
-        "sources": [LIST_SEPARATOR.join(s) for s in papers["sources"]],
+        "authors": [list(a) for a in papers["authors"]],
+        "sources": [list(s) for s in papers["sources"]],
+        "doi": _text(papers["doi"]),
+        "arxiv_id": _text(papers["arxiv_id"]),
         "link": _text(papers["link"]),
     }
+    # What the map can colour the papers by besides their theme: the configured fields
+    # the inputs give.
+    colour_by = [f for f in report.options["fields"] if field_values(papers, f).map(len).any()]
     return {
         "papers": pack(columns),
         "count": len(papers),
+        "colour_by": colour_by,
+        "top_values": report.options["top_values"],
         "topics": topics,
         "themes": themes,
         "outliers": {"label": str(outliers["label"].iloc[0]), "size": int(outliers["size"].iloc[0])}

@@ -36,7 +36,7 @@
   const full = gd._fullData[0];
   const allX = Float32Array.from(full.x);
   const allY = Float32Array.from(full.y);
-  const allColour = Float32Array.from(full.marker.color);
+  const topicColour = new Map(data.topics.map((t) => [t.id, t.colour]));
   const allSize = Float32Array.from(full.marker.size);
   const extent = {
     x: gd._fullLayout.xaxis.range.slice(),
@@ -48,6 +48,13 @@
   let haystack = null;
   let selectedPaper = null;
   let hits = null; // paper row -> matches the search, or null when there is no search
+  let colourBy = "theme";
+  let selected = null; // paper rows picked with the box or lasso, or null
+  const years = papers.year.map((y) => (y ? Number(y) : null));
+  const knownYears = years.filter((y) => y !== null);
+  const yearRange = knownYears.length
+    ? [Math.min(...knownYears), Math.max(...knownYears)] : null;
+  let yearFilter = yearRange ? yearRange.slice() : null;
 
   const input = document.getElementById("search");
   const countOut = document.getElementById("match-count");
@@ -216,20 +223,103 @@
   }
 
   // ---- which papers are drawn ----
+  // ---- colours: by theme and topic, or by a field; faded outside the years chosen ----
+  const CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+    "#F0E442", "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#6699CC",
+    "#DDCC77", "#661100"];
+  const OTHER = "#9a9a9a";
+  const UNKNOWN = "#d0d0d0";
+  // Viridis, light to dark reversed so that recent papers stand out.
+  const SEQUENTIAL = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
+
+  function hexToRgb(hex) {
+    const n = parseInt(hex.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+
+  function sequential(t) {
+    const scaled = Math.max(0, Math.min(1, t)) * (SEQUENTIAL.length - 1);
+    const k = Math.min(Math.floor(scaled), SEQUENTIAL.length - 2);
+    const a = hexToRgb(SEQUENTIAL[k]);
+    const b = hexToRgb(SEQUENTIAL[k + 1]);
+    const f = scaled - k;
+    return "#" + a.map((c, j) => Math.round(c + (b[j] - c) * f).toString(16).padStart(2, "0")).join("");
+  }
+
+  function fieldValue(i, field) {
+    if (field === "year") return papers.year[i] || null;
+    if (field === "venue") return papers.venue[i] || null;
+    return papers.sources[i].length ? papers.sources[i][0] : null; // the first input file
+  }
+
+  // The key of a colouring: [value, colour] pairs, most frequent values first.
+  function colourKey(field) {
+    if (field === "theme") return data.themes.map((t) => [t.label, t.colour]);
+    if (field === "year") {
+      if (!yearRange) return [];
+      const span = Math.max(1, yearRange[1] - yearRange[0]);
+      const key = [];
+      for (let y = yearRange[0]; y <= yearRange[1]; y++) key.push([String(y), sequential((y - yearRange[0]) / span)]);
+      return key;
+    }
+    const counts = new Map();
+    for (let i = 0; i < data.count; i++) {
+      const value = fieldValue(i, field);
+      if (value !== null) counts.set(value, (counts.get(value) || 0) + 1);
+    }
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, data.top_values);
+    const key = top.map(([value], k) => [value, CATEGORICAL[k % CATEGORICAL.length]]);
+    if (counts.size > top.length) key.push(["other", OTHER]);
+    return key;
+  }
+
+  function pointColour(i, key) {
+    if (colourBy === "theme") return topicColour.get(papers.topic[i]) || UNKNOWN;
+    const value = fieldValue(i, colourBy);
+    if (value === null) return UNKNOWN;
+    return key.get(value) || key.get("other") || OTHER;
+  }
+
+  function inYears(i) {
+    if (!yearFilter || (yearFilter[0] === yearRange[0] && yearFilter[1] === yearRange[1])) return true;
+    return years[i] !== null && years[i] >= yearFilter[0] && years[i] <= yearFilter[1];
+  }
+
+  function colours() {
+    const key = new Map(colourKey(colourBy));
+    return shown.map((i) => {
+      const colour = pointColour(i, key);
+      if (inYears(i)) return colour;
+      const [r, g, b] = hexToRgb(colour);
+      return "rgba(" + r + "," + g + "," + b + ",0.07)";
+    });
+  }
+
+  function drawKey() {
+    const box = document.getElementById("colour-key");
+    box.replaceChildren();
+    box.hidden = colourBy === "theme";
+    if (box.hidden) return;
+    for (const [value, colour] of colourKey(colourBy)) {
+      const entry = el("li");
+      entry.appendChild(swatch(colour));
+      entry.appendChild(el("span", value));
+      box.appendChild(entry);
+    }
+  }
+
   async function applyVisibility() {
     shown = [];
     for (let i = 0; i < data.count; i++) if (!hidden.has(papers.topic[i])) shown.push(i);
     const xs = new Float32Array(shown.length);
     const ys = new Float32Array(shown.length);
-    const colours = new Float32Array(shown.length);
     const sizes = new Float32Array(shown.length);
     shown.forEach((paper, k) => {
       xs[k] = allX[paper];
       ys[k] = allY[paper];
-      colours[k] = allColour[paper];
       sizes[k] = allSize[paper];
     });
-    await Plotly.restyle(gd, { x: [xs], y: [ys], "marker.color": [colours], "marker.size": [sizes],
+    await Plotly.restyle(gd, { x: [xs], y: [ys], "marker.color": [colours()], "marker.size": [sizes],
                                selectedpoints: [selection()] });
     syncLegend();
     await renderNames();
@@ -337,7 +427,7 @@
 
   // ---- the paper panel, hover cards and search ----
   function about(i) {
-    return [papers.year[i], papers.venue[i], papers.authors[i]].filter(Boolean).join(" · ");
+    return [papers.year[i], papers.venue[i], papers.authors[i].join("; ")].filter(Boolean).join(" · ");
   }
 
   function fillAbstract(node, i) {
@@ -355,7 +445,7 @@
         "handling placed it in its nearest topic.", "muted"));
     }
     if (about(i)) panel.appendChild(el("p", about(i), "paper-meta"));
-    panel.appendChild(el("p", "Sources: " + papers.sources[i], "muted"));
+    panel.appendChild(el("p", "Sources: " + papers.sources[i].join("; "), "muted"));
     const text = el("p", undefined, "paper-abstract");
     fillAbstract(text, i);
     if (abstractOf(i) === null) loadAbstracts().then(() => fillAbstract(text, i));
@@ -452,12 +542,167 @@
   });
   window.addEventListener("hashchange", isolateFromUrl);
 
+  // ---- box and lasso selection: the papers listed, counted per theme, exported ----
+  const picked = document.getElementById("selection");
+
+  function csvCell(value) {
+    const text = String(value === null || value === undefined ? "" : value);
+    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function selectionCsv(rows) {
+    const header = ["title", "year", "venue", "authors", "doi", "arxiv_id", "link", "theme",
+      "topic", "abstract"];
+    const lines = [header.join(",")];
+    for (const i of rows) {
+      const topic = topics.get(papers.topic[i]);
+      const theme = topic ? themes.get(topic.theme) : null;
+      lines.push([papers.title[i], papers.year[i], papers.venue[i], papers.authors[i].join("; "),
+        papers.doi[i], papers.arxiv_id[i], papers.link[i], theme ? theme.label : "",
+        topic ? topic.label : (data.outliers ? data.outliers.label : ""), abstractOf(i) || ""]
+        .map(csvCell).join(","));
+    }
+    return lines.join("\r\n") + "\r\n";
+  }
+
+  // BibTeX text in braces: braces and backslashes escaped, so every entry stays balanced.
+  function bibText(text) {
+    return String(text).replace(/\\/g, "\\textbackslash{}").replace(/([{}])/g, "\\$1");
+  }
+
+  function selectionBibtex(rows) {
+    const used = new Map();
+    return rows.map((i) => {
+      const first = (papers.authors[i][0] || "anon").split(/[ ,]+/).filter(Boolean);
+      const surname = (papers.authors[i][0] || "").includes(",") ? first[0] : first[first.length - 1] || "anon";
+      const word = (papers.title[i].match(/[A-Za-z]{3,}/) || ["paper"])[0];
+      let key = (surname + (papers.year[i] || "") + word).normalize("NFKD").replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+      const n = (used.get(key) || 0) + 1;
+      used.set(key, n);
+      if (n > 1) key += String.fromCharCode(96 + n);
+      const fields = [["title", papers.title[i]], ["author", papers.authors[i].join(" and ")],
+        ["year", papers.year[i]], ["journal", papers.venue[i]], ["doi", papers.doi[i]],
+        ["eprint", papers.arxiv_id[i]], ["archiveprefix", papers.arxiv_id[i] ? "arXiv" : ""],
+        ["url", papers.link[i]], ["abstract", abstractOf(i) || ""]];
+      const body = fields.filter(([, v]) => v).map(([k, v]) => "  " + k + " = {" + bibText(v) + "}");
+      return "@article{" + key + ",\n" + body.join(",\n") + "\n}\n";
+    }).join("\n");
+  }
+
+  function download(name, text, type) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type }));
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  function showSelection(rows) {
+    selected = rows;
+    picked.replaceChildren();
+    picked.hidden = rows === null;
+    if (rows === null) return;
+    picked.appendChild(el("h2", rows.length + " papers selected"));
+    const perTheme = new Map();
+    for (const i of rows) {
+      const topic = topics.get(papers.topic[i]);
+      const key = topic ? topic.theme : -1;
+      perTheme.set(key, (perTheme.get(key) || 0) + 1);
+    }
+    const list = el("ul", undefined, "per-theme");
+    for (const [theme, n] of [...perTheme.entries()].sort((a, b) => b[1] - a[1])) {
+      const entry = el("li");
+      const t = themes.get(theme);
+      entry.appendChild(swatch(t ? t.colour : UNKNOWN));
+      entry.appendChild(el("span", (t ? t.label : "outliers") + ": " + n));
+      list.appendChild(entry);
+    }
+    picked.appendChild(list);
+    const csv = el("button", "Download CSV");
+    csv.type = "button";
+    csv.id = "export-csv";
+    csv.addEventListener("click", async () => {
+      await loadAbstracts();
+      download("selected-papers.csv", selectionCsv(selected), "text/csv");
+    });
+    const bib = el("button", "Download BibTeX");
+    bib.type = "button";
+    bib.id = "export-bibtex";
+    bib.addEventListener("click", async () => {
+      await loadAbstracts();
+      download("selected-papers.bib", selectionBibtex(selected), "application/x-bibtex");
+    });
+    picked.appendChild(csv);
+    picked.appendChild(bib);
+    const titles = el("ol");
+    rows.slice(0, MAX_RESULTS).forEach((i) => {
+      const entry = el("li");
+      const button = el("button", papers.title[i], "result");
+      button.type = "button";
+      button.addEventListener("click", () => showPaper(i));
+      entry.appendChild(button);
+      titles.appendChild(entry);
+    });
+    if (rows.length > MAX_RESULTS) titles.appendChild(el("li", "… and " + (rows.length - MAX_RESULTS) + " more", "muted"));
+    picked.appendChild(titles);
+  }
+
+  gd.on("plotly_selected", (event) => {
+    if (!event || !event.points) return;
+    // Papers faded out by the year range are not picked.
+    showSelection(event.points.map((p) => shown[p.pointIndex]).filter(inYears).sort((a, b) => a - b));
+  });
+  gd.on("plotly_deselect", () => showSelection(null));
+
+  // ---- controls: colour by, year range ----
+  const colourSelect = document.getElementById("colour-by");
+  for (const field of data.colour_by) {
+    const option = el("option", { venue: "venue", sources: "input file", year: "year" }[field]);
+    option.value = field;
+    colourSelect.appendChild(option);
+  }
+  colourSelect.addEventListener("change", async () => {
+    colourBy = colourSelect.value;
+    drawKey();
+    await Plotly.restyle(gd, { "marker.color": [colours()] });
+  });
+  const yearControls = document.getElementById("year-filter");
+  if (yearRange) {
+    const from = document.getElementById("year-from");
+    const to = document.getElementById("year-to");
+    const label = document.getElementById("year-range");
+    for (const input of [from, to]) {
+      input.min = String(yearRange[0]);
+      input.max = String(yearRange[1]);
+    }
+    from.value = String(yearRange[0]);
+    to.value = String(yearRange[1]);
+    const update = async () => {
+      const a = Number(from.value);
+      const b = Number(to.value);
+      yearFilter = [Math.min(a, b), Math.max(a, b)];
+      label.textContent = yearFilter[0] + "–" + yearFilter[1];
+      label.dataset.range = yearFilter.join("-");
+      await Plotly.restyle(gd, { "marker.color": [colours()] });
+      if (selected) showSelection(selected.filter(inYears));
+    };
+    from.addEventListener("input", update);
+    to.addEventListener("input", update);
+    label.textContent = yearRange[0] + "–" + yearRange[1];
+  } else {
+    yearControls.hidden = true;
+  }
+
   buildLegend();
   // The plot was drawn while the page was still parsing, before the panels existed.
   await Plotly.Plots.resize(gd);
   await (isolateFromUrl() || applyVisibility());
   // For the page's own tests and the curious: the paper rows drawn, in point order.
-  window.topicMap = { showPaper, search, isolate, toggle, shown: () => shown.slice(), ready: true };
+  window.topicMap = {
+    showPaper, search, isolate, toggle, shown: () => shown.slice(),
+    selected: () => (selected ? selected.slice() : null), ready: true,
+  };
   document.body.dataset.ready = "true";
   loadAbstracts();
 })();
