@@ -67,17 +67,21 @@ def write_array(array: np.ndarray, path: PathLike) -> None:
 
 
 class Clusters(NamedTuple):
-    """HDBSCAN's result: labels (-1 outliers), membership strengths, and the soft
-    membership of every paper in every cluster (papers x clusters)."""
+    """HDBSCAN's result: labels (-1 outliers), membership strengths, the soft membership
+    of every paper in every cluster (papers x clusters), and the labels eom would have
+    given without the size cap (None where the cap could not act)."""
 
     labels: np.ndarray
     strengths: np.ndarray | None = None
     membership: np.ndarray | None = None
+    uncapped: np.ndarray | None = None
 
 
 def read_clusters(path: PathLike) -> Clusters:
     with np.load(path) as data:
-        return Clusters(data["labels"], data.get("strengths"), data.get("membership"))
+        return Clusters(
+            data["labels"], data.get("strengths"), data.get("membership"), data.get("uncapped")
+        )
 
 
 def write_clusters(clusters: Clusters, path: PathLike) -> None:
