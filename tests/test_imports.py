@@ -47,6 +47,7 @@ def modules_after(code: str) -> set[str]:
         "topics.label",
         "topics.reduce",
         "topics.metrics",
+        "topics.themes",
         "topics.coherence",
         "topics.sweep",
         "topics.report.views",

@@ -22,7 +22,7 @@ PathLike = str | Path
 
 
 def read_table(path: PathLike) -> pd.DataFrame:
-    """Any intermediate table: papers, topics or assignments (Parquet)."""
+    """Any intermediate table: papers, topics, assignments or themes (Parquet)."""
     import pandas as pd
 
     return pd.read_parquet(path)
@@ -55,6 +55,23 @@ def write_papers(papers: pd.DataFrame, path: PathLike) -> None:
         ]
     )
     papers.to_parquet(path, index=False, schema=schema)
+
+
+def write_themes(themes: pd.DataFrame, path: PathLike) -> None:
+    """The themes table (topics.themes), its column types fixed so that a corpus without
+    themes still writes an empty table of the same columns."""
+    import pyarrow as pa
+
+    schema = pa.schema(
+        [
+            ("theme_id", pa.int64()),
+            ("label", pa.string()),
+            ("size", pa.int64()),
+            ("keywords", pa.list_(pa.string())),
+            ("topics", pa.list_(pa.int64())),
+        ]
+    )
+    themes.to_parquet(path, index=False, schema=schema)
 
 
 def read_array(path: PathLike) -> np.ndarray:

@@ -59,6 +59,8 @@ REPORT_INPUTS = {
     "coords": "results/intermediate/umap_map.npy",
     "stability": "results/intermediate/stability.json",
     "clusters": "results/intermediate/clusters.npz",
+    "themes": "results/intermediate/themes.parquet",
+    "theme_tree": "results/intermediate/theme_tree.npy",
 }
 
 

@@ -32,6 +32,9 @@ class ReportPaths(NamedTuple):
     coords: str | Path
     stability: str | Path
     clusters: str | Path
+    # topics.themes' table and Ward tree (None where a caller has no themes).
+    themes: str | Path | None = None
+    theme_tree: str | Path | None = None
 
     @classmethod
     def of(cls, inputs: Mapping[str, Any]) -> "ReportPaths":
