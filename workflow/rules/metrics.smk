@@ -28,6 +28,8 @@ rule score_topics:
         clusters="results/intermediate/clusters.npz",
         reduced="results/intermediate/umap_cluster.npy",
         stability="results/intermediate/stability.json",
+        themes="results/intermediate/themes.parquet",
+        coords="results/intermediate/umap_map.npy",
     output:
         metrics="results/metrics.json",
     log:
