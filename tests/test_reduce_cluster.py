@@ -14,7 +14,7 @@ from topics.cluster import (
     size_cap,
     uncapped_labels,
 )
-from topics.reduce import run_reduce, umap_reduce
+from topics.reduce import map_layout, pca_start, run_reduce, umap_reduce
 
 
 def umap_params(**changes):
@@ -155,3 +155,55 @@ def test_balanced_clusters_raise_no_warning(tmp_path, blobs, caplog):
         run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10))
     assert largest_cluster_share(np.load(tmp_path / "c.npz")["labels"]) < 0.5
     assert caplog.text == ""
+
+
+def overlapping_topics(seed=0):
+    """Embeddings of 8 topics that overlap in 20-D, each paper's topic (20 papers -1)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(8, 20)) * 0.7
+    topics = np.repeat(np.arange(8), 50)
+    embeddings = (centres[topics] + rng.normal(size=(400, 20))).astype(np.float32)
+    topics[rng.choice(400, 20, replace=False)] = -1
+    return embeddings, topics
+
+
+def test_the_map_makes_each_topic_an_island_and_keeps_every_paper_in_its_topic():
+    from topics.metrics import map_topic_agreement
+
+    embeddings, topics = overlapping_topics()
+    given = topics.copy()
+    reduced = umap_reduce(embeddings, **umap_params(metric="euclidean"))
+    params = {**DEFAULTS["umap_map"], "metric": "euclidean"}
+    coords = map_layout(embeddings, reduced, topics, **params)
+    assert coords.shape == (400, 2) and coords.dtype == np.float32
+    np.testing.assert_array_equal(topics, given)
+    plain = umap_reduce(
+        embeddings,
+        **umap_params(n_components=2, min_dist=params["min_dist"], metric="euclidean"),
+    )
+    supervised, unsupervised = (
+        map_topic_agreement(coords, topics),
+        map_topic_agreement(plain, topics),
+    )
+    assert supervised >= 0.85 and supervised > unsupervised + 0.1, (supervised, unsupervised)
+    # Islands, not a different map: the papers' neighbourhoods survive.
+    assert trustworthiness(embeddings, coords, n_neighbors=5) >= 0.8
+    np.testing.assert_array_equal(coords, map_layout(embeddings, reduced, topics, **params))
+
+
+def test_a_map_of_papers_without_topics_is_an_unsupervised_layout(blobs):
+    points, _ = blobs
+    coords = map_layout(points, points[:, :5], np.full(90, -1), **DEFAULTS["umap_map"])
+    assert coords.shape == (90, 2) and np.isfinite(coords).all()
+
+
+def test_the_map_starts_from_the_clustering_space_scaled_and_signed_the_same_every_time():
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        reduced = rng.normal(size=(200, 5)) * [5, 3, 1, 1, 1] @ np.diag(rng.choice([-1, 1], 5))
+        start = pca_start(reduced)
+        assert start.shape == (200, 2) and np.abs(start).max() == pytest.approx(10)
+        # Axes along the directions of most spread, each pointing the way its largest
+        # loading (here the first and second column) points, whatever the SVD's signs.
+        assert np.corrcoef(start[:, 0], reduced[:, 0])[0, 1] > 0.9
+        assert np.corrcoef(start[:, 1], reduced[:, 1])[0, 1] > 0.9
