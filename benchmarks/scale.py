@@ -27,11 +27,16 @@ OUT = REPO / "benchmarks" / "out" / "scale"
 def stages(work: Path, config: dict) -> list[tuple[str, str]]:
     """(name, code) of each stage's job, reading and writing files in `work`."""
     w = str(work)
-    umap_map = {**config["umap_map"], "n_components": 2}
+    hdbscan = {**config["hdbscan"], "max_share": config["topics"]["max_share"]}
+    themes = {
+        **config["themes"],
+        "vectorizer": config["vectorizer"],
+        "random_state": config["umap"]["random_state"],
+    }
     report = (
         f"ReportPaths(*[{w!r} + '/' + name for name in ['papers.parquet', "
         f"'assignments.parquet', 'topics.parquet', 'umap_map.npy', 'stability.json', "
-        f"'clusters.npz']])"
+        f"'clusters.npz', 'themes.parquet', 'theme_tree.npy']])"
     )
     pages = [f"{w}/{view.file}" for view in FIGURE_VIEWS]
     return [
@@ -43,8 +48,7 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
         (
             "cluster_hdbscan",
             f"from topics.cluster import run_cluster; run_cluster({w!r} + "
-            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', "
-            f"**{config['hdbscan']!r})",
+            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', **{hdbscan!r})",
         ),
         (
             "label_topics",
@@ -55,23 +59,32 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
             f"keywords={config['keywords']!r}, outliers={config['outliers']!r})",
         ),
         (
+            "derive_themes",
+            f"from topics.themes import run_themes; run_themes({w!r} + "
+            f"'/papers.parquet', {w!r} + '/assignments.parquet', {w!r} + "
+            f"'/umap_cluster.npy', {w!r} + '/themes.parquet', {w!r} + "
+            f"'/theme_tree.npy', **{themes!r})",
+        ),
+        (
+            "reduce_umap_map",
+            f"from topics.reduce import run_map_layout; run_map_layout({w!r} + "
+            f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', {w!r} + "
+            f"'/assignments.parquet', {w!r} + '/umap_map.npy', **{config['umap_map']!r})",
+        ),
+        (
             "score_topics",
             f"from topics.metrics import run_metrics; run_metrics({w!r} + "
             f"'/papers.parquet', {w!r} + '/topics.parquet', {w!r} + "
             f"'/assignments.parquet', {w!r} + '/clusters.npz', {w!r} + "
-            f"'/umap_cluster.npy', {w!r} + '/metrics.json')",
-        ),
-        (
-            "reduce_umap_map",
-            f"from topics.reduce import run_reduce; run_reduce({w!r} + "
-            f"'/embeddings.npy', {w!r} + '/umap_map.npy', **{umap_map!r})",
+            f"'/umap_cluster.npy', {w!r} + '/metrics.json', None, {w!r} + "
+            f"'/themes.parquet', {w!r} + '/umap_map.npy')",
         ),
         # Stability without other seeds: the report jobs read its (empty) scores.
         (
             "measure_stability",
             f"from topics.stability import run_stability; run_stability("
             f"[], [0], 0, {w!r} + '/clusters.npz', {w!r} + '/stability.json',"
-            f" **{config['hdbscan']!r})",
+            f" **{hdbscan!r})",
         ),
         (
             "write_tables",
@@ -131,7 +144,8 @@ def main() -> None:
     warm = OUT / "warmup"
     make_corpus(warm, 5000, vocabulary)  # > 4096: UMAP switches to NN-descent
     for name, code in stages(warm, config):
-        if name in ("reduce_umap", "cluster_hdbscan", "reduce_umap_map"):
+        # Labelling too: the map is laid out around its topics.
+        if name in ("reduce_umap", "cluster_hdbscan", "label_topics", "reduce_umap_map"):
             python_job(code, env=env)  # compiles numba code into the cache; not timed
             print(f"warmed {name}", flush=True)
     rows = []
