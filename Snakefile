@@ -1,5 +1,6 @@
 # Paper listings in seeds/ -> topic maps and reading lists in results/.
-# Stages: parse -> embed -> reduce (UMAP) -> cluster (HDBSCAN) -> label (BERTopic) -> report.
+# Stages: parse -> embed -> reduce (UMAP) -> cluster (HDBSCAN) -> label (BERTopic) -> themes
+# -> map -> report.
 from snakemake.utils import min_version
 
 from topics.config import workflow_config
@@ -20,6 +21,7 @@ include: "workflow/rules/embed.smk"
 include: "workflow/rules/reduce.smk"
 include: "workflow/rules/cluster.smk"
 include: "workflow/rules/label.smk"
+include: "workflow/rules/themes.smk"
 include: "workflow/rules/metrics.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/report.smk"

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from common import REPO, load_average, machine, now, pipeline_config, python_job
 
-from topics.report.views import FIGURE_VIEWS
+from topics.report.views import FIGURE_VIEWS, PAGE_FILES
 
 OUT = REPO / "benchmarks" / "out" / "scale"
 
@@ -27,13 +27,21 @@ OUT = REPO / "benchmarks" / "out" / "scale"
 def stages(work: Path, config: dict) -> list[tuple[str, str]]:
     """(name, code) of each stage's job, reading and writing files in `work`."""
     w = str(work)
-    umap_map = {**config["umap_map"], "n_components": 2}
+    hdbscan = {**config["hdbscan"], "max_share": config["topics"]["max_share"]}
+    themes = {
+        **config["themes"],
+        "vectorizer": config["vectorizer"],
+        "random_state": config["umap"]["random_state"],
+    }
     report = (
         f"ReportPaths(*[{w!r} + '/' + name for name in ['papers.parquet', "
         f"'assignments.parquet', 'topics.parquet', 'umap_map.npy', 'stability.json', "
-        f"'clusters.npz']])"
+        f"'clusters.npz', 'themes.parquet', 'theme_tree.npy', 'trend_counts.parquet', "
+        f"'trends.parquet']])"
     )
     pages = [f"{w}/{view.file}" for view in FIGURE_VIEWS]
+    files = [f"{w}/{name}" for name in PAGE_FILES]
+    options = config["report"]
     return [
         (
             "reduce_umap",
@@ -43,8 +51,7 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
         (
             "cluster_hdbscan",
             f"from topics.cluster import run_cluster; run_cluster({w!r} + "
-            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', "
-            f"**{config['hdbscan']!r})",
+            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', **{hdbscan!r})",
         ),
         (
             "label_topics",
@@ -55,35 +62,51 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
             f"keywords={config['keywords']!r}, outliers={config['outliers']!r})",
         ),
         (
+            "derive_themes",
+            f"from topics.themes import run_themes; run_themes({w!r} + "
+            f"'/papers.parquet', {w!r} + '/assignments.parquet', {w!r} + "
+            f"'/umap_cluster.npy', {w!r} + '/themes.parquet', {w!r} + "
+            f"'/theme_tree.npy', **{themes!r})",
+        ),
+        (
+            "reduce_umap_map",
+            f"from topics.reduce import run_map_layout; run_map_layout({w!r} + "
+            f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', {w!r} + "
+            f"'/assignments.parquet', {w!r} + '/umap_map.npy', **{config['umap_map']!r})",
+        ),
+        (
             "score_topics",
             f"from topics.metrics import run_metrics; run_metrics({w!r} + "
             f"'/papers.parquet', {w!r} + '/topics.parquet', {w!r} + "
             f"'/assignments.parquet', {w!r} + '/clusters.npz', {w!r} + "
-            f"'/umap_cluster.npy', {w!r} + '/metrics.json')",
-        ),
-        (
-            "reduce_umap_map",
-            f"from topics.reduce import run_reduce; run_reduce({w!r} + "
-            f"'/embeddings.npy', {w!r} + '/umap_map.npy', **{umap_map!r})",
+            f"'/umap_cluster.npy', {w!r} + '/metrics.json', None, {w!r} + "
+            f"'/themes.parquet', {w!r} + '/umap_map.npy')",
         ),
         # Stability without other seeds: the report jobs read its (empty) scores.
         (
             "measure_stability",
             f"from topics.stability import run_stability; run_stability("
             f"[], [0], 0, {w!r} + '/clusters.npz', {w!r} + '/stability.json',"
-            f" **{config['hdbscan']!r})",
+            f" **{hdbscan!r})",
+        ),
+        (
+            "measure_trends",
+            f"from topics.trends import run_trends; run_trends({w!r} + '/papers.parquet', "
+            f"{w!r} + '/assignments.parquet', {w!r} + '/themes.parquet', {w!r} + "
+            f"'/trend_counts.parquet', {w!r} + '/trends.parquet', **{config['trends']!r})",
         ),
         (
             "write_tables",
             f"from topics.report.data import ReportPaths; from topics.report.tables "
             f"import run_tables; run_tables({report}, {w!r} + '/papers.csv', "
-            f"{w!r} + '/topics.csv', {w!r} + '/topics')",
+            f"{w!r} + '/topics.csv', {w!r} + '/themes.csv', {w!r} + '/topic_trends.csv', "
+            f"{w!r} + '/topics', {w!r} + '/themes', options={options!r})",
         ),
         (
             "plot_topic_pages",
             f"from topics.report.data import ReportPaths; from topics.report."
-            f"pages import run_pages; run_pages({report}, {pages!r}, "
-            f"{w!r} + '/plotly.min.js')",
+            f"pages import run_pages; run_pages({report}, {pages!r}, {files!r}, "
+            f"{w!r} + '/plotly.min.js', options={options!r})",
         ),
     ]
 
@@ -131,7 +154,8 @@ def main() -> None:
     warm = OUT / "warmup"
     make_corpus(warm, 5000, vocabulary)  # > 4096: UMAP switches to NN-descent
     for name, code in stages(warm, config):
-        if name in ("reduce_umap", "cluster_hdbscan", "reduce_umap_map"):
+        # Labelling too: the map is laid out around its topics.
+        if name in ("reduce_umap", "cluster_hdbscan", "label_topics", "reduce_umap_map"):
             python_job(code, env=env)  # compiles numba code into the cache; not timed
             print(f"warmed {name}", flush=True)
     rows = []

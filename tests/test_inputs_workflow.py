@@ -1,5 +1,6 @@
 """End to end: `snakemake` on a seeds folder mixing export formats whose papers overlap."""
 
+import base64
 import gzip
 import json
 import os
@@ -109,4 +110,6 @@ def test_snakemake_merges_a_folder_of_wos_bibtex_ris_arxiv_and_listing_files(tmp
     assert "<https://doi.org/10.1103/physrevd.76.013009>" in lists  # a DOI comes first
     assert "<https://arxiv.org/abs/0704.0002>" in lists  # no DOI: its arXiv page
     page = (tmp_path / "results" / "topic_map.html").read_text(encoding="utf-8")
-    assert f"https://doi.org/{SOIL_DOI}" in page
+    data = json.loads(page.split('id="map-data">', 1)[1].split("</script>", 1)[0])
+    links = json.loads(gzip.decompress(base64.b64decode(data["papers"])))["link"]
+    assert f"https://doi.org/{SOIL_DOI}" in links

@@ -67,7 +67,7 @@ def test_map_page_carries_every_paper_once_and_shares_plotly_js():
     data = json.loads(html.split('id="map-data">', 1)[1].split("</script>", 1)[0])
     papers = json.loads(gzip.decompress(base64.b64decode(data["papers"])))
     assert len(papers["title"]) == len(report.papers) and papers["title"][4] == EVIL_TITLE
-    assert papers["sources"][0] == "a.txt; b.txt" and papers["reassigned"][4] == 1
+    assert papers["sources"][0] == ["a.txt", "b.txt"] and papers["reassigned"][4] == 1
     assert 'data-abstracts="abstracts.js"' in html  # the abstracts load from beside it
 
 

@@ -6,8 +6,15 @@ from defaults import DEFAULTS
 from sklearn.manifold import trustworthiness
 from sklearn.metrics import adjusted_rand_score
 
-from topics.cluster import hdbscan_cluster, largest_cluster_share, run_cluster
-from topics.reduce import run_reduce, umap_reduce
+from topics.cluster import (
+    cap_effect,
+    hdbscan_cluster,
+    largest_cluster_share,
+    run_cluster,
+    size_cap,
+    uncapped_labels,
+)
+from topics.reduce import map_layout, pca_start, run_reduce, umap_reduce
 
 
 def umap_params(**changes):
@@ -15,7 +22,7 @@ def umap_params(**changes):
 
 
 def hdbscan_params(**changes):
-    return {**DEFAULTS["hdbscan"], **changes}
+    return {**DEFAULTS["hdbscan"], **DEFAULTS["topics"], **changes}
 
 
 def test_umap_keeps_neighbourhoods(blobs):
@@ -48,7 +55,9 @@ def test_umap_refuses_a_corpus_too_small_to_reduce(blobs):
 
 def test_hdbscan_finds_the_blobs(blobs):
     points, truth = blobs
-    labels, strengths, membership = hdbscan_cluster(points, **hdbscan_params(min_cluster_size=10))
+    labels, strengths, membership, _ = hdbscan_cluster(
+        points, **hdbscan_params(min_cluster_size=10)
+    )
     assert len(set(labels) - {-1}) == 3
     assert adjusted_rand_score(truth, labels) > 0.9
     assert strengths.shape == labels.shape and strengths.max() <= 1.0
@@ -56,7 +65,7 @@ def test_hdbscan_finds_the_blobs(blobs):
 
 
 def test_min_cluster_size_larger_than_the_corpus_yields_all_outliers_not_an_error(blobs):
-    labels, _, _ = hdbscan_cluster(blobs[0][:8], **hdbscan_params(min_cluster_size=50))
+    labels = hdbscan_cluster(blobs[0][:8], **hdbscan_params(min_cluster_size=50)).labels
     assert labels.shape == (8,)
 
 
@@ -72,17 +81,72 @@ def test_run_reduce_then_run_cluster_round_trip_files(tmp_path, blobs):
 
 
 def test_one_cluster_holding_most_papers_is_reported_with_what_to_try(tmp_path, caplog):
-    # Two tight blobs, 80 papers and 10 far away: one cluster holds 89% of the corpus.
+    # Two tight blobs, 80 papers and 10 far away, the size cap off: one cluster holds 89%.
     rng = np.random.default_rng(0)
     reduced = np.vstack([rng.normal(0, 0.05, (80, 2)), rng.normal(5, 0.05, (10, 2))])
     np.save(tmp_path / "r.npy", reduced.astype(np.float32))
     with caplog.at_level("WARNING", logger="topics"):
         labels = run_cluster(
-            tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=5)
+            tmp_path / "r.npy",
+            tmp_path / "c.npz",
+            **hdbscan_params(min_cluster_size=5, max_share=1.0),
         )
     assert largest_cluster_share(labels) == pytest.approx(80 / 90)
     assert "89% of the papers in one of its 2 clusters" in caplog.text
+    assert "topics.max_share" in caplog.text
     assert "cluster_selection_method: leaf" in caplog.text
+
+
+def collapsing(seed=0):
+    """2-D points on which eom keeps one giant cluster: six blobs of 40 close together, whose
+    parent outlives them, and 30 papers far away."""
+    rng = np.random.default_rng(seed)
+    angles = np.arange(6) * np.pi / 3
+    centres = np.column_stack([np.cos(angles), np.sin(angles)]) * 1.5
+    blobs = [centre + rng.normal(0, 0.3, (40, 2)) for centre in centres]
+    return np.vstack([*blobs, rng.normal(20, 0.3, (30, 2))]).astype(np.float32)
+
+
+def test_eom_keeping_one_giant_cluster_is_split_by_the_cap_and_the_log_says_so(tmp_path, caplog):
+    np.save(tmp_path / "r.npy", collapsing())
+    params = hdbscan_params(min_cluster_size=10)
+    with caplog.at_level("INFO", logger="topics"):
+        labels = run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", **params)
+    uncapped = np.load(tmp_path / "c.npz")["uncapped"]
+    # Without the cap: the six blobs as one cluster of 89% of the papers, and the far ones.
+    assert np.bincount(uncapped[uncapped >= 0]).tolist() == [30, 240]
+    # With it: the six blobs, and no cluster above the cap.
+    assert len(set(labels.tolist()) - {-1}) == 7
+    assert np.bincount(labels[labels >= 0]).max() <= size_cap(270, params["max_share"], 10)
+    assert (
+        "eom without the cap would have kept one cluster of 88.9% of the papers (240); "
+        "the cap splits it into 6 clusters" in caplog.text
+    )
+    assert "WARNING" not in caplog.text
+
+
+def test_the_cap_changes_nothing_where_eom_does_not_collapse(blobs):
+    clusters = hdbscan_cluster(blobs[0], **hdbscan_params(min_cluster_size=10))
+    assert cap_effect(clusters.labels, clusters.uncapped) is None
+
+
+def test_the_cap_is_a_share_of_the_corpus_but_never_below_five_topics_worth():
+    assert size_cap(16938, 0.1, 10) == 1693
+    assert size_cap(737, 0.1, 10) == 73
+    # 10% of 90 papers would dissolve topics of 30: the cap stays at 5 x min_cluster_size.
+    assert size_cap(90, 0.1, 10) == 50
+
+
+def test_hdbscan_private_tree_selection_still_gives_its_own_labels():
+    """uncapped_labels re-selects clusters with hdbscan's private _tree_to_labels: if an
+    upgrade changes it, this fails rather than the log silently losing its sentence."""
+    from hdbscan import HDBSCAN
+
+    points = collapsing()
+    capped = HDBSCAN(min_cluster_size=10, max_cluster_size=50).fit(points)
+    plain = HDBSCAN(min_cluster_size=10).fit(points)
+    np.testing.assert_array_equal(uncapped_labels(capped), plain.labels_)
+    assert not np.array_equal(capped.labels_, plain.labels_)
 
 
 def test_balanced_clusters_raise_no_warning(tmp_path, blobs, caplog):
@@ -91,3 +155,55 @@ def test_balanced_clusters_raise_no_warning(tmp_path, blobs, caplog):
         run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10))
     assert largest_cluster_share(np.load(tmp_path / "c.npz")["labels"]) < 0.5
     assert caplog.text == ""
+
+
+def overlapping_topics(seed=0):
+    """Embeddings of 8 topics that overlap in 20-D, each paper's topic (20 papers -1)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(8, 20)) * 0.7
+    topics = np.repeat(np.arange(8), 50)
+    embeddings = (centres[topics] + rng.normal(size=(400, 20))).astype(np.float32)
+    topics[rng.choice(400, 20, replace=False)] = -1
+    return embeddings, topics
+
+
+def test_the_map_makes_each_topic_an_island_and_keeps_every_paper_in_its_topic():
+    from topics.metrics import map_topic_agreement
+
+    embeddings, topics = overlapping_topics()
+    given = topics.copy()
+    reduced = umap_reduce(embeddings, **umap_params(metric="euclidean"))
+    params = {**DEFAULTS["umap_map"], "metric": "euclidean"}
+    coords = map_layout(embeddings, reduced, topics, **params)
+    assert coords.shape == (400, 2) and coords.dtype == np.float32
+    np.testing.assert_array_equal(topics, given)
+    plain = umap_reduce(
+        embeddings,
+        **umap_params(n_components=2, min_dist=params["min_dist"], metric="euclidean"),
+    )
+    supervised, unsupervised = (
+        map_topic_agreement(coords, topics),
+        map_topic_agreement(plain, topics),
+    )
+    assert supervised >= 0.85 and supervised > unsupervised + 0.1, (supervised, unsupervised)
+    # Islands, not a different map: the papers' neighbourhoods survive.
+    assert trustworthiness(embeddings, coords, n_neighbors=5) >= 0.8
+    np.testing.assert_array_equal(coords, map_layout(embeddings, reduced, topics, **params))
+
+
+def test_a_map_of_papers_without_topics_is_an_unsupervised_layout(blobs):
+    points, _ = blobs
+    coords = map_layout(points, points[:, :5], np.full(90, -1), **DEFAULTS["umap_map"])
+    assert coords.shape == (90, 2) and np.isfinite(coords).all()
+
+
+def test_the_map_starts_from_the_clustering_space_scaled_and_signed_the_same_every_time():
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        reduced = rng.normal(size=(200, 5)) * [5, 3, 1, 1, 1] @ np.diag(rng.choice([-1, 1], 5))
+        start = pca_start(reduced)
+        assert start.shape == (200, 2) and np.abs(start).max() == pytest.approx(10)
+        # Axes along the directions of most spread, each pointing the way its largest
+        # loading (here the first and second column) points, whatever the SVD's signs.
+        assert np.corrcoef(start[:, 0], reduced[:, 0])[0, 1] > 0.9
+        assert np.corrcoef(start[:, 1], reduced[:, 1])[0, 1] > 0.9

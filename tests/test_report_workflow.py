@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from synthetic import synthetic_corpus, write_intermediates
+from synthetic import synthetic_report, write_intermediates
 
 from topics.report.views import VIEWS
 
@@ -44,9 +44,9 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
         stamp(seeds / name, clock)
     inter = tmp_path / "results" / "intermediate"
     inter.mkdir(parents=True)
-    corpus = synthetic_corpus()
-    papers, topics, embeddings = corpus
-    paths = write_intermediates(inter, corpus)
+    report, embeddings = synthetic_report()
+    papers, topics = report.papers, report.topics
+    paths = write_intermediates(inter, report)
     written = [
         (
             tmp_path / "results" / "parse_report.json",
@@ -79,10 +79,14 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
         *(
             (path, None)
             for path in [
-                paths.coords,
                 paths.clusters,
                 paths.topics,
                 paths.assignments,
+                paths.coords,
+                paths.themes,
+                paths.theme_tree,
+                paths.trend_counts,
+                paths.trends,
                 paths.stability,
             ]
         ),
@@ -126,6 +130,9 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
         "reduce_umap",
         "cluster_hdbscan",
         "label_topics",
+        "derive_themes",
+        "reduce_umap_map",
+        "measure_trends",
     }, ran
     results = tmp_path / "results"
     for name in OUTPUTS:

@@ -70,7 +70,28 @@ def test_a_seed_whose_clustering_collapses_is_named_in_the_log(tmp_path, caplog)
             tmp_path / "c.npz",
             tmp_path / "stability.json",
             min_cluster_size=5,
+            # The size cap off: a collapse is what this test is about.
+            max_share=1.0,
         )
     assert report["clusters"] == {"42": 2, "43": 2}
     assert "UMAP seed 43: HDBSCAN put 89% of the papers in one cluster" in caplog.text
     assert "seed 42" not in caplog.text
+
+
+def test_the_size_cap_acts_on_every_seed_and_the_log_says_what_it_split(tmp_path, caplog):
+    from test_reduce_cluster import collapsing
+
+    np.savez(tmp_path / "c.npz", labels=np.zeros(270, dtype=int))
+    np.save(tmp_path / "r43.npy", collapsing())
+    with caplog.at_level("INFO", logger="topics"):
+        report = run_stability(
+            [tmp_path / "r43.npy"],
+            [42, 43],
+            42,
+            tmp_path / "c.npz",
+            tmp_path / "stability.json",
+            min_cluster_size=10,
+            max_share=0.1,
+        )
+    assert report["clusters"]["43"] == 7
+    assert "UMAP seed 43: eom without the cap would have kept one cluster of 88.9%" in caplog.text

@@ -22,7 +22,7 @@ PathLike = str | Path
 
 
 def read_table(path: PathLike) -> pd.DataFrame:
-    """Any intermediate table: papers, topics or assignments (Parquet)."""
+    """Any intermediate table: papers, topics, assignments or themes (Parquet)."""
     import pandas as pd
 
     return pd.read_parquet(path)
@@ -57,6 +57,23 @@ def write_papers(papers: pd.DataFrame, path: PathLike) -> None:
     papers.to_parquet(path, index=False, schema=schema)
 
 
+def write_themes(themes: pd.DataFrame, path: PathLike) -> None:
+    """The themes table (topics.themes), its column types fixed so that a corpus without
+    themes still writes an empty table of the same columns."""
+    import pyarrow as pa
+
+    schema = pa.schema(
+        [
+            ("theme_id", pa.int64()),
+            ("label", pa.string()),
+            ("size", pa.int64()),
+            ("keywords", pa.list_(pa.string())),
+            ("topics", pa.list_(pa.int64())),
+        ]
+    )
+    themes.to_parquet(path, index=False, schema=schema)
+
+
 def read_array(path: PathLike) -> np.ndarray:
     """Embeddings (papers x dimensions) or a UMAP reduction (papers x components)."""
     return np.load(path)
@@ -67,17 +84,21 @@ def write_array(array: np.ndarray, path: PathLike) -> None:
 
 
 class Clusters(NamedTuple):
-    """HDBSCAN's result: labels (-1 outliers), membership strengths, and the soft
-    membership of every paper in every cluster (papers x clusters)."""
+    """HDBSCAN's result: labels (-1 outliers), membership strengths, the soft membership
+    of every paper in every cluster (papers x clusters), and the labels eom would have
+    given without the size cap (None where the cap could not act)."""
 
     labels: np.ndarray
     strengths: np.ndarray | None = None
     membership: np.ndarray | None = None
+    uncapped: np.ndarray | None = None
 
 
 def read_clusters(path: PathLike) -> Clusters:
     with np.load(path) as data:
-        return Clusters(data["labels"], data.get("strengths"), data.get("membership"))
+        return Clusters(
+            data["labels"], data.get("strengths"), data.get("membership"), data.get("uncapped")
+        )
 
 
 def write_clusters(clusters: Clusters, path: PathLike) -> None:

@@ -22,6 +22,8 @@ log = logging.getLogger("topics")
 
 
 N_TOP_WORDS = 10
+# Map neighbours a paper's topic agreement is counted over (map_topic_agreement).
+MAP_NEIGHBOURS = 10
 # Papers the silhouette is measured on at most (see silhouette).
 SILHOUETTE_PAPERS = 10_000
 
@@ -108,6 +110,57 @@ def agreement(truth: Sequence[Any], topic_ids: np.ndarray) -> dict[str, float]:
     }
 
 
+def map_topic_agreement(
+    coords: np.ndarray, topic_ids: np.ndarray, k: int = MAP_NEIGHBOURS
+) -> float | None:
+    """Mean share of a paper's k nearest neighbours on the map (Euclidean) that share its
+    topic, over the papers with a topic: 1 when every topic is an island."""
+    from sklearn.neighbors import NearestNeighbors
+
+    topic_ids = np.asarray(topic_ids)
+    k = min(k, len(topic_ids) - 1)
+    if k < 1 or not (topic_ids >= 0).any():
+        return None
+    found = NearestNeighbors(n_neighbors=k + 1).fit(coords).kneighbors(coords)[1]
+    # Drop each paper itself, found anywhere among papers on the same spot (else the last).
+    others = found != np.arange(len(topic_ids))[:, None]
+    others[others.all(axis=1), -1] = False
+    neighbours = found[others].reshape(len(topic_ids), k)
+    same = topic_ids[neighbours] == topic_ids[:, None]
+    return float(same[topic_ids >= 0].mean())
+
+
+def paper_themes(themes: pd.DataFrame, topic_ids: np.ndarray) -> np.ndarray:
+    """Each paper's theme id (-1 for papers in no topic)."""
+    theme_of = {
+        int(topic): int(theme)
+        for theme, members in zip(themes["theme_id"], themes["topics"], strict=True)
+        for topic in members
+    }
+    return np.array([theme_of.get(int(topic), -1) for topic in topic_ids], dtype=np.int64)
+
+
+def theme_metrics(
+    themes: pd.DataFrame,
+    topic_ids: np.ndarray,
+    coords: np.ndarray | None = None,
+    truth: Sequence[Any] | None = None,
+) -> dict[str, Any]:
+    """The themes' figures (count, largest share, agreement with corpus labels) and how
+    well the map keeps topics together."""
+    n = len(topic_ids)
+    metrics: dict[str, Any] = {
+        "themes": len(themes),
+        "largest_theme_share": round(float(themes["size"].max() / n), 4) if len(themes) else 0.0,
+    }
+    if coords is not None:
+        metrics["map_topic_agreement"] = _round(map_topic_agreement(coords, topic_ids))
+    if truth is not None:
+        found = agreement(truth, paper_themes(themes, topic_ids))
+        metrics.update({f"theme_{key}": _round(value) for key, value in found.items()})
+    return metrics
+
+
 def topic_metrics(
     texts: Sequence[str],
     keywords: Mapping[int, Sequence[str]],
@@ -146,7 +199,7 @@ def topic_metrics(
     return metrics
 
 
-def _round(value: float) -> float | None:
+def _round(value: float | None) -> float | None:
     return None if value is None or np.isnan(value) else round(float(value), 4)
 
 
@@ -158,8 +211,11 @@ def run_metrics(
     reduced_path: str | Path,
     metrics_path: str | Path,
     stability_path: str | Path | None = None,
+    themes_path: str | Path | None = None,
+    coords_path: str | Path | None = None,
 ) -> dict[str, Any]:
-    """metrics.json of one run; stability figures are copied in when measured."""
+    """metrics.json of one run; stability figures are copied in when measured, theme and
+    map figures added when the run has them (a sweep's combinations have neither)."""
     papers = read_table(papers_path)
     topics = read_table(topics_path)
     assignments = read_table(assignments_path)
@@ -174,6 +230,13 @@ def run_metrics(
         read_array(reduced_path),
         truth,
     )
+    if themes_path:
+        coords = read_array(coords_path) if coords_path else None
+        metrics.update(
+            theme_metrics(
+                read_table(themes_path), assignments["topic_id"].to_numpy(), coords, truth
+            )
+        )
     if stability_path:
         stability = read_json(stability_path)
         metrics["stability_ari"] = stability.get("mean_ari")

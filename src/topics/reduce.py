@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.files import read_array, write_array
+from topics.files import read_array, read_table, write_array
 from topics.startup import import_umap, quiet_uncacheable
 
 log = logging.getLogger("topics")
@@ -41,6 +41,91 @@ def umap_reduce(
     )
     with quiet_uncacheable():
         return reducer.fit_transform(embeddings).astype(np.float32)
+
+
+# Half-width of the map's starting layout: UMAP's own spectral start spans about +-10.
+INIT_SCALE = 10.0
+
+
+def pca_start(reduced: np.ndarray) -> np.ndarray:
+    """The first two principal components of `reduced`, scaled to +-INIT_SCALE.
+
+    Deterministic: each component's sign is fixed so that its largest loading is positive
+    (scikit-learn's svd_flip convention), whatever the SVD routine returns.
+    """
+    centred = np.asarray(reduced, dtype=np.float64) - np.mean(reduced, axis=0)
+    _, _, components = np.linalg.svd(centred, full_matrices=False)
+    components = components[:2]
+    largest = np.argmax(np.abs(components), axis=1)
+    components *= np.sign(components[np.arange(len(components)), largest])[:, None]
+    start = centred @ components.T
+    if start.shape[1] < 2:
+        start = np.column_stack([start, np.zeros((len(start), 2 - start.shape[1]))])
+    extent = np.abs(start).max()
+    return (INIT_SCALE * start / (extent if extent > 0 else 1.0)).astype(np.float32)
+
+
+def map_layout(
+    embeddings: np.ndarray,
+    reduced: np.ndarray,
+    topic_ids: np.ndarray,
+    *,
+    n_neighbors: int,
+    random_state: int | None,
+    **params: Any,
+) -> np.ndarray:
+    """2-D map coordinates: UMAP of the embeddings, supervised by the papers' topics.
+
+    A plain 2-D UMAP is a second reduction, independent of the 5-D one the topics come
+    from, so topics smear into each other on the map (about 70% of a paper's 10 nearest
+    neighbours share its topic). Supervising it with the topic ids (categorical target,
+    -1 unlabelled; `target_weight` from `params` sets how strongly) makes each topic an
+    island, and starting from the principal plane of the clustering's coordinates keeps
+    related topics near each other. It only moves points: every paper keeps its topic.
+    `params` are UMAP's own arguments (config's umap_map section).
+    """
+    UMAP = import_umap()
+
+    n_samples = len(embeddings)
+    if n_samples <= 3:
+        raise ValueError(f"UMAP needs more than 3 papers, got {n_samples}")
+    topic_ids = np.asarray(topic_ids)
+    params.setdefault("n_jobs", 1 if random_state is not None else -1)
+    reducer = UMAP(
+        n_components=2,
+        n_neighbors=min(n_neighbors, n_samples - 1),
+        random_state=random_state,
+        init=pca_start(reduced),
+        target_metric="categorical",
+        **params,
+    )
+    # UMAP's categorical target needs a topic somewhere; with none there is nothing to follow.
+    target = topic_ids if (topic_ids >= 0).any() else None
+    with quiet_uncacheable():
+        return reducer.fit_transform(embeddings, y=target).astype(np.float32)
+
+
+def run_map_layout(
+    embeddings_path: str | Path,
+    reduced_path: str | Path,
+    assignments_path: str | Path,
+    map_path: str | Path,
+    **params: Any,
+) -> np.ndarray:
+    embeddings = read_array(embeddings_path)
+    topic_ids = read_table(assignments_path)["topic_id"].to_numpy()
+    started = time.perf_counter()
+    coords = map_layout(embeddings, read_array(reduced_path), topic_ids, **params)
+    log.info(
+        "map: UMAP %s guided by %d topics -> %s in %.1f s (%s)",
+        embeddings.shape,
+        len(set(topic_ids.tolist()) - {-1}),
+        coords.shape,
+        time.perf_counter() - started,
+        params,
+    )
+    write_array(coords, map_path)
+    return coords
 
 
 def run_reduce(embeddings_path: str | Path, reduced_path: str | Path, **params: Any) -> np.ndarray:

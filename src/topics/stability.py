@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.cluster import DOMINANT_SHARE, hdbscan_cluster, largest_cluster_share
+from topics.cluster import DOMINANT_SHARE, cap_effect, hdbscan_cluster, largest_cluster_share
 from topics.files import read_array, read_clusters, write_json
 
 log = logging.getLogger("topics")
@@ -93,9 +93,12 @@ def run_stability(
     reference_seed: int,
     reference_clusters_path: str | Path,
     stability_path: str | Path,
+    *,
+    max_share: float,
     **hdbscan_params: Any,
 ) -> dict[str, Any]:
-    """stability.json: HDBSCAN, with the run's own parameters, on each seed's UMAP reduction.
+    """stability.json: HDBSCAN, with the run's own parameters and size cap (max_share, as
+    topics.cluster.hdbscan_cluster), on each seed's UMAP reduction.
 
     `reduced_paths` are the reductions of the seeds other than `reference_seed`, in the
     order of `seeds` (the reference run's clusters are read, not recomputed). Clustering
@@ -109,13 +112,18 @@ def run_stability(
         if int(seed) == int(reference_seed):
             runs[int(seed)] = clusters
         else:
-            runs[int(seed)] = hdbscan_cluster(read_array(next(others)), **hdbscan_params).labels
+            clustered = hdbscan_cluster(
+                read_array(next(others)), max_share=max_share, **hdbscan_params
+            )
+            runs[int(seed)] = clustered.labels
+            if effect := cap_effect(clustered.labels, clustered.uncapped):
+                log.info("UMAP seed %s: %s", seed, effect)
             if (share := largest_cluster_share(runs[int(seed)])) > DOMINANT_SHARE:
                 log.warning(
                     "UMAP seed %s: HDBSCAN put %.0f%% of the papers in one cluster. "
                     "The stability scores count that against every topic: these hdbscan "
-                    "settings are fragile on this corpus (cluster_selection_method: "
-                    "leaf is less so).",
+                    "settings are fragile on this corpus (a lower topics.max_share, or "
+                    "hdbscan.cluster_selection_method: leaf, is less so).",
                     seed,
                     100 * share,
                 )

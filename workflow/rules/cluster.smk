@@ -5,6 +5,7 @@ rule cluster_hdbscan:
         clusters="results/intermediate/clusters.npz",
     params:
         hdbscan=config["hdbscan"],
+        max_share=config["topics"]["max_share"],
     # The main run's chain goes first; see reduce_umap.
     priority: 2
     log:

@@ -8,6 +8,7 @@ rule measure_stability:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
         hdbscan=config["hdbscan"],
+        max_share=config["topics"]["max_share"],
     # Ranked with the seed reductions it reads: it needs the clusters, not the labels, so it
     # runs beside labelling.
     priority: 1
@@ -27,6 +28,8 @@ rule score_topics:
         clusters="results/intermediate/clusters.npz",
         reduced="results/intermediate/umap_cluster.npy",
         stability="results/intermediate/stability.json",
+        themes="results/intermediate/themes.parquet",
+        coords="results/intermediate/umap_map.npy",
     output:
         metrics="results/metrics.json",
     log:

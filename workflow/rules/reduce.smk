@@ -6,7 +6,7 @@ rule reduce_umap:
     params:
         umap=config["umap"],
     # The main run's chain (reduce, cluster, label) goes first whenever jobs wait for a core,
-    # so topics are ready while the stability seeds and the map reduce beside it.
+    # so topics are ready while the stability seeds reduce beside it.
     priority: 2
     log:
         "results/logs/reduce_umap.log",
@@ -16,19 +16,22 @@ rule reduce_umap:
         "../scripts/reduce_umap.py"
 
 
+# The map is laid out around the topics (topics.reduce.map_layout), so it follows labelling.
 rule reduce_umap_map:
     input:
         embeddings="results/intermediate/embeddings.npy",
+        reduced="results/intermediate/umap_cluster.npy",
+        assignments="results/intermediate/assignments.parquet",
     output:
-        reduced="results/intermediate/umap_map.npy",
+        coords="results/intermediate/umap_map.npy",
     params:
-        umap={**config["umap_map"], "n_components": 2},
+        umap_map=config["umap_map"],
     log:
         "results/logs/reduce_umap_map.log",
     benchmark:
         "results/benchmarks/reduce_umap_map.tsv"
     script:
-        "../scripts/reduce_umap.py"
+        "../scripts/reduce_umap_map.py"
 
 
 rule reduce_umap_seed:

@@ -23,6 +23,9 @@ rule cluster_hdbscan_sweep:
         clusters="results/sweep/{combo}/seed{seed}/clusters.npz",
     params:
         hdbscan=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "hdbscan"),
+        max_share=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "topics")[
+            "max_share"
+        ],
     log:
         "results/logs/sweep/cluster_hdbscan/{combo}/seed{seed}.log",
     script:
@@ -58,6 +61,9 @@ rule measure_stability_sweep:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
         hdbscan=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "hdbscan"),
+        max_share=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "topics")[
+            "max_share"
+        ],
     log:
         "results/logs/sweep/measure_stability/{combo}.log",
     script:

@@ -1,7 +1,12 @@
-"""Rule cluster_hdbscan: reduced vectors -> cluster labels."""
+"""Rules cluster_hdbscan(_sweep): reduced vectors -> cluster labels, none above max_share."""
 
 from topics.cluster import run_cluster
 from topics.logs import rule_log
 
 with rule_log(snakemake.log[0]):
-    run_cluster(snakemake.input.reduced, snakemake.output.clusters, **snakemake.params.hdbscan)
+    run_cluster(
+        snakemake.input.reduced,
+        snakemake.output.clusters,
+        max_share=snakemake.params.max_share,
+        **snakemake.params.hdbscan,
+    )

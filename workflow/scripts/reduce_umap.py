@@ -1,4 +1,4 @@
-"""Rules reduce_umap and reduce_umap_map: embeddings -> UMAP coordinates."""
+"""Rules reduce_umap(_seed, _sweep): embeddings -> UMAP coordinates for clustering."""
 
 from topics.logs import rule_log
 from topics.reduce import run_reduce

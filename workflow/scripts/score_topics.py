@@ -1,4 +1,5 @@
-"""Rules score_topics(_sweep): a run's topics, clusters and stability -> metrics.json."""
+"""Rules score_topics(_sweep): a run's topics, clusters, stability, themes and map ->
+metrics.json (a sweep's combinations have no themes or map)."""
 
 from topics.logs import rule_log
 from topics.metrics import run_metrics
@@ -12,4 +13,6 @@ with rule_log(snakemake.log[0]):
         snakemake.input.reduced,
         snakemake.output.metrics,
         snakemake.input.stability,
+        snakemake.input.get("themes"),
+        snakemake.input.get("coords"),
     )

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.plotting.fields import field_values
 from topics.plotting.labels import level_centres, wrap_label
 
 
@@ -138,7 +137,12 @@ def map_data(report: Any) -> dict[str, Any]:
     }
     # What the map can colour the papers by besides their theme: the configured fields
     # the inputs give.
-    colour_by = [f for f in report.options["fields"] if field_values(papers, f).map(len).any()]
+    given = {
+        "venue": papers["venue"].notna().any(),
+        "year": papers["year"].notna().any(),
+        "sources": papers["sources"].map(len).any(),
+    }
+    colour_by = [field for field in report.options["fields"] if given[field]]
     return {
         "papers": pack(columns),
         "count": len(papers),

@@ -158,6 +158,7 @@ class Metric(NamedTuple):
 # Every figure of metrics.json (topics.metrics) that pages show, in the order they show them.
 METRICS = [
     Metric("topics", "topics", "topics found, outliers not counted"),
+    Metric("themes", "themes", "groups of related topics"),
     Metric(
         "outlier_share_before",
         "outlier share before reassignment",
@@ -181,6 +182,12 @@ METRICS = [
         charted=True,
     ),
     Metric(
+        "largest_theme_share",
+        "largest theme's share",
+        "share of the papers in the largest theme",
+        charted=True,
+    ),
+    Metric(
         "npmi",
         "coherence (NPMI)",
         "how often a topic's top-10 words occur together, -1 to 1",
@@ -201,6 +208,12 @@ METRICS = [
         "how well the clusters separate in the space HDBSCAN saw, -1 to 1",
         charted=True,
     ),
+    Metric(
+        "map_topic_agreement",
+        "topic islands on the map",
+        "share of a paper's 10 nearest neighbours on the map in its topic, 0 to 1",
+        charted=True,
+    ),
     Metric("label_uniqueness", "unique labels", "share of topics whose label no other has"),
     Metric(
         "stability_ari",
@@ -210,4 +223,14 @@ METRICS = [
     ),
     Metric("nmi", "NMI vs. corpus labels", "agreement with the corpus's own labels"),
     Metric("ari", "ARI vs. corpus labels", "agreement with the corpus's own labels"),
+    Metric(
+        "theme_nmi",
+        "themes' NMI vs. corpus labels",
+        "agreement of the themes with the corpus's own labels",
+    ),
+    Metric(
+        "theme_ari",
+        "themes' ARI vs. corpus labels",
+        "agreement of the themes with the corpus's own labels",
+    ),
 ]

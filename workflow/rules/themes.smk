@@ -1,0 +1,19 @@
+rule derive_themes:
+    input:
+        papers="results/intermediate/papers.parquet",
+        assignments="results/intermediate/assignments.parquet",
+        reduced="results/intermediate/umap_cluster.npy",
+    output:
+        themes="results/intermediate/themes.parquet",
+        tree="results/intermediate/theme_tree.npy",
+    params:
+        themes=config["themes"],
+        vectorizer=config["vectorizer"],
+        # Seeds the papers each cut's silhouette is measured on.
+        random_state=config["umap"]["random_state"],
+    log:
+        "results/logs/derive_themes.log",
+    benchmark:
+        "results/benchmarks/derive_themes.tsv"
+    script:
+        "../scripts/derive_themes.py"
