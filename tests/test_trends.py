@@ -15,7 +15,8 @@ from topics.trends import (
     topic_trends,
 )
 
-PARAMS = {"period": "year", "min_papers": 20, "min_period_papers": 30, "max_q": 0.05}
+PARAMS = {"period": "year", "adjust_for": "venue", "min_papers": 20, "min_period_papers": 30,
+          "max_q": 0.05}  # fmt: skip
 
 
 def corpus(shares_by_year: dict[int, list[float]], per_year: int, seed: int = 0):
@@ -26,7 +27,8 @@ def corpus(shares_by_year: dict[int, list[float]], per_year: int, seed: int = 0)
         drawn = rng.choice(len(shares) + 1, size=per_year, p=[*shares, 1 - sum(shares)])
         years += [year] * per_year
         topics += [t if t < len(shares) else 99 for t in drawn]
-    papers = pd.DataFrame({"year": pd.array(years, dtype="Int64"), "date": [None] * len(years)})
+    papers = pd.DataFrame({"year": pd.array(years, dtype="Int64"), "date": [None] * len(years),
+                           "venue": [None] * len(years)})  # fmt: skip
     return papers, np.array(topics)
 
 
@@ -44,6 +46,23 @@ def test_a_planted_rise_and_fall_are_found_and_noise_is_not_ranked():
     assert (by_topic.loc[2:21, "trend"] == STEADY).all()
     assert by_topic.loc[0, "first_share"] == pytest.approx(0.02, abs=0.01)
     assert by_topic.loc[0, "last_share"] == pytest.approx(0.10, abs=0.02)
+
+
+def test_a_venue_joining_the_corpus_is_not_taken_for_a_trend():
+    # Topic 0 holds 5% of VENUE-A's papers and 40% of VENUE-B's every year, but VENUE-B
+    # only joins in 2020 and grows: topic 0's share of all papers rises, within each venue
+    # it does not.
+    a, _ = corpus({y: [0.05] for y in range(2016, 2025)}, per_year=800, seed=1)
+    b, _ = corpus({y: [0.40] for y in range(2020, 2025)}, per_year=600, seed=2)
+    rng = np.random.default_rng(3)
+    topics = np.concatenate([np.where(rng.random(len(a)) < 0.05, 0, 99),
+                             np.where(rng.random(len(b)) < 0.40, 0, 99)])  # fmt: skip
+    papers = pd.concat([a.assign(venue="VENUE-A"), b.assign(venue="VENUE-B")], ignore_index=True)
+    themes = np.where(topics == 99, -1, 0)
+    _, adjusted = topic_trends(papers, topics, themes, **PARAMS)
+    _, raw = topic_trends(papers, topics, themes, **{**PARAMS, "adjust_for": None})
+    assert raw.set_index(["level", "id"]).loc[("topic", 0), "trend"] == RISING
+    assert adjusted.set_index(["level", "id"]).loc[("topic", 0), "trend"] == STEADY
 
 
 def test_small_topics_and_thin_years_are_marked_not_ranked():
@@ -68,7 +87,8 @@ def test_counts_give_each_period_and_its_share():
 
 
 def test_a_corpus_without_years_has_no_trends():
-    papers = pd.DataFrame({"year": pd.array([None] * 50, dtype="Int64"), "date": [None] * 50})
+    papers = pd.DataFrame({"year": pd.array([None] * 50, dtype="Int64"), "date": [None] * 50,
+                           "venue": [None] * 50})  # fmt: skip
     counts, trends = topic_trends(papers, np.zeros(50, int), np.zeros(50, int), **PARAMS)
     assert counts.empty and trends.empty
 
@@ -82,10 +102,10 @@ def test_periods_come_from_years_or_dates_as_precise_as_asked():
 
 
 def test_binomial_trend_is_zero_for_a_constant_share_and_signed_otherwise():
-    totals = np.full(6, 1000.0)
-    slope, _, p = binomial_trend(np.full(6, 100.0), totals)
-    assert abs(slope) < 1e-9 and p > 0.9
-    assert binomial_trend(np.array([10, 20, 40, 80, 160, 320.0]), totals)[0] > 0
+    totals, steps, one = np.full(6, 1000.0), np.arange(6.0), np.zeros(6)
+    slope, se, chi2, df = binomial_trend(np.full(6, 100.0), totals, steps, one)
+    assert abs(slope) < 1e-9 and se > 0 and chi2 < 1e-9 and df == 4
+    assert binomial_trend(np.array([10, 20, 40, 80, 160, 320.0]), totals, steps, one)[0] > 0
 
 
 def test_benjamini_hochberg_matches_its_definition():

@@ -3,10 +3,13 @@ trend in share of the period's papers with an uncertainty that respects small co
 
 A topic's trend is the slope of a binomial regression (logit link) of its papers per period
 on the period, each period weighted by all the papers it has: a topic growing from 2% to
-6% of the papers rises whether the corpus grew or shrank. Real corpora vary more from
-period to period than binomial counts do (a venue missing one year), so the standard
-error takes the extra spread measured in the residuals (quasi-binomial, with statsmodels),
-and p-values come with the Benjamini-Hochberg false discovery rate over all
+6% of the papers rises whether the corpus grew or shrank. Where the papers have venues, the
+slope is fitted within each venue (a level per venue, one slope for all): in a corpus whose
+venues come and go from year to year, a vision conference joining in 2020 would otherwise
+pass for a surge of vision topics. Where counts vary more than binomial ones do, the
+standard error takes that extra spread, measured in the residuals of all the level's
+groups together (quasi-binomial, with statsmodels; a group alone has too few cells to
+measure its own), and p-values come with the Benjamini-Hochberg false discovery rate over all
 topics (and over all themes), so chance variation across hundreds of topics is not
 ranked as a trend. Groups or periods with too few papers to say anything are marked, not
 ranked.
@@ -73,25 +76,27 @@ def period_counts(
     return counts[kept]
 
 
-def binomial_trend(counts: np.ndarray, totals: np.ndarray) -> tuple[float, float, float]:
-    """(slope, standard error, p-value) of the logit of the group's share per period,
-    periods numbered 0, 1, ...: quasi-binomial (the error widened by the spread of the
-    residuals beyond binomial, never narrowed), t-distributed on the periods left over."""
+def binomial_trend(
+    counts: np.ndarray, totals: np.ndarray, steps: np.ndarray, strata: np.ndarray
+) -> tuple[float, float, float, float]:
+    """(slope, its binomial standard error, Pearson chi-square, residual degrees of freedom)
+    of the logit of a group's share per period step, from cells of (stratum, period): each
+    stratum (a venue, say) has its own level and all share one slope, so a venue present in
+    some years only cannot pass for a trend."""
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-    steps = np.arange(len(counts), dtype=float)
-    design = sm.add_constant(steps - steps.mean())
+    levels = pd.get_dummies(pd.Series(strata, dtype=str), drop_first=True, dtype=float)
+    design = np.column_stack([np.ones(len(counts)), steps - steps.mean(), levels.to_numpy()])
     model = sm.GLM(counts / totals, design, family=sm.families.Binomial(), var_weights=totals)
     with warnings.catch_warnings():
         # A group absent from all but a period or two: the slope runs off, and its error
         # with it, which is what the p-value should then say.
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
-        plain = model.fit()
-        dispersion = max(1.0, float(plain.pearson_chi2 / max(plain.df_resid, 1)))
-        fit = model.fit(scale=dispersion, use_t=True)
-    return float(fit.params[1]), float(fit.bse[1]), float(fit.pvalues[1])
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = model.fit()
+    return float(fit.params[1]), float(fit.bse[1]), float(fit.pearson_chi2), float(fit.df_resid)
 
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
@@ -106,12 +111,26 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
 
 
 def level_trends(
-    counts: pd.DataFrame, totals: pd.Series, *, min_papers: int, max_q: float
+    counts: pd.DataFrame,
+    totals: pd.Series,
+    cells: pd.DataFrame,
+    cell_totals: pd.Series,
+    *,
+    min_papers: int,
+    max_q: float,
 ) -> pd.DataFrame:
-    """One row per group of `counts`: its papers, shares in the first and last period,
-    slope per period with a 95% interval, p and q and what the trend says."""
+    """One row per group of `counts` (groups x periods): its papers, shares in the first and
+    last period, slope per period with a 95% interval, p and q and what the trend says.
+    `cells` (rows: (stratum, period); columns: groups) and `cell_totals` are what the slope
+    is fitted on."""
+    from scipy import stats
+
     rows = []
     enough_periods = counts.shape[1] >= 3
+    step = {period: k for k, period in enumerate(counts.columns)}
+    kept = cell_totals[cell_totals.index.get_level_values(1).isin(counts.columns)]
+    steps = np.array([step[period] for _, period in kept.index], dtype=float)
+    strata = np.array([stratum for stratum, _ in kept.index], dtype=object)
     for group, row in counts.iterrows():
         n = int(row.sum())
         shares = row / totals[counts.columns]
@@ -123,15 +142,9 @@ def level_trends(
             "last_share": float(shares.iloc[-1]) if len(shares) else np.nan,
         }
         if enough_periods and n >= min_papers:
-            slope, se, p = binomial_trend(
-                row.to_numpy(float), totals[counts.columns].to_numpy(float)
-            )
-            entry |= {
-                "slope": slope,
-                "slope_low": slope - 1.96 * se,
-                "slope_high": slope + 1.96 * se,
-                "p_value": p,
-            }
+            in_cells = cells[group].reindex(kept.index, fill_value=0).to_numpy(float)
+            slope, se, chi2, df = binomial_trend(in_cells, kept.to_numpy(float), steps, strata)
+            entry |= {"slope": slope, "se": se, "chi2": chi2, "df": df}
         rows.append(entry)
     table = pd.DataFrame(
         rows,
@@ -142,11 +155,23 @@ def level_trends(
             "first_share",
             "last_share",
             "slope",
-            "slope_low",
-            "slope_high",
-            "p_value",
+            "se",
+            "chi2",
+            "df",
         ],
     )
+    fitted = table["slope"].notna()
+    if fitted.any():
+        # Spread beyond binomial, pooled over the level's groups (each has few cells to
+        # measure its own from); never below binomial.
+        df = max(float(table.loc[fitted, "df"].sum()), 1.0)
+        dispersion = max(1.0, float(table.loc[fitted, "chi2"].sum()) / df)
+        se = table["se"] * np.sqrt(dispersion)
+        table["slope_low"] = table["slope"] - 1.96 * se
+        table["slope_high"] = table["slope"] + 1.96 * se
+        table["p_value"] = 2 * stats.t.sf(np.abs(table["slope"] / se), df)
+    else:
+        table["slope_low"] = table["slope_high"] = table["p_value"] = np.nan
     tested = table["p_value"].notna()
     table["q_value"] = np.nan
     if tested.any():
@@ -169,14 +194,23 @@ def topic_trends(
     theme_ids: np.ndarray,
     *,
     period: str,
+    adjust_for: str | None,
     min_papers: int,
     min_period_papers: int,
     max_q: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(counts, trends): papers per (level, id, period) with the share of the period's
-    papers, and one trend row per theme and per topic. Both empty when the corpus has no
-    periods (no years or dates)."""
+    papers, and one trend row per theme and per topic, its slope fitted within each value
+    of `adjust_for` (a paper without one in a stratum of its own) when the papers have
+    that field. Both empty when the corpus has no periods (no years or dates)."""
     paper_periods = periods(papers, period)
+    strata = pd.Series("all", index=papers.index, dtype=object)
+    if adjust_for and papers[adjust_for].notna().any():
+        strata = papers[adjust_for].astype(object).where(papers[adjust_for].notna(), "(none)")
+    known = paper_periods.notna()
+    cell_totals = (
+        pd.Series(1, index=papers.index)[known].groupby([strata[known], paper_periods[known]]).sum()
+    )
     count_rows, trend_rows = [], []
     for level, ids in [("theme", theme_ids), ("topic", topic_ids)]:
         groups = pd.Series(np.asarray(ids), index=papers.index)
@@ -189,8 +223,12 @@ def topic_trends(
         long["period_papers"] = long["period"].map(totals).astype(int)
         long["share"] = (long["papers"] / long["period_papers"]).round(5)
         count_rows.append(long.assign(level=level))
+        grouped = known & (groups != -1)
+        cells = pd.crosstab([strata[grouped], paper_periods[grouped]], groups[grouped])
         trend_rows.append(
-            level_trends(counts, totals, min_papers=min_papers, max_q=max_q).assign(level=level)
+            level_trends(
+                counts, totals, cells, cell_totals, min_papers=min_papers, max_q=max_q
+            ).assign(level=level)
         )
     if not count_rows:
         return (
