@@ -40,7 +40,7 @@ def static_topic_map(report: Any, title: str | None = None) -> "Figure":
     colours = dict(zip(topics["topic_id"], topics["colour"], strict=True))
     outliers = papers[papers["topic_id"] == -1]
     points = papers[papers["topic_id"] != -1]
-    size = float(np.clip(4000 / max(len(papers), 1), 0.5, 20))
+    size = float(np.clip(4000 / max(len(papers), 1), 1.5, 20))
     axes.scatter(outliers["x"], outliers["y"], s=size / 2, c=OUTLIER_COLOUR, linewidths=0)
     axes.scatter(
         points["x"],

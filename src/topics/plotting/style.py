@@ -12,11 +12,12 @@ HOVER_WIDTH = 70
 LIST_SEPARATOR = "; "
 
 
-# Successive themes step round the colour wheel by the golden angle, so neighbours in the
-# theme order get far-apart hues however many themes there are; a theme's topics step
-# through lightness and saturation the same way, so neighbours in it differ too.
+# The first themes take hues picked to be far apart (blue, red, green, orange, purple,
+# teal, magenta, olive, indigo, brown-orange, sky, wine); later ones step round the colour
+# wheel by the golden angle. A theme's topics step through lightness and saturation by the
+# golden ratio, so neighbours in a theme differ too.
+THEME_HUES = [0.58, 0.98, 0.33, 0.08, 0.77, 0.48, 0.88, 0.17, 0.68, 0.04, 0.54, 0.93]
 _GOLDEN = 0.381966
-_FIRST_HUE = 0.58
 
 
 def _hex(hue: float, lightness: float, saturation: float) -> str:
@@ -29,7 +30,8 @@ def level_colours(themes: Any) -> tuple[dict[int, str], dict[int, str]]:
     themes table's `topics` lists, largest first) a shade of it; outliers grey."""
     topic_colours, theme_colours = {-1: OUTLIER_COLOUR}, {}
     for theme_id, topics in zip(themes["theme_id"], themes["topics"], strict=True):
-        hue = _FIRST_HUE + _GOLDEN * int(theme_id)
+        k = int(theme_id)
+        hue = THEME_HUES[k] if k < len(THEME_HUES) else THEME_HUES[0] + _GOLDEN * k
         theme_colours[int(theme_id)] = _hex(hue, 0.45, 0.7)
         for rank, topic in enumerate(topics):
             step = (rank * (1 - _GOLDEN)) % 1.0

@@ -117,9 +117,10 @@ VIEWS = [
         "each theme's and topic's share of the papers per year",
         figure="topics.plotting.trends:trends_figures",
         intro="The share of each period's papers in every theme (small multiples), then, for "
-        "the theme chosen in the menu, in each of its topics. A topic is called rising or "
-        "fading when the slope of its share holds at a false discovery rate of trends.max_q "
-        "(topic_trends.csv has the figures).",
+        "the theme chosen in the menu, in each of its topics. These shares follow the corpus's "
+        "mix of venues from year to year; a topic is called rising or fading only when its "
+        "share moves within venues (trends.adjust_for), at a false discovery rate of "
+        "trends.max_q (topic_trends.csv has the figures).",
     ),
     View(
         "topic_fields.html",
