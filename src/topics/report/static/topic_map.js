@@ -695,9 +695,10 @@
   }
 
   buildLegend();
-  // The plot was drawn while the page was still parsing, before the panels existed.
-  await Plotly.Plots.resize(gd);
-  await (isolateFromUrl() || applyVisibility());
+  syncLegend();
+  // The figure as drawn shows every paper in its theme's colours: only a #theme= or
+  // #topic= in the address changes that before the names go on.
+  await (isolateFromUrl() || renderNames());
   // For the page's own tests and the curious: the paper rows drawn, in point order.
   window.topicMap = {
     showPaper, search, isolate, toggle, shown: () => shown.slice(),
