@@ -125,12 +125,14 @@ def fields_figure(report: Any) -> go.Figure:
                 "xanchor": "left",
                 "y": 1.0,
                 "yanchor": "bottom",
+                # above the field's values, which stand over the plot
+                "pad": {"b": 80},
                 "direction": "down",
             }
         ],
         yaxis={"autorange": "reversed"},
         xaxis={"side": "top", "tickangle": -30},
         height=menu[0][1],
-        margin={"l": 20, "r": 20, "t": 150, "b": 20},
+        margin={"l": 20, "r": 20, "t": 170, "b": 20},
     )
     return figure
