@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from topics.parse import PAPER_COLUMNS, paper_id, with_empty_metadata
+from topics.parse import PAPER_COLUMNS, paper_id
 
 _WORD = re.compile(r"[A-Za-z][a-z]{3,}")
 # Words too common to name a topic; keeps pseudo-titles from all starting alike.
@@ -175,3 +175,15 @@ def clustered_embeddings(
 def listing_text(papers: pd.DataFrame) -> str:
     """Papers as a listing file of seeds/: a title line, then its abstract line."""
     return "".join(f"{row.title}\n{row.abstract}\n" for row in papers.itertuples())
+
+
+def with_empty_metadata(table: pd.DataFrame) -> pd.DataFrame:
+    """A papers table made elsewhere (synthetic corpora) with every metadata column present and
+    empty as the parser leaves a field no file gives: None, or an empty list."""
+    for name in ("year", "date", "venue", "doi", "arxiv_id", "url"):
+        table[name] = pd.Series(
+            [None] * len(table), index=table.index, dtype="Int64" if name == "year" else object
+        )
+    for name in ("authors", "keywords"):
+        table[name] = [[] for _ in range(len(table))]
+    return table

@@ -149,13 +149,6 @@ def synthetic_report(
     return report, embeddings
 
 
-def synthetic_corpus(n_papers: int = 60, n_topics: int = 3, seed: int = 0):
-    """(papers, topics, embeddings) for the tests that need only those tables: n_topics
-    topics, each a theme of its own."""
-    report, embeddings = synthetic_report(n_papers, n_topics, 1, seed)
-    return report.papers, report.topics, embeddings
-
-
 def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
     """The intermediates a report job reads, for `report` (synthetic_report()'s by
     default), written into `folder`; load_report(paths) gives the report back."""

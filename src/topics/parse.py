@@ -22,7 +22,7 @@ from topics.files import write_json, write_papers
 from topics.readers import read_input
 from topics.readers.detect import decode, is_binary
 from topics.readers.listing import is_chrome, looks_like_abstract, parse_listing
-from topics.readers.records import Issue, Record
+from topics.readers.records import METADATA, Issue, Record
 
 if TYPE_CHECKING:  # pandas loads only in the jobs that build tables, not in Snakemake's DAG
     import pandas as pd
@@ -47,20 +47,7 @@ __all__ = [
 
 log = logging.getLogger("topics")
 
-PAPER_COLUMNS = [
-    "paper_id",
-    "title",
-    "abstract",
-    "sources",
-    "year",
-    "date",
-    "venue",
-    "authors",
-    "doi",
-    "arxiv_id",
-    "url",
-    "keywords",
-]
+PAPER_COLUMNS = ["paper_id", "title", "abstract", "sources", *METADATA]
 MATCH_KEYS = ("doi", "arxiv_id", "title")
 _KEY_NAMES = {"doi": "DOI", "arxiv_id": "arXiv id", "title": "title"}
 
@@ -254,20 +241,6 @@ def parse_seeds(
     table = pd.DataFrame(list(corpus.papers.values()), columns=PAPER_COLUMNS)
     table["year"] = table["year"].astype("Int64")
     return table, reports
-
-
-def with_empty_metadata(table: pd.DataFrame) -> pd.DataFrame:
-    """A papers table made elsewhere (synthetic corpora) with every metadata column present and
-    empty as the parser leaves a field no file gives: None, or an empty list."""
-    import pandas as pd
-
-    for name in ("year", "date", "venue", "doi", "arxiv_id", "url"):
-        table[name] = pd.Series(
-            [None] * len(table), index=table.index, dtype="Int64" if name == "year" else object
-        )
-    for name in ("authors", "keywords"):
-        table[name] = [[] for _ in range(len(table))]
-    return table
 
 
 def report_summary(papers: pd.DataFrame, reports: Sequence[FileReport]) -> dict:

@@ -13,18 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-FIELDS = (
-    "title",
-    "abstract",
-    "year",
-    "date",
-    "venue",
-    "authors",
-    "doi",
-    "arxiv_id",
-    "url",
-    "keywords",
-)
+# What an input may say of a paper besides its title and abstract: the papers table's
+# metadata columns (a field no file gives stays None, or an empty list).
+METADATA = ("year", "date", "venue", "authors", "doi", "arxiv_id", "url", "keywords")
+FIELDS = ("title", "abstract", *METADATA)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,11 @@ import pandas as pd
 
 from topics.files import read_array, read_clusters, read_json, read_table
 from topics.plotting.style import level_colours
+from topics.readers.records import METADATA
 from topics.stability import topic_scores
 
 # Decimals of the map positions and centralities, as the CSV and the pages show them.
 DECIMALS = 4
-# What the input files said of each paper (topics.parse), carried as read: a field no file
-# gave is None, or an empty list.
-METADATA = ["year", "date", "venue", "authors", "doi", "arxiv_id", "url", "keywords"]
 # Authors listed per topic and theme.
 TOP_AUTHORS = 5
 
