@@ -31,6 +31,8 @@ THEME_COLUMNS = ["theme_id", "label", "size", "keywords", "topics"]
 SILHOUETTE_PAPERS = 4000
 # Keywords kept per theme (its label is made of the first few).
 N_KEYWORDS = 10
+# Fewest papers a term must occur in to name a theme (fewer on a corpus under 500 papers).
+MIN_TERM_PAPERS = 5
 
 
 class Cut(NamedTuple):
@@ -156,6 +158,11 @@ def term_weights(
     if "ngram_range" in vectorizer:
         vectorizer["ngram_range"] = tuple(vectorizer["ngram_range"])
     clustered = np.flatnonzero(topic_index >= 0)
+    # A term too rare to name a theme is dropped before the topics x terms tables are
+    # made: most two-word phrases occur once, and at 100,000 papers they made this job
+    # the pipeline's largest (benchmarks/RESULTS.md).
+    min_papers = min(MIN_TERM_PAPERS, max(1, len(clustered) // 100))
+    vectorizer["min_df"] = max(vectorizer.get("min_df", 1), min_papers)
     counter = CountVectorizer(binary=True, **vectorizer)
     held = counter.fit_transform([split_compounds(texts[i]) for i in clustered])
     membership = sp.csr_matrix(
@@ -251,14 +258,17 @@ def theme_keywords(
         shape=(n_themes, len(theme_of_topic)),
     )
     theme_sizes = np.maximum(np.asarray(grouping.sum(axis=1)), 1)
-    coverage = (grouping @ overuse).toarray() / theme_sizes
-    breadth = (grouping @ overused).toarray() / theme_sizes
-    distinct = coverage / np.maximum(coverage.sum(axis=0, keepdims=True), 1e-12)
-    score = coverage * breadth * distinct
+    # Sparse throughout: a theme x term table of a large corpus would not fit in memory.
+    coverage = sp.csr_matrix(sp.diags(1 / theme_sizes.ravel()) @ (grouping @ overuse))
+    breadth = sp.csr_matrix(sp.diags(1 / theme_sizes.ravel()) @ (grouping @ overused))
+    totals = np.asarray(coverage.sum(axis=0)).ravel()
+    distinct = coverage @ sp.diags(1 / np.maximum(totals, 1e-12))
+    score = sp.csr_matrix(coverage.multiply(breadth).multiply(distinct))
     keywords = []
     for theme in range(n_themes):
-        top = np.argsort(-score[theme], kind="stable")[: 20 * n]
-        ranked = [(terms[i], score[theme, i]) for i in top if score[theme, i] > 0]
+        row = score.getrow(theme)
+        order = np.lexsort((row.indices, -row.data))[: 20 * n]  # best first, ties by term
+        ranked = [(terms[row.indices[i]], row.data[i]) for i in order if row.data[i] > 0]
         keywords.append(distinct_terms(ranked, n))
     return keywords
 
