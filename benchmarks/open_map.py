@@ -50,7 +50,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         for folder in args.folders:
-            page = folder / "topic_map.html"
+            page = (folder / "topic_map.html").resolve()
             ready, loaded = open_times(context, page)
             papers = len(pd.read_csv(folder / "papers.csv", usecols=["paper_id"]))
             rows.append(
