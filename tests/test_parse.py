@@ -201,19 +201,19 @@ def test_run_parse_writes_papers_and_report(tmp_path):
 
 def test_run_parse_with_nothing_usable_stops_with_one_sentence_naming_the_files(tmp_path):
     (tmp_path / "chrome.txt").write_text("Subscribe\nnew\nMar 11\n", encoding="utf-8")
-    expected = r"no papers found in the 1 listing file\(s\) \(chrome.txt\)"
+    expected = r"no papers found in the 1 input file\(s\) \(chrome.txt\)"
     with pytest.raises(UserError, match=expected):
         run_parse([tmp_path / "chrome.txt"], tmp_path / "p.parquet", tmp_path / "r.json")
     assert json.loads((tmp_path / "r.json").read_text())["unique_papers"] == 0
 
 
 def test_empty_or_missing_seeds_folder_is_a_user_error(tmp_path):
-    with pytest.raises(UserError, match="has no listing files"):
+    with pytest.raises(UserError, match="has no input files"):
         list_seed_files(tmp_path)
     with pytest.raises(UserError, match="does not exist"):
         list_seed_files(tmp_path / "nope")
     (tmp_path / ".hidden").write_text("x")
-    with pytest.raises(UserError, match="has no listing files"):
+    with pytest.raises(UserError, match="has no input files"):
         list_seed_files(tmp_path)
 
 

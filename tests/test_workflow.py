@@ -205,5 +205,5 @@ def test_an_empty_seeds_folder_stops_with_one_sentence(tmp_path):
         path.unlink()
     result = snakemake(root, "--dry-run")
     assert result.returncode == 1
-    assert "seeds folder 'seeds' has no listing files (config key seeds_dir)" in result.stderr
+    assert "seeds folder 'seeds' has no input files (config key seeds_dir)" in result.stderr
     assert "Traceback" not in result.stderr

@@ -267,13 +267,15 @@ def list_seed_files(seeds_dir: str | Path) -> list[Path]:
     if not folder.is_dir():
         raise UserError(
             f"seeds folder '{folder}' does not exist (config key seeds_dir); "
-            "create it and put paper-listing text files in it."
+            "create it and put your papers' files in it (exports such as BibTeX, RIS, CSV, "
+            "JSON Lines, or listings of titles and abstracts)."
         )
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     if not files:
         raise UserError(
-            f"seeds folder '{folder}' has no listing files (config key seeds_dir); "
-            "put paper-listing text files (titles and abstracts) in it."
+            f"seeds folder '{folder}' has no input files (config key seeds_dir); "
+            "put your papers' files in it (exports such as BibTeX, RIS, CSV, JSON Lines, or "
+            "listings of titles and abstracts)."
         )
     return files
 
@@ -334,7 +336,7 @@ def run_parse(
     )
     if papers.empty:
         raise UserError(
-            f"no papers found in the {len(reports)} listing file(s) "
+            f"no papers found in the {len(reports)} input file(s) "
             f"({', '.join(r.file for r in reports)}); each paper needs a title and an "
             f"abstract (in a listing file, a title line followed by its abstract line). "
             f"Details: {report_path}"
