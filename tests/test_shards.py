@@ -138,7 +138,7 @@ def test_a_run_killed_during_embedding_resumes_from_the_finished_shards(tmp_path
     finished shards are not embedded again, and the embeddings equal one uninterrupted job."""
     make_project(tmp_path)
     config = yaml.safe_load((tmp_path / "config.yaml").read_text())
-    config["embedding"]["shard_size"] = 12  # 81 papers: 8 shards
+    config["embedding"]["shard_size"] = 12  # 79 papers: 8 shards
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     target = "results/intermediate/embeddings.npy"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}

@@ -39,7 +39,8 @@ def cluster_partition() -> tuple[str | None, str]:
     except subprocess.TimeoutExpired:
         return None, "sinfo did not answer in 30 s"
     if idle.returncode != 0:
-        return None, f"no SLURM controller answers sinfo ({idle.stderr.strip()[:200]})"
+        last = (idle.stderr.strip().splitlines() or ["no message"])[-1]
+        return None, f"no SLURM controller answers sinfo ({last})"
     if not idle.stdout.split():
         return None, "SLURM has no idle node"
     partition, cpus = idle.stdout.split()[:2]
