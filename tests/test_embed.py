@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from defaults import DEFAULTS
+from defaults import EMBEDDING
 
 from topics.embed import (
     PAD_MULTIPLE,
@@ -13,16 +13,13 @@ from topics.embed import (
     padded_lengths,
     paper_texts,
     resolve_model,
-    run_embed,
 )
 from topics.errors import UserError
 
 
 def embed(texts, **changes):
     """embed_texts with config.yaml's defaults, no cache unless asked, torch's threads."""
-    return embed_texts(
-        texts, **{**DEFAULTS["embedding"], "cache_dir": None, "threads": None, **changes}
-    )
+    return embed_texts(texts, **{**EMBEDDING, "cache_dir": None, "threads": None, **changes})
 
 
 TEXTS = [
@@ -50,27 +47,6 @@ def test_real_model_gives_normalised_rows_where_similar_papers_are_closer(tmp_pa
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     similarity = vectors @ vectors.T
     assert similarity[0, 1] > similarity[0, 2] + 0.2
-
-
-@pytest.mark.slow
-def test_run_embed_keeps_the_papers_order(tmp_path):
-    papers = pd.DataFrame(
-        {
-            "paper_id": ["a", "b"],
-            "title": ["Masked images", "Protein folding"],
-            "abstract": [TEXTS[0], TEXTS[2]],
-            "sources": [["x"], ["x"]],
-        }
-    )
-    papers.to_parquet(tmp_path / "papers.parquet")
-    vectors = run_embed(
-        tmp_path / "papers.parquet",
-        tmp_path / "e.npy",
-        **{**DEFAULTS["embedding"], "precision": "float32", "cache_dir": None, "threads": None},
-    )
-    alone = embed(paper_texts(papers.iloc[[1]]), model="all-MiniLM-L6-v2", precision="float32")
-    np.testing.assert_allclose(vectors[1], alone[0], atol=1e-5)
-    np.testing.assert_array_equal(np.load(tmp_path / "e.npy"), vectors)
 
 
 @pytest.mark.slow

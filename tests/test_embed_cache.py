@@ -4,7 +4,7 @@ import logging
 
 import numpy as np
 import pytest
-from defaults import DEFAULTS
+from defaults import EMBEDDING
 
 from topics import embed as embed_module
 from topics.embed import EmbeddingCache, choose_precision, cpu_supports_bf16, embed_texts
@@ -12,27 +12,10 @@ from topics.embed import EmbeddingCache, choose_precision, cpu_supports_bf16, em
 
 def embed(texts, **changes):
     """embed_texts with config.yaml's defaults, no cache unless asked, torch's threads."""
-    return embed_texts(
-        texts, **{**DEFAULTS["embedding"], "cache_dir": None, "threads": None, **changes}
-    )
+    return embed_texts(texts, **{**EMBEDDING, "cache_dir": None, "threads": None, **changes})
 
 
 TEXTS = [f"Paper {i}. An abstract about topic {i % 3} with some words." for i in range(20)]
-
-
-@pytest.fixture
-def counting_model(monkeypatch):
-    """A stand-in encoder that records every text it is asked to embed (no torch)."""
-    seen: list[str] = []
-
-    def fake_encode(model, texts, batch_size, precision, threads=None):
-        seen.extend(texts)
-        vectors = np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in texts], dtype=np.float32)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-    monkeypatch.setattr(embed_module, "load_model", lambda name, device: object())
-    monkeypatch.setattr(embed_module, "encode", fake_encode)
-    return seen
 
 
 def test_second_run_embeds_nothing_and_new_texts_only_them(tmp_path, counting_model):
@@ -66,16 +49,45 @@ def test_cache_is_per_precision(tmp_path, counting_model):
     embed(TEXTS, model="m", device="cpu", precision="bfloat16", cache_dir=tmp_path)
     assert len(counting_model) == 20  # bfloat16 vectors are not float32 ones
     assert (
-        EmbeddingCache(tmp_path, "m", "float32").path
-        != EmbeddingCache(tmp_path, "m", "bfloat16").path
+        EmbeddingCache(tmp_path, "m", "float32").folder
+        != EmbeddingCache(tmp_path, "m", "bfloat16").folder
     )
 
 
-def test_unreadable_cache_starts_over(tmp_path, counting_model):
+def test_unreadable_cache_parts_are_passed_over(tmp_path, counting_model):
+    embed(TEXTS[:2], model="m", device="cpu", precision="float32", cache_dir=tmp_path)
     cache = EmbeddingCache(tmp_path, "m", "float32")
-    cache.path.write_bytes(b"not an npz")
+    (part,) = cache.folder.glob("*.vectors.npy")
+    part.write_bytes(b"not an npy")
+    cache.single_file.write_bytes(b"not an npz")
+    counting_model.clear()
     vectors = embed(TEXTS[:3], model="m", device="cpu", precision="float32", cache_dir=tmp_path)
     assert vectors.shape == (3, 3) and len(counting_model) == 3
+
+
+def test_jobs_side_by_side_each_add_a_part_and_lose_nothing(tmp_path, counting_model):
+    # Two shards' jobs that read the cache before either wrote: both parts are kept.
+    first, second = (
+        EmbeddingCache(tmp_path, "m", "float32"),
+        EmbeddingCache(tmp_path, "m", "float32"),
+    )
+    assert first.lookup(["a" * 40]) == {} and second.lookup(["b" * 40]) == {}
+    first.add({"a" * 40: np.ones(3, dtype=np.float32)})
+    second.add({"b" * 40: np.zeros(3, dtype=np.float32)})
+    found = EmbeddingCache(tmp_path, "m", "float32").lookup(["a" * 40, "b" * 40, "c" * 40])
+    assert sorted(found) == ["a" * 40, "b" * 40]
+    np.testing.assert_array_equal(found["a" * 40], np.ones(3))
+
+
+def test_the_single_file_cache_of_before_is_still_read(tmp_path, counting_model):
+    vectors = embed(TEXTS[:4], model="m", device="cpu", precision="float32", cache_dir=None)
+    cache = EmbeddingCache(tmp_path, "m", "float32")
+    keys = [embed_module.text_key(text) for text in TEXTS[:4]]
+    np.savez(cache.single_file, keys=np.array(keys, dtype=str), vectors=vectors)
+    counting_model.clear()
+    again = embed(TEXTS[:4], model="m", device="cpu", precision="float32", cache_dir=tmp_path)
+    assert counting_model == []
+    np.testing.assert_array_equal(again, vectors)
 
 
 def test_precision_auto_falls_back_to_float32_without_bf16():
@@ -103,7 +115,7 @@ def test_log_says_what_auto_chose(tmp_path, monkeypatch, caplog, counting_model,
     with caplog.at_level(logging.INFO, logger="topics"):
         embed(TEXTS[:2], model="m", device="cpu", precision="auto", cache_dir=tmp_path)
     assert f"precision auto chose {chosen}" in caplog.text
-    assert EmbeddingCache(tmp_path, "m", chosen).path.exists()
+    assert list(EmbeddingCache(tmp_path, "m", chosen).folder.glob("*.keys.npy"))
 
 
 @pytest.mark.slow

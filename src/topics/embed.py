@@ -5,6 +5,8 @@ papers table. Vectors are cached by (model, precision, text hash), so adding pap
 seeds/ embeds only the new ones.
 """
 
+from __future__ import annotations
+
 import copy
 import hashlib
 import logging
@@ -13,16 +15,17 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from topics.errors import UserError
-from topics.files import read_table, write_array
+
+if TYPE_CHECKING:  # pandas is not imported while Snakemake builds its DAG (common.smk)
+    import pandas as pd
 
 log = logging.getLogger("topics")
 
@@ -217,7 +220,15 @@ def encode(
 
 
 class EmbeddingCache:
-    """Vectors on disk keyed by text hash, one file per (model, precision, encoder version)."""
+    """Vectors on disk keyed by text hash, per (model, precision, encoder version).
+
+    A folder of parts: every job that embedded something adds one part holding just its
+    new vectors, so jobs running side by side (the embedding shards) never overwrite each
+    other's vectors, and a job killed midway loses only its own. Each part is two NumPy
+    files, its keys and its vectors; a lookup reads every part's keys and only the rows it
+    needs of the vectors (memory-mapped), so a shard job of a large corpus does not load
+    the whole cache. The single file that held the cache before parts is read too.
+    """
 
     # Bumped when `encode` changes the vectors it gives a text (2: padding to max_seq_length,
     # 3: to a multiple of PAD_MULTIPLE), so an older cache is never mixed with new vectors.
@@ -225,27 +236,55 @@ class EmbeddingCache:
 
     def __init__(self, cache_dir: str | Path, model: str, precision: str):
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")[-80:]
-        self.path = Path(cache_dir) / f"{slug}-{precision}-v{self.ENCODER_VERSION}.npz"
+        self.folder = Path(cache_dir) / f"{slug}-{precision}-v{self.ENCODER_VERSION}"
+        self.single_file = self.folder.with_name(self.folder.name + ".npz")
 
-    def load(self) -> dict[str, np.ndarray]:
-        if not self.path.exists():
-            return {}
-        try:
-            with np.load(self.path) as data:
-                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-        except (OSError, ValueError, KeyError):
-            log.warning("embedding cache %s is unreadable; starting a new one", self.path)
-            return {}
+    def _parts(self) -> Iterator[tuple[np.ndarray, Any]]:
+        """(keys, vectors) of every readable part; vectors memory-mapped where they can be."""
+        if self.single_file.exists():
+            try:
+                with np.load(self.single_file) as data:
+                    yield data["keys"].astype("S40"), data["vectors"]
+            except (OSError, ValueError, KeyError):
+                log.warning("embedding cache %s is unreadable; ignoring it", self.single_file)
+        for keys_path in sorted(self.folder.glob("*.keys.npy")):
+            vectors_path = keys_path.with_name(keys_path.name.replace(".keys.", ".vectors."))
+            try:
+                yield np.load(keys_path), np.load(vectors_path, mmap_mode="r")
+            except (OSError, ValueError):
+                log.warning("embedding cache part %s is unreadable; ignoring it", keys_path)
 
-    def save(self, vectors: dict[str, np.ndarray]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(
-            tmp,
-            keys=np.array(list(vectors), dtype=str),
-            vectors=np.stack(list(vectors.values())).astype(np.float32),
-        )
-        tmp.replace(self.path)  # atomic, so a killed job never leaves half a cache
+    def lookup(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The cached vector of every key the cache holds."""
+        wanted = {key.encode("ascii") for key in keys}
+        found: dict[str, np.ndarray] = {}
+        for part_keys, part_vectors in self._parts():
+            rows = [row for row, key in enumerate(part_keys.tolist()) if key in wanted]
+            if rows:
+                vectors = np.asarray(part_vectors[rows], dtype=np.float32)
+                for row, vector in zip(rows, vectors, strict=True):
+                    found[part_keys[row].decode("ascii")] = vector
+                wanted -= {part_keys[row] for row in rows}
+            if not wanted:
+                break
+        return found
+
+    def add(self, vectors: dict[str, np.ndarray]) -> None:
+        """Write vectors as a new part: vectors first, keys last, each renamed into place,
+        so a part is seen (its keys file exists) only once both are whole."""
+        if not vectors:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        keys = np.array(sorted(vectors), dtype="S40")
+        name = hashlib.sha1(keys.tobytes()).hexdigest()
+        for suffix, array in [
+            ("vectors", np.stack([vectors[key.decode("ascii")] for key in keys])),
+            ("keys", keys),
+        ]:
+            path = self.folder / f"{name}.{suffix}.npy"
+            tmp = self.folder / f".{name}.{suffix}.{os.getpid()}.tmp.npy"
+            np.save(tmp, array.astype(np.float32) if suffix == "vectors" else array)
+            tmp.replace(path)
 
 
 def embed_texts(
@@ -275,7 +314,7 @@ def embed_texts(
     log.info("model %s on %s in %s", model, device, precision)
     keys = [text_key(text) for text in texts]
     cache = EmbeddingCache(cache_dir, resolve_model(model), precision) if cache_dir else None
-    cached = cache.load() if cache else {}
+    cached = cache.lookup(keys) if cache else {}
     missing = sorted(
         {key: text for key, text in zip(keys, texts, strict=True) if key not in cached}.items()
     )
@@ -290,18 +329,10 @@ def embed_texts(
         fresh = encode(
             encoder, [text for _, text in missing], batch_size, precision, threads=threads
         )
-        cached.update(zip([key for key, _ in missing], fresh, strict=True))
+        fresh_vectors = dict(zip([key for key, _ in missing], fresh, strict=True))
         if cache:
-            cache.save(cached)
+            cache.add(fresh_vectors)
+        cached.update(fresh_vectors)
     if not texts:
         return np.empty((0, 0), dtype=np.float32)
     return np.stack([cached[key] for key in keys]).astype(np.float32)
-
-
-def run_embed(
-    papers_path: str | Path, embeddings_path: str | Path, *, threads: int | None, **params: Any
-) -> np.ndarray:
-    """Embed every paper of the papers table; rows follow the table's order."""
-    vectors = embed_texts(paper_texts(read_table(papers_path)), threads=threads, **params)
-    write_array(vectors, embeddings_path)
-    return vectors

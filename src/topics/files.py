@@ -21,11 +21,12 @@ if TYPE_CHECKING:
 PathLike = str | Path
 
 
-def read_table(path: PathLike) -> pd.DataFrame:
-    """Any intermediate table: papers, topics, assignments or themes (Parquet)."""
+def read_table(path: PathLike, columns: list[str] | None = None) -> pd.DataFrame:
+    """Any intermediate table: papers, topics, assignments or themes (Parquet); columns:
+    only these (the papers' texts without the rest of their metadata)."""
     import pandas as pd
 
-    return pd.read_parquet(path)
+    return pd.read_parquet(path, columns=columns)
 
 
 def write_table(table: pd.DataFrame, path: PathLike) -> None:
@@ -83,6 +84,32 @@ def write_array(array: np.ndarray, path: PathLike) -> None:
     np.save(path, array)
 
 
+def write_shard_texts(keys: list[str], texts: list[str], path: PathLike) -> None:
+    """One embedding shard's texts (topics.shards) with their keys (Parquet)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"key": keys, "text": texts}), path)
+
+
+def read_shard_texts(path: PathLike) -> tuple[list[str], list[str]]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return table.column("key").to_pylist(), table.column("text").to_pylist()
+
+
+def write_shard_vectors(keys: list[str], vectors: np.ndarray, path: PathLike) -> None:
+    """One embedding shard's vectors, row i the vector of keys[i] (keys as ASCII bytes)."""
+    with open(path, "wb") as handle:  # np.savez would add ".npz" to a name without it
+        np.savez(handle, keys=np.array(keys, dtype="S40"), vectors=vectors)
+
+
+def read_shard_vectors(path: PathLike) -> tuple[np.ndarray, np.ndarray]:
+    with np.load(path) as data:
+        return data["keys"], data["vectors"]
+
+
 class Clusters(NamedTuple):
     """HDBSCAN's result: labels (-1 outliers), membership strengths, the soft membership
     of every paper in every cluster (papers x clusters), and the labels eom would have
@@ -112,6 +139,10 @@ def read_json(path: PathLike) -> Any:
 
 def write_json(value: Any, path: PathLike) -> None:
     Path(path).write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+
+
+def read_text(path: PathLike) -> str:
+    return Path(path).read_text(encoding="utf-8")
 
 
 def write_text(text: str, path: PathLike) -> None:

@@ -8,6 +8,10 @@ rule cluster_hdbscan:
         max_share=config["topics"]["max_share"],
     # The main run's chain goes first; see reduce_umap.
     priority: 2
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/cluster_hdbscan.log",
     benchmark:

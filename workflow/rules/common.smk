@@ -4,6 +4,8 @@ import sys
 from topics.errors import UserError
 from topics.parse import list_seed_files
 from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
+from topics.resources import embed_resources, job_resources
+from topics.shards import texts_in_shard
 from topics.startup import end_snakemake_promptly
 from topics.sweep import combinations, reduction_name, section_params
 
@@ -31,6 +33,7 @@ def _one_of(names):
 
 wildcard_constraints:
     seed=r"\d+",
+    shard=r"\d+",
     combo=_one_of(SWEEP),
     reduction=_one_of(REDUCTIONS),
 
@@ -49,6 +52,34 @@ def sweep_reduction(combo, seed):
     if name == "default":
         return seed_reduction(int(seed))
     return f"results/sweep/reductions/{name}/seed{seed}.npy"
+
+
+# Cores of the jobs that use them all (embedding runs one model copy per core): the
+# machine's on one machine (--cores). On a cluster Snakemake is given no --cores, and the
+# profile's set-threads says how many a job asks for (profiles/slurm/config.yaml).
+ALL_CORES = workflow.resource_settings.cores or 1
+
+
+# Memory and time a job asks a scheduler for, from the corpus size its inputs hold
+# (topics.resources); Snakemake calls these again once a job's inputs exist.
+def scaled_mem_mb(wildcards, input, rulename):
+    return job_resources(rulename, input)[0]
+
+
+def scaled_runtime(wildcards, input, rulename):
+    return job_resources(rulename, input)[1]
+
+
+def _shard_texts(input):
+    return texts_in_shard(input.fingerprint) or config["embedding"]["shard_size"]
+
+
+def embed_mem_mb(wildcards, input, threads):
+    return embed_resources(_shard_texts(input), threads)[0]
+
+
+def embed_runtime(wildcards, input, threads):
+    return embed_resources(_shard_texts(input), threads)[1]
 
 
 # What every report job reads: the run's intermediates (topics.report.data.ReportPaths).

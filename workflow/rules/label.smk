@@ -13,6 +13,10 @@ rule label_topics:
         outliers=config["outliers"],
     # The main run's chain goes first; see reduce_umap.
     priority: 2
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/label_topics.log",
     benchmark:

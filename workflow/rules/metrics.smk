@@ -12,6 +12,10 @@ rule measure_stability:
     # Ranked with the seed reductions it reads: it needs the clusters, not the labels, so it
     # runs beside labelling.
     priority: 1
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/measure_stability.log",
     benchmark:
@@ -32,6 +36,10 @@ rule score_topics:
         coords="results/intermediate/umap_map.npy",
     output:
         metrics="results/metrics.json",
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/score_topics.log",
     benchmark:

@@ -6,6 +6,10 @@ rule parse_seeds:
         report="results/parse_report.json",
     params:
         inputs=config["inputs"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/parse_seeds.log",
     benchmark:

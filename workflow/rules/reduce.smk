@@ -8,6 +8,10 @@ rule reduce_umap:
     # The main run's chain (reduce, cluster, label) goes first whenever jobs wait for a core,
     # so topics are ready while the stability seeds reduce beside it.
     priority: 2
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/reduce_umap.log",
     benchmark:
@@ -26,6 +30,10 @@ rule reduce_umap_map:
         coords="results/intermediate/umap_map.npy",
     params:
         umap_map=config["umap_map"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/reduce_umap_map.log",
     benchmark:
@@ -43,6 +51,10 @@ rule reduce_umap_seed:
         umap=lambda wildcards: {**config["umap"], "random_state": int(wildcards.seed)},
     # The stability seeds next: measure_stability, then metrics and tables, wait for them.
     priority: 1
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/reduce_umap_seed/seed{seed}.log",
     benchmark:

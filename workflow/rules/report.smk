@@ -15,6 +15,10 @@ rule write_tables:
         theme_lists=directory("results/themes"),
     params:
         options=config["report"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/write_tables.log",
     benchmark:
@@ -34,6 +38,10 @@ rule plot_topic_pages:
         plotly_js="results/plotly.min.js",
     params:
         options=config["report"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/plot_topic_pages.log",
     benchmark:
@@ -51,6 +59,10 @@ rule plot_static_map:
         png="results/topic_map.png",
     params:
         options=config["report"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/plot_static_map.log",
     benchmark:
@@ -71,6 +83,10 @@ rule write_index:
         html="results/index.html",
     params:
         config=config,
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/write_index.log",
     benchmark:

@@ -10,6 +10,10 @@ rule reduce_umap_sweep:
     params:
         umap=lambda wildcards: {**section_params(config, REDUCTIONS[wildcards.reduction], "umap"),
                                 "random_state": int(wildcards.seed)},
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/sweep/reduce_umap/{reduction}/seed{seed}.log",
     script:
@@ -26,6 +30,10 @@ rule cluster_hdbscan_sweep:
         max_share=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "topics")[
             "max_share"
         ],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/sweep/cluster_hdbscan/{combo}/seed{seed}.log",
     script:
@@ -45,6 +53,10 @@ rule label_topics_sweep:
         bertopic=config["bertopic"],
         keywords=config["keywords"],
         outliers=config["outliers"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/sweep/label_topics/{combo}.log",
     script:
@@ -64,6 +76,10 @@ rule measure_stability_sweep:
         max_share=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "topics")[
             "max_share"
         ],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/sweep/measure_stability/{combo}.log",
     script:
@@ -80,6 +96,10 @@ rule score_topics_sweep:
         stability="results/sweep/{combo}/stability.json",
     output:
         metrics="results/sweep/{combo}/metrics.json",
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/sweep/score_topics/{combo}.log",
     script:
@@ -96,6 +116,10 @@ rule summarize_sweep:
     params:
         names=list(SWEEP),
         sweep=config["sweep"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/summarize_sweep.log",
     script:

@@ -11,6 +11,10 @@ rule derive_themes:
         vectorizer=config["vectorizer"],
         # Seeds the papers each cut's silhouette is measured on.
         random_state=config["umap"]["random_state"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/derive_themes.log",
     benchmark:

@@ -11,6 +11,10 @@ rule measure_trends:
         trends="results/intermediate/trends.parquet",
     params:
         trends=config["trends"],
+    threads: 1
+    resources:
+        mem_mb=scaled_mem_mb,
+        runtime=scaled_runtime,
     log:
         "results/logs/measure_trends.log",
     benchmark:

@@ -1,12 +1,12 @@
-"""Rule embed_papers: papers table -> one normalised embedding row per paper."""
+"""Rule embed_papers: one shard's texts -> one normalised embedding row per text."""
 
-from topics.embed import run_embed
 from topics.logs import rule_log
+from topics.shards import run_embed_shard
 
 with rule_log(snakemake.log[0]):
-    run_embed(
-        snakemake.input.papers,
-        snakemake.output.embeddings,
+    run_embed_shard(
+        snakemake.input.texts,
+        snakemake.output.vectors,
         threads=snakemake.threads,
         **snakemake.params.embedding,
     )

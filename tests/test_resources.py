@@ -1,0 +1,82 @@
+"""What jobs ask a scheduler for: enough memory for the measured peaks, never wildly more."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topics.resources import (
+    ALIKE,
+    MIN_RUNTIME_MIN,
+    PER_1000_PAPERS,
+    embed_resources,
+    job_resources,
+    papers_in,
+)
+
+SCALE = Path(__file__).resolve().parents[1] / "benchmarks" / "SCALE.md"
+
+
+def measured_peaks() -> list[tuple[str, int, float, float]]:
+    """(stage, papers, seconds, peak MB) of every cell of benchmarks/SCALE.md's table."""
+    lines = SCALE.read_text(encoding="utf-8").splitlines()
+    header = next(line for line in lines if line.startswith("| stage |"))
+    sizes = [int(cell.replace(",", "").split()[0]) for cell in header.split("|")[2:-2]]
+    peaks = []
+    for line in lines[lines.index(header) + 2 :]:
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        if not line.startswith("| ") or cells[0] not in PER_1000_PAPERS:
+            continue
+        for size, cell in zip(sizes, cells[1:], strict=False):
+            seconds, mb = re.match(r"([\d.]+) s / (\d+) MB", cell).groups()
+            peaks.append((cells[0], size, float(seconds), float(mb)))
+    return peaks
+
+
+def write_embeddings(path: Path, papers: int) -> None:
+    np.save(path, np.zeros((papers, 4), dtype=np.float32))
+
+
+def test_every_measured_stage_gets_its_peak_with_room_and_at_most_three_times_it(tmp_path):
+    peaks = measured_peaks()
+    assert {stage for stage, *_ in peaks} == set(PER_1000_PAPERS)
+    for stage, papers, seconds, peak_mb in peaks:
+        write_embeddings(tmp_path / "e.npy", papers)
+        mem_mb, minutes = job_resources(stage, [tmp_path / "papers.parquet", tmp_path / "e.npy"])
+        assert 1.2 * peak_mb <= mem_mb <= 3 * peak_mb, (stage, papers, peak_mb, mem_mb)
+        assert 2 * seconds <= 60 * minutes, (stage, papers, seconds, minutes)
+
+
+def test_memory_grows_with_the_corpus_and_time_never_drops_below_the_floor(tmp_path):
+    write_embeddings(tmp_path / "small.npy", 737)
+    write_embeddings(tmp_path / "large.npy", 1_000_000)
+    small = job_resources("label_topics", [tmp_path / "small.npy"])
+    large = job_resources("label_topics", [tmp_path / "large.npy"])
+    assert small[0] < 1000 and small[1] == MIN_RUNTIME_MIN
+    assert 40_000 < large[0] < 80_000 and large[1] > 60
+
+
+@pytest.mark.parametrize("stage", sorted(ALIKE))
+def test_every_stage_without_figures_borrows_a_measured_one(stage):
+    assert ALIKE[stage] in PER_1000_PAPERS
+
+
+def test_the_corpus_size_is_read_from_the_first_array_and_is_0_before_it_exists(tmp_path):
+    write_embeddings(tmp_path / "e.npy", 123)
+    assert papers_in([tmp_path / "p.parquet", tmp_path / "e.npy"]) == 123
+    assert papers_in([tmp_path / "missing.npy"]) == 0
+
+
+def test_stages_before_the_embeddings_scale_with_their_input_files(tmp_path):
+    (tmp_path / "seeds.txt").write_bytes(b"x" * 100_000_000)
+    small = job_resources("parse_seeds", [])
+    large = job_resources("parse_seeds", [tmp_path / "seeds.txt"])
+    assert small[0] < 1000 < large[0]
+
+
+def test_embedding_memory_follows_the_model_copies_and_time_the_texts_per_core():
+    # Measured: 978 MB peak for the 737 seed papers on 2 cores (benchmarks/RESULTS.md).
+    assert 1.2 * 978 <= embed_resources(737, 2)[0] <= 3 * 978
+    assert embed_resources(10_000, 8)[0] > embed_resources(10_000, 2)[0]
+    assert embed_resources(100_000, 1)[1] > embed_resources(100_000, 8)[1]
