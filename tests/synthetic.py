@@ -149,28 +149,32 @@ def synthetic_report(
     return report, embeddings
 
 
+# The intermediates' names, as the workflow writes them under results/intermediate/.
+FILE_NAMES = ReportPaths(
+    "papers.parquet",
+    "assignments.parquet",
+    "topics.parquet",
+    "umap_map.npy",
+    "stability.json",
+    "clusters.npz",
+    "themes.parquet",
+    "theme_tree.npy",
+    "trend_counts.parquet",
+    "trends.parquet",
+)
+
+
+def intermediate_paths(folder) -> ReportPaths:
+    """Where a report job's intermediates are in `folder`."""
+    return ReportPaths(*(folder / name for name in FILE_NAMES))
+
+
 def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
     """The intermediates a report job reads, for `report` (synthetic_report()'s by
     default), written into `folder`; load_report(paths) gives the report back."""
     report = report or synthetic_report()[0]
     papers, topics, themes = report.papers, report.topics, report.themes
-    paths = ReportPaths(
-        *(
-            folder / name
-            for name in [
-                "papers.parquet",
-                "assignments.parquet",
-                "topics.parquet",
-                "umap_map.npy",
-                "stability.json",
-                "clusters.npz",
-                "themes.parquet",
-                "theme_tree.npy",
-                "trend_counts.parquet",
-                "trends.parquet",
-            ]
-        )
-    )
+    paths = intermediate_paths(folder)
     write_papers(papers[PAPER_COLUMNS], paths.papers)
     write_table(papers[["paper_id", "topic_id", "reassigned", "centrality"]], paths.assignments)
     write_table(

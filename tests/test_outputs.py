@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from defaults import DEFAULTS
+from synthetic import intermediate_paths
 
 from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
 from topics.report.data import (
@@ -87,23 +88,7 @@ def tables(inputs):
 
 def write_inputs(folder, inputs) -> ReportPaths:
     papers, assignments, topics, coords, themes = inputs
-    paths = ReportPaths(
-        *(
-            folder / name
-            for name in [
-                "papers.parquet",
-                "assignments.parquet",
-                "topics.parquet",
-                "coords.npy",
-                "stability.json",
-                "clusters.npz",
-                "themes.parquet",
-                "theme_tree.npy",
-                "trend_counts.parquet",
-                "trends.parquet",
-            ]
-        )
-    )
+    paths = intermediate_paths(folder)
     write_papers(papers, paths.papers)
     write_table(assignments, paths.assignments)
     write_table(topics, paths.topics)
