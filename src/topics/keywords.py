@@ -140,3 +140,14 @@ def topic_keywords(
         )
         used += keywords[topic]
     return keywords
+
+
+def count_vectorizer(vectorizer: dict[str, Any], **overrides: Any) -> Any:
+    """scikit-learn's CountVectorizer from config.yaml's vectorizer section (YAML gives
+    ngram_range as a list; scikit-learn wants a tuple), with `overrides` on top."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    arguments = {**vectorizer, **overrides}
+    if "ngram_range" in arguments:
+        arguments["ngram_range"] = tuple(arguments["ngram_range"])
+    return CountVectorizer(**arguments)

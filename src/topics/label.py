@@ -20,7 +20,7 @@ import pandas as pd
 from topics.centroids import topic_centroids
 from topics.embed import paper_texts
 from topics.files import read_array, read_clusters, read_table, write_table
-from topics.keywords import split_compounds, topic_keywords
+from topics.keywords import count_vectorizer, split_compounds, topic_keywords
 from topics.startup import import_bertopic
 
 log = logging.getLogger("topics")
@@ -86,16 +86,12 @@ def fit_bertopic(
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = dict(vectorizer)
-    if "ngram_range" in vectorizer:
-        vectorizer["ngram_range"] = tuple(vectorizer["ngram_range"])
     model = BERTopic(
         embedding_model=None,
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
-        vectorizer_model=CountVectorizer(**vectorizer),
+        vectorizer_model=count_vectorizer(vectorizer),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=reduce_frequent_words),
         top_n_words=top_n_words,
         calculate_probabilities=False,

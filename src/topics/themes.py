@@ -20,7 +20,7 @@ import pandas as pd
 from topics.embed import paper_texts
 from topics.errors import UserError
 from topics.files import read_array, read_table, write_array, write_themes
-from topics.keywords import fold, split_compounds
+from topics.keywords import count_vectorizer, fold, split_compounds
 from topics.label import unique_labels
 
 log = logging.getLogger("topics")
@@ -152,18 +152,14 @@ def term_weights(
     Terms are what config's vectorizer makes of each paper (stop words out, phrases in).
     """
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = dict(vectorizer)
-    if "ngram_range" in vectorizer:
-        vectorizer["ngram_range"] = tuple(vectorizer["ngram_range"])
     clustered = np.flatnonzero(topic_index >= 0)
     # A term too rare to name a theme is dropped before the topics x terms tables are
     # made: most two-word phrases occur once, and at 100,000 papers they made this job
     # the pipeline's largest (benchmarks/RESULTS.md).
     min_papers = min(MIN_TERM_PAPERS, max(1, len(clustered) // 100))
-    vectorizer["min_df"] = max(vectorizer.get("min_df", 1), min_papers)
-    counter = CountVectorizer(binary=True, **vectorizer)
+    min_df = max(vectorizer.get("min_df", 1), min_papers)
+    counter = count_vectorizer(vectorizer, binary=True, min_df=min_df)
     held = counter.fit_transform([split_compounds(texts[i]) for i in clustered])
     membership = sp.csr_matrix(
         (np.ones(len(clustered)), (topic_index[clustered], np.arange(len(clustered)))),
