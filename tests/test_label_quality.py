@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from defaults import DEFAULTS
 
-from topics.keywords import cooccurrence_windows, fold, select_keywords
+from topics.keywords import (
+    bertopic_text,
+    cooccurrence_windows,
+    fold,
+    keyword_vocabulary,
+    select_keywords,
+)
 from topics.label import fit_bertopic, label_topics, reassign_outliers, unique_labels
 
 VECTORIZER = DEFAULTS["vectorizer"]
@@ -141,3 +147,31 @@ def test_label_topics_marks_reassigned_papers_and_sizes_topics_after_reassignmen
     assert topics["size"].tolist() == [7, 5]
     assert topics["label"].is_unique
     assert "cat" in " ".join(topics["keywords"][0]) or "pet" in " ".join(topics["keywords"][0])
+
+
+def test_keyword_candidates_are_terms_as_bertopic_counts_them():
+    """bertopic_text must clean texts exactly as BERTopic does before c-TF-IDF: a term the
+    vocabulary holds that BERTopic never counts has no document frequency, and its infinite
+    idf broke labelling (the 17k corpus's "naïve" became BERTopic's "nave")."""
+    from bertopic import BERTopic
+
+    texts = ["naïve Bayes\tfor e.g. \u03b1-decay", "Zürich's\nself-supervised ViT (ours)", ""]
+    assert [bertopic_text(text) for text in texts] == BERTopic()._preprocess_text(texts)
+
+
+def test_keyword_vocabulary_drops_single_paper_terms_and_keeps_min_df_topics():
+    rng = np.random.default_rng(0)
+    common = ["graph neural network", "image segmentation", "reinforcement learning"]
+    docs = [f"{common[i % 3]} study number{i} naïve" for i in range(300)]
+    clusters = np.array([i % 3 for i in range(300)])
+    vocabulary = keyword_vocabulary(docs, clusters, VECTORIZER)
+    assert "graph neural" in vocabulary and "nave" in vocabulary
+    # Each paper's own number is in one paper only: no keyword for any topic.
+    assert not any(term.startswith("number") for term in vocabulary)
+    # min_df counts topics: a term of one topic goes at min_df 2, one of all three stays.
+    strict = keyword_vocabulary(docs, clusters, {**VECTORIZER, "min_df": 2})
+    assert "graph" not in strict and "study" in strict
+    # Labelling runs on such texts (no term BERTopic cannot count).
+    embeddings = rng.normal(size=(300, 8)).astype(np.float32)
+    model = fit(docs, embeddings, clusters)
+    assert {word for word, _ in model.get_topic(0)} & {"graph", "image", "reinforcement"}

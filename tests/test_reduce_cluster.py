@@ -56,12 +56,16 @@ def test_umap_refuses_a_corpus_too_small_to_reduce(blobs):
 def test_hdbscan_finds_the_blobs(blobs):
     points, truth = blobs
     labels, strengths, membership, _ = hdbscan_cluster(
-        points, **hdbscan_params(min_cluster_size=10)
+        points, **hdbscan_params(min_cluster_size=10), soft_membership=True
     )
     assert len(set(labels) - {-1}) == 3
     assert adjusted_rand_score(truth, labels) > 0.9
     assert strengths.shape == labels.shape and strengths.max() <= 1.0
     assert membership.shape == (90, 3)
+    # Without soft membership (outliers reassigned by anything but probabilities), the
+    # same clusters and no membership matrix.
+    plain = hdbscan_cluster(points, **hdbscan_params(min_cluster_size=10))
+    assert plain.labels.tolist() == labels.tolist() and plain.membership is None
 
 
 def test_min_cluster_size_larger_than_the_corpus_yields_all_outliers_not_an_error(blobs):

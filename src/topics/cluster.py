@@ -56,11 +56,20 @@ def uncapped_labels(model: Any) -> np.ndarray:
 
 
 def hdbscan_cluster(
-    reduced: np.ndarray, *, min_cluster_size: int, max_share: float, **params: Any
+    reduced: np.ndarray,
+    *,
+    min_cluster_size: int,
+    max_share: float,
+    soft_membership: bool = False,
+    **params: Any,
 ) -> Clusters:
     """Cluster labels (-1 for outliers), membership strengths, soft membership of every
-    row in every cluster (rows x clusters; what outlier reassignment by probabilities
-    uses), and the labels eom would have given without the size cap.
+    row in every cluster (rows x clusters; only with `soft_membership`, for outlier
+    reassignment by probabilities), and the labels eom would have given without the cap.
+
+    Soft membership is HDBSCAN's costliest part by far (on the 17k corpus 19 s of 23, and
+    it grows with papers x clusters; benchmarks/RESULTS.md), so it is computed only when
+    asked for.
 
     `params` are HDBSCAN's own arguments (config's hdbscan section). eom now and then keeps
     a parent cluster whole (one topic of 18% of a 17k corpus, 97% of the seeds under one
@@ -74,15 +83,20 @@ def hdbscan_cluster(
     min_cluster_size = max(2, min(min_cluster_size, len(reduced)))
     cap = size_cap(len(reduced), max_share, min_cluster_size)
     model = HDBSCAN(
-        min_cluster_size=min_cluster_size, max_cluster_size=cap, prediction_data=True, **params
+        min_cluster_size=min_cluster_size,
+        max_cluster_size=cap,
+        prediction_data=soft_membership,
+        **params,
     )
     labels = model.fit_predict(reduced)
     n_clusters = int(labels.max()) + 1
-    membership = (
-        all_points_membership_vectors(model).reshape(len(labels), -1)
-        if n_clusters > 0
-        else np.zeros((len(labels), 0))
-    )
+    membership = None
+    if soft_membership:
+        membership = (
+            all_points_membership_vectors(model).reshape(len(labels), -1)
+            if n_clusters > 0
+            else np.zeros((len(labels), 0))
+        )
     # The cap only acts on eom (hdbscan ignores it for leaf), and only on a corpus over it.
     uncapped = None
     if model.cluster_selection_method == "eom" and cap < len(reduced):
@@ -93,7 +107,7 @@ def hdbscan_cluster(
     return Clusters(
         labels.astype(np.int64),
         model.probabilities_.astype(np.float32),
-        membership.astype(np.float32),
+        None if membership is None else membership.astype(np.float32),
         None if uncapped is None else np.asarray(uncapped, dtype=np.int64),
     )
 
@@ -126,10 +140,17 @@ def cap_effect(labels: np.ndarray, uncapped: np.ndarray | None) -> str | None:
 
 
 def run_cluster(
-    reduced_path: str | Path, clusters_path: str | Path, *, max_share: float, **params: Any
+    reduced_path: str | Path,
+    clusters_path: str | Path,
+    *,
+    max_share: float,
+    soft_membership: bool = False,
+    **params: Any,
 ) -> np.ndarray:
     reduced = read_array(reduced_path)
-    clusters = hdbscan_cluster(reduced, max_share=max_share, **params)
+    clusters = hdbscan_cluster(
+        reduced, max_share=max_share, soft_membership=soft_membership, **params
+    )
     labels = clusters.labels
     n_clusters = len(set(labels.tolist()) - {-1})
     outliers = int((labels == -1).sum())

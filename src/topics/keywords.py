@@ -9,6 +9,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+
+# Papers whose windows are counted at a time (see term_presence).
+PAPERS_PER_BLOCK = 5000
+# What BERTopic drops from each text before counting terms (see bertopic_text).
+NOT_KEPT_BY_BERTOPIC = re.compile(r"[^A-Za-z0-9 ]+")
+# Fewest papers a term must occur in to be a keyword candidate (fewer on a corpus under
+# 200 papers): see keyword_vocabulary.
+MIN_KEYWORD_PAPERS = 2
 
 
 def split_compounds(text: str) -> str:
@@ -27,12 +36,14 @@ def fold(phrase: str) -> str:
     )
 
 
-def doc_npmi(presence: np.ndarray) -> np.ndarray:
-    """Normalised PMI of every pair of columns of a boolean docs x terms matrix (-1..1)."""
-    n = max(len(presence), 1)
+def doc_npmi(presence: Any) -> np.ndarray:
+    """Normalised PMI of every pair of columns of a boolean texts x terms matrix (-1..1),
+    dense or scipy sparse (the windows of a large corpus number millions)."""
+    n = max(presence.shape[0], 1)
     counts = presence.astype(np.float64)
-    joint = (counts.T @ counts) / n
-    single = counts.mean(axis=0)
+    joint = counts.T @ counts
+    joint = (joint.toarray() if sparse.issparse(joint) else np.asarray(joint)) / n
+    single = np.asarray(counts.sum(axis=0)).ravel() / n
     with np.errstate(divide="ignore", invalid="ignore"):
         pmi = np.log(joint / np.outer(single, single))
         npmi = pmi / -np.log(joint)
@@ -43,7 +54,7 @@ def doc_npmi(presence: np.ndarray) -> np.ndarray:
 
 def select_keywords(
     candidates: Sequence[str],
-    presence: np.ndarray,
+    presence: Any,
     used: Sequence[str],
     *,
     n: int,
@@ -57,7 +68,8 @@ def select_keywords(
     the keywords already chosen, minus reuse_penalty for each of its words another topic
     already uses. Plural variants of a chosen keyword ("transformers" after "transformer")
     and keywords whose words a chosen phrase already holds are skipped.
-    presence: texts (papers or word windows) x candidates, True where the text holds it.
+    presence: texts (papers or word windows) x candidates, True where the text holds it
+    (dense or scipy sparse).
     """
     npmi = doc_npmi(presence)
     used_words = {fold(word) for phrase in used for word in phrase.split()}
@@ -106,6 +118,23 @@ def cooccurrence_windows(docs: Sequence[str], window: int | None) -> list[str]:
     return windows
 
 
+def term_presence(counter: Any, docs: Sequence[str], window: int | None) -> Any:
+    """Texts (windows, see cooccurrence_windows) x the counter's terms, True where the
+    text holds the term: sparse, column-indexable, built a block of papers at a time.
+
+    A corpus of 100,000 papers has about five million windows; their strings and a count
+    matrix over the whole vocabulary took gigabytes, where counting only the candidate
+    terms, in blocks, keeps to a small sparse matrix.
+    """
+    blocks = [
+        counter.transform(
+            cooccurrence_windows(docs[start : start + PAPERS_PER_BLOCK], window)
+        ).astype(bool)
+        for start in range(0, len(docs), PAPERS_PER_BLOCK)
+    ]
+    return sparse.vstack(blocks, format="csc")
+
+
 def topic_keywords(
     model: Any,
     docs: Sequence[str],
@@ -120,19 +149,29 @@ def topic_keywords(
 
     Topics are served largest first, so a word shared by two themes stays with the bigger one.
     """
+    from sklearn.base import clone
+
     vocabulary = model.vectorizer_model.vocabulary_
-    counts = model.vectorizer_model.transform(cooccurrence_windows(docs, window)).tocsc()
+    candidates = {
+        topic: [word for word, _ in model.get_topic(topic) if word in vocabulary]
+        for topic in sorted(model.get_topics())
+    }
+    terms = sorted({word for topic, words in candidates.items() if topic != -1 for word in words})
+    # The topic model's own analyser (tokens, stop words, n-grams), counting just these terms.
+    counter = clone(model.vectorizer_model).set_params(
+        vocabulary=terms, binary=True, min_df=1, max_df=1.0, max_features=None
+    )
+    presence = term_presence(counter, docs, window) if terms else sparse.csc_matrix((0, 0))
+    column = {term: index for index, term in enumerate(terms)}
     keywords: dict[int, list[str]] = {}
     used: list[str] = []
-    for topic in sorted(model.get_topics()):
-        candidates = [word for word, _ in model.get_topic(topic) if word in vocabulary]
+    for topic, words in candidates.items():
         if topic == -1:
-            keywords[topic] = candidates[:n]
+            keywords[topic] = words[:n]
             continue
-        presence = (counts[:, [vocabulary[word] for word in candidates]] > 0).toarray()
         keywords[topic] = select_keywords(
-            candidates,
-            presence,
+            words,
+            presence[:, [column[word] for word in words]],
             used,
             n=n,
             coherence_weight=coherence_weight,
@@ -140,6 +179,77 @@ def topic_keywords(
         )
         used += keywords[topic]
     return keywords
+
+
+def bertopic_text(text: str) -> str:
+    """A text as BERTopic's c-TF-IDF sees it (BERTopic._preprocess_text for English, checked
+    with bertopic 0.17.4 by tests/test_label_quality.py): tabs and newlines are spaces, and
+    every character but ASCII letters, digits and spaces is dropped ("naïve" -> "nave")."""
+    cleaned = NOT_KEPT_BY_BERTOPIC.sub("", text.replace("\n", " ").replace("\t", " "))
+    return cleaned or "emptydoc"
+
+
+def keyword_vocabulary(
+    docs: Sequence[str], clusters: np.ndarray, vectorizer: dict[str, Any]
+) -> list[str]:
+    """The terms BERTopic's c-TF-IDF ranks: those of config's vectorizer, in the texts as
+    BERTopic cleans them (every term it counts must occur), that occur in at least
+    MIN_KEYWORD_PAPERS papers and in at least vectorizer.min_df topics (-1 counting
+    as one, as BERTopic counts it).
+
+    A term of a single paper cannot describe a topic, and such terms are most of the
+    vocabulary (78% of the 17k corpus's 974,000 words and phrases). BERTopic's vectorizer
+    would hold every one of them, which made labelling 100,000 papers peak at 2.8 GB.
+    Papers are counted a block at a time, each term once in a dict: one vectorizer over
+    the whole corpus would peak at 1.5 GB for this count alone (benchmarks/RESULTS.md).
+    """
+    min_papers = min(MIN_KEYWORD_PAPERS, max(1, len(docs) // 100))
+    analyser = without_min_df(vectorizer)
+    papers_with: dict[str, int] = {}
+    for start in range(0, len(docs), PAPERS_PER_BLOCK):
+        counter = count_vectorizer(analyser, binary=True)
+        try:
+            held = counter.fit_transform(
+                [bertopic_text(doc) for doc in docs[start : start + PAPERS_PER_BLOCK]]
+            )
+        except ValueError:  # a block with nothing but stop words
+            continue
+        block_counts = np.asarray(held.sum(axis=0)).ravel().tolist()
+        for term, count in zip(counter.get_feature_names_out().tolist(), block_counts, strict=True):
+            papers_with[term] = papers_with.get(term, 0) + count
+    terms = sorted(term for term, count in papers_with.items() if count >= min_papers)
+    del papers_with
+    min_topics = vectorizer.get("min_df", 1)
+    if min_topics <= 1 or not terms:  # every term of a paper is in its topic (or -1)
+        return terms
+    topics, row = np.unique(np.asarray(clusters), return_inverse=True)
+    counter = count_vectorizer(analyser, binary=True, vocabulary=terms)
+    topic_terms = sparse.csr_matrix((len(topics), len(terms)), dtype=bool)
+    for start in range(0, len(docs), PAPERS_PER_BLOCK):
+        block = row[start : start + PAPERS_PER_BLOCK]
+        membership = sparse.csr_matrix(
+            (np.ones(len(block)), (block, np.arange(len(block)))), shape=(len(topics), len(block))
+        )
+        held = counter.transform(
+            [bertopic_text(doc) for doc in docs[start : start + PAPERS_PER_BLOCK]]
+        )
+        topic_terms = topic_terms + ((membership @ held) > 0)
+    topics_holding = np.asarray(topic_terms.sum(axis=0)).ravel()
+    return [term for term, n in zip(terms, topics_holding, strict=True) if n >= min_topics]
+
+
+def without_min_df(vectorizer: dict[str, Any]) -> dict[str, Any]:
+    """Config's vectorizer section as an analyser: which terms, not how often."""
+    return {key: value for key, value in vectorizer.items() if key != "min_df"}
+
+
+def topic_vectorizer(docs: Sequence[str], clusters: np.ndarray, vectorizer: dict[str, Any]) -> Any:
+    """The CountVectorizer BERTopic's c-TF-IDF counts with: config's vectorizer section,
+    with the vocabulary of keyword_vocabulary (scikit-learn then ignores min_df, which that
+    applied), which keeps labelling's memory low at scale."""
+    return count_vectorizer(
+        without_min_df(vectorizer), vocabulary=keyword_vocabulary(docs, clusters, vectorizer)
+    )
 
 
 def count_vectorizer(vectorizer: dict[str, Any], **overrides: Any) -> Any:

@@ -20,7 +20,7 @@ import pandas as pd
 from topics.centroids import topic_centroids
 from topics.embed import paper_texts
 from topics.files import read_array, read_clusters, read_table, write_table
-from topics.keywords import count_vectorizer, split_compounds, topic_keywords
+from topics.keywords import split_compounds, topic_keywords, topic_vectorizer
 from topics.startup import import_bertopic
 
 log = logging.getLogger("topics")
@@ -71,6 +71,18 @@ def unique_labels(keyword_lists: Sequence[Sequence[str]], n_terms: int = LABEL_T
     return labels
 
 
+class GivenClusters:
+    """BERTopic's reduction step when the clusters are given (BaseCluster takes them from
+    y): it hands the clusterer no coordinates. BaseDimensionalityReduction would hand it
+    the embeddings, which BERTopic copies (150 MB at 100,000 papers) for nothing."""
+
+    def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> "GivenClusters":
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return np.empty((len(X), 0), dtype=np.float32)
+
+
 def fit_bertopic(
     docs: Sequence[str],
     embeddings: np.ndarray,
@@ -84,19 +96,19 @@ def fit_bertopic(
     import_bertopic()  # without torch, UMAP and hdbscan, which labelling never uses
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
-    from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.vectorizers import ClassTfidfTransformer
 
+    docs = [split_compounds(doc) for doc in docs]  # the same strings where already split
     model = BERTopic(
         embedding_model=None,
-        umap_model=BaseDimensionalityReduction(),
+        umap_model=GivenClusters(),
         hdbscan_model=BaseCluster(),
-        vectorizer_model=count_vectorizer(vectorizer),
+        vectorizer_model=topic_vectorizer(docs, clusters, vectorizer),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=reduce_frequent_words),
         top_n_words=top_n_words,
         calculate_probabilities=False,
     )
-    model.fit([split_compounds(doc) for doc in docs], embeddings=embeddings, y=np.asarray(clusters))
+    model.fit(docs, embeddings=embeddings, y=np.asarray(clusters))
     return model
 
 
@@ -239,10 +251,15 @@ def run_label(
     assignments_path: str | Path,
     **params: Any,
 ) -> pd.DataFrame:
-    papers = read_table(papers_path)
+    papers = read_table(papers_path, columns=["paper_id", "title", "abstract"])
+    # The texts once, compounds split already: split_compounds gives each step the very
+    # same strings back rather than copies (at 100,000 papers, 150 MB a copy).
+    docs = [split_compounds(text) for text in paper_texts(papers)]
+    paper_ids = papers["paper_id"]
+    del papers
     clusters = read_clusters(clusters_path)
     topics, topic_ids, reassigned, central = label_topics(
-        paper_texts(papers),
+        docs,
         read_array(embeddings_path),
         clusters.labels,
         clusters.membership,
@@ -259,7 +276,7 @@ def run_label(
     write_table(
         pd.DataFrame(
             {
-                "paper_id": papers["paper_id"],
+                "paper_id": paper_ids,
                 "topic_id": topic_ids,
                 "reassigned": reassigned,
                 "centrality": central,

@@ -6,6 +6,8 @@ rule cluster_hdbscan:
     params:
         hdbscan=config["hdbscan"],
         max_share=config["topics"]["max_share"],
+        # Only outlier reassignment by probabilities reads the (costly) soft membership.
+        soft_membership=config["outliers"]["strategy"] == "probabilities",
     # The main run's chain goes first; see reduce_umap.
     priority: 2
     threads: 1

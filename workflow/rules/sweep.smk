@@ -30,6 +30,7 @@ rule cluster_hdbscan_sweep:
         max_share=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "topics")[
             "max_share"
         ],
+        soft_membership=config["outliers"]["strategy"] == "probabilities",
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,
