@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.files import Clusters, read_array, write_clusters
+from topics.files import Clusters, read_array, write_clusters, write_model
 
 log = logging.getLogger("topics")
 
@@ -55,12 +55,18 @@ def uncapped_labels(model: Any) -> np.ndarray:
     )[0]
 
 
-def hdbscan_cluster(
+def hdbscan_cluster(reduced: np.ndarray, **params: Any) -> Clusters:
+    """HDBSCAN's clusters of the rows of `reduced` (see hdbscan_fit)."""
+    return hdbscan_fit(reduced, **params)[1]
+
+
+def hdbscan_fit(
     reduced: np.ndarray, *, min_cluster_size: int, max_share: float, **params: Any
-) -> Clusters:
-    """Cluster labels (-1 for outliers), membership strengths, soft membership of every
-    row in every cluster (rows x clusters; what outlier reassignment by probabilities
-    uses), and the labels eom would have given without the size cap.
+) -> tuple[Any, Clusters]:
+    """The fitted HDBSCAN (with its prediction data, which places papers added later:
+    topics.place) and its result: cluster labels (-1 for outliers), membership strengths,
+    soft membership of every row in every cluster (rows x clusters; what outlier
+    reassignment by probabilities uses), and the labels eom would have given without the size cap.
 
     `params` are HDBSCAN's own arguments (config's hdbscan section). eom now and then keeps
     a parent cluster whole (one topic of 18% of a 17k corpus, 97% of the seeds under one
@@ -90,7 +96,7 @@ def hdbscan_cluster(
             uncapped = uncapped_labels(model)
         except (AttributeError, ImportError, TypeError, KeyError) as error:
             log.warning("could not tell what the size cap changed (%s)", error)
-    return Clusters(
+    return model, Clusters(
         labels.astype(np.int64),
         model.probabilities_.astype(np.float32),
         membership.astype(np.float32),
@@ -126,10 +132,17 @@ def cap_effect(labels: np.ndarray, uncapped: np.ndarray | None) -> str | None:
 
 
 def run_cluster(
-    reduced_path: str | Path, clusters_path: str | Path, *, max_share: float, **params: Any
+    reduced_path: str | Path,
+    clusters_path: str | Path,
+    model_path: str | Path | None = None,
+    *,
+    max_share: float,
+    **params: Any,
 ) -> np.ndarray:
+    """model_path: where the fitted HDBSCAN is kept for placing papers added later (the
+    main run's only)."""
     reduced = read_array(reduced_path)
-    clusters = hdbscan_cluster(reduced, max_share=max_share, **params)
+    model, clusters = hdbscan_fit(reduced, max_share=max_share, **params)
     labels = clusters.labels
     n_clusters = len(set(labels.tolist()) - {-1})
     outliers = int((labels == -1).sum())
@@ -155,4 +168,6 @@ def run_cluster(
             n_clusters,
         )
     write_clusters(clusters, clusters_path)
+    if model_path is not None:
+        write_model(model, model_path)
     return labels
