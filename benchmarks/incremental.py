@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python benchmarks/incremental.py [--papers 100000] [--added 100] [--round 1]
 
-In benchmarks/out/incremental/project, a copy of the workflow on synthetic papers
+In benchmarks/out/incremental/n<papers>/, a copy of the workflow on synthetic papers
 (synthetic_corpus.py: pseudo-abstracts from the seed vocabulary, one Parquet file) whose
 embeddings are put in the embedding cache beforehand (clustered vectors, as scale.py uses),
 so the full fit embeds nothing: a cold run with real embedding takes about 30 minutes more,
@@ -54,8 +54,14 @@ def make_project(project: Path, n_papers: int, vocabulary: list[str]) -> None:
     """The workflow, n_papers synthetic papers in seeds/, their vectors in the cache."""
     from synthetic_corpus import clustered_embeddings, pseudo_papers
 
-    from topics.embed import EmbeddingCache, choose_device, choose_precision, paper_texts
-    from topics.embed import resolve_model, text_key
+    from topics.embed import (
+        EmbeddingCache,
+        choose_device,
+        choose_precision,
+        paper_texts,
+        resolve_model,
+        text_key,
+    )
 
     if project.exists():
         shutil.rmtree(project)
