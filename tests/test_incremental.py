@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from defaults import DEFAULTS
-from synthetic import intermediate_paths
+from synthetic import intermediate_paths, synthetic_report
 from test_label import PARAMS, corpus  # noqa: F401  (corpus: the fixture)
 from test_workflow import REPO, WORKFLOW_FILES, snakemake
 
@@ -23,9 +23,10 @@ from topics.files import read_model, write_model
 from topics.label import fit_bertopic, reassign_outliers
 from topics.model import check_fit, fit_parameters, outlier_vectors
 from topics.place import cluster_topics, fit_rows, outlier_topics, place_papers
-from topics.plotting.topic_map import map_data
+from topics.plotting.topic_map import map_data, topic_map_figure
 from topics.reduce import map_fit, placeable, umap_fit
 from topics.report.data import load_report
+from topics.report.reading_lists import paper_entry
 
 
 @pytest.fixture
@@ -124,6 +125,20 @@ def test_a_paper_whose_text_changed_since_the_fit_is_placed_anew():
     assert rows.tolist() == [-1, 0, -1]
 
 
+def test_the_map_outlines_added_papers_and_its_data_counts_them():
+    report = synthetic_report()[0]
+    added = report.papers["added"].to_numpy()
+    assert added.sum() == 1
+    marker = topic_map_figure(report).data[0].marker
+    assert (np.asarray(marker.line.width) > 0).tolist() == added.tolist()
+    assert (np.asarray(marker.size)[added] > np.asarray(marker.size)[~added]).all()
+    assert map_data(report)["added"] == 1
+    plain = report._replace(papers=report.papers.assign(added=False))
+    assert topic_map_figure(plain).data[0].marker.line.width == 0
+    paper = report.papers[added].iloc[0].to_dict()
+    assert "added since the last fit" in "".join(paper_entry(1, paper, "##"))
+
+
 def write_fit(path, config):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -177,7 +192,8 @@ def make_project(root, files, update="full"):
 
 def set_config(root, **values):
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
-    config["stability"]["seeds"] = [42, 43]  # one other seed: stability.json is still made
+    # No stability seeds: two UMAP fits fewer per full run; stability.json is still made.
+    config["stability"]["seeds"] = []
     config.update(values)
     (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
