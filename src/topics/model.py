@@ -110,11 +110,11 @@ def run_save_model(
     vectors_path: str | Path,
     fit_path: str | Path,
     *,
-    config: Mapping[str, Any],
+    parameters: Mapping[str, Any],
 ) -> None:
     """Keep the fit in results/model/: `intermediates` (name -> path) copied to `kept`
     (name -> path), the papers' ids and text keys, the outlier vectors, and fit.json
-    (when, how many papers, the fit's parameters)."""
+    (when, how many papers, the fit's `parameters`: fit_parameters of config.yaml)."""
     papers = read_table(papers_path)
     for name, path in intermediates.items():
         copy_file(path, kept[name])
@@ -126,7 +126,7 @@ def run_save_model(
     write_array(outlier_vectors(read_array(embeddings_path), topic_ids, core), vectors_path)
     fitted = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     write_json(
-        {"fitted": fitted, "papers": len(papers), "parameters": fit_parameters(config)},
+        {"fitted": fitted, "papers": len(papers), "parameters": dict(parameters)},
         fit_path,
     )
     log.info("kept the fit of %d papers (%s) in %s", len(papers), fitted, Path(fit_path).parent)

@@ -2,7 +2,7 @@ import re
 import sys
 
 from topics.errors import UserError
-from topics.model import check_fit
+from topics.model import check_fit, fit_parameters
 from topics.parse import list_seed_files
 from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 from topics.resources import embed_resources, job_resources

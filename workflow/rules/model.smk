@@ -18,7 +18,9 @@ rule save_model:
     output:
         **MODEL_FIT,
     params:
-        config=config,
+        # Only the parameters the fit depends on: a change elsewhere (report, trends)
+        # must not make the kept fit look newer than it is.
+        parameters=fit_parameters(config),
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,

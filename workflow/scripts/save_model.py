@@ -13,5 +13,5 @@ with rule_log(snakemake.log[0]):
         outputs.fit_papers,
         outputs.outlier_vectors,
         outputs.fit,
-        config=snakemake.params.config,
+        parameters=snakemake.params.parameters,
     )
