@@ -17,15 +17,28 @@ config.update(workflow_config(config, workflow.source_path("workflow/schemas/con
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/parse.smk"
-include: "workflow/rules/embed.smk"
-include: "workflow/rules/reduce.smk"
-include: "workflow/rules/cluster.smk"
-include: "workflow/rules/label.smk"
-include: "workflow/rules/themes.smk"
-include: "workflow/rules/metrics.smk"
+
+
+# update (config.yaml): full fits on every paper and keeps the fit in results/model/;
+# incremental places the papers added since with that fit, writing the same intermediates.
+if INCREMENTAL:
+
+    include: "workflow/rules/place.smk"
+
+else:
+
+    include: "workflow/rules/embed.smk"
+    include: "workflow/rules/reduce.smk"
+    include: "workflow/rules/cluster.smk"
+    include: "workflow/rules/label.smk"
+    include: "workflow/rules/themes.smk"
+    include: "workflow/rules/metrics.smk"
+    include: "workflow/rules/model.smk"
+    include: "workflow/rules/sweep.smk"
+
+
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/report.smk"
-include: "workflow/rules/sweep.smk"
 
 
 rule all:
@@ -41,5 +54,11 @@ rule all:
         "results/topics",
         "results/themes",
         "results/metrics.json",
-        # The sweep runs only when config.yaml lists values to try.
-        ["results/sweep/summary.csv", "results/sweep/index.html"] if config["sweep"] else [],
+        # The fit that update: incremental places papers with.
+        MODEL_FIT["fit"],
+        # The sweep runs only when config.yaml lists values to try, in full runs.
+        (
+            ["results/sweep/summary.csv", "results/sweep/index.html"]
+            if config["sweep"] and not INCREMENTAL
+            else []
+        ),

@@ -75,6 +75,8 @@ def synthetic_report(
                 "topic_id": int(topic),
                 "topic_label": "outliers (no clear topic)" if topic == -1 else word,
                 "reassigned": i == 4,
+                # One paper placed since the last fit (update: incremental).
+                "added": i == 5,
                 "x": round(float(xy[0]), 4),
                 "y": round(float(xy[1]), 4),
                 "sources": ["a.txt", "b.txt"]
@@ -176,7 +178,9 @@ def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
     papers, topics, themes = report.papers, report.topics, report.themes
     paths = intermediate_paths(folder)
     write_papers(papers[PAPER_COLUMNS], paths.papers)
-    write_table(papers[["paper_id", "topic_id", "reassigned", "centrality"]], paths.assignments)
+    write_table(
+        papers[["paper_id", "topic_id", "reassigned", "centrality", "added"]], paths.assignments
+    )
     write_table(
         topics[["topic_id", "label", "size", "keywords", "scores", "centroid"]], paths.topics
     )

@@ -49,6 +49,7 @@ def inputs():
             "topic_id": [0, 0, 1, -1],
             "reassigned": [True, False, False, False],
             "centrality": [0.7, 0.9, 1.0, 0.5],
+            "added": [False, False, False, True],
         }
     )
     topics = pd.DataFrame(

@@ -91,8 +91,13 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
             ]
         ),
     ]
+    # The fitted models a full run keeps beside its intermediates (stand-ins: only
+    # save_model, which reads none of them, runs after them).
+    for name in ["umap_cluster.pkl", "hdbscan.pkl", "umap_map.pkl"]:
+        written.append((tmp_path / "results" / "model" / name, lambda p: p.write_bytes(b"")))
     for step, (path, write) in enumerate(written, start=1):
         if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
             write(path)
         stamp(path, clock + 10 * step)
     env = {

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.files import Clusters, read_array, write_clusters
+from topics.files import Clusters, read_array, write_clusters, write_model
 
 log = logging.getLogger("topics")
 
@@ -55,17 +55,25 @@ def uncapped_labels(model: Any) -> np.ndarray:
     )[0]
 
 
-def hdbscan_cluster(
+def hdbscan_cluster(reduced: np.ndarray, **params: Any) -> Clusters:
+    """HDBSCAN's clusters of the rows of `reduced` (see hdbscan_fit)."""
+    return hdbscan_fit(reduced, **params)[1]
+
+
+def hdbscan_fit(
     reduced: np.ndarray,
     *,
     min_cluster_size: int,
     max_share: float,
     soft_membership: bool = False,
+    prediction_data: bool = False,
     **params: Any,
-) -> Clusters:
-    """Cluster labels (-1 for outliers), membership strengths, soft membership of every
-    row in every cluster (rows x clusters; only with `soft_membership`, for outlier
-    reassignment by probabilities), and the labels eom would have given without the cap.
+) -> tuple[Any, Clusters]:
+    """The fitted HDBSCAN and its result: cluster labels (-1 for outliers), membership
+    strengths, soft membership of every row in every cluster (rows x clusters; only with
+    `soft_membership`, for outlier reassignment by probabilities), and the labels eom would
+    have given without the size cap. `prediction_data` keeps what places papers added
+    later (topics.place) in the fitted model.
 
     Soft membership is HDBSCAN's costliest part by far (on the 17k corpus 19 s of 23, and
     it grows with papers x clusters; benchmarks/RESULTS.md), so it is computed only when
@@ -85,7 +93,7 @@ def hdbscan_cluster(
     model = HDBSCAN(
         min_cluster_size=min_cluster_size,
         max_cluster_size=cap,
-        prediction_data=soft_membership,
+        prediction_data=soft_membership or prediction_data,
         **params,
     )
     labels = model.fit_predict(reduced)
@@ -104,7 +112,7 @@ def hdbscan_cluster(
             uncapped = uncapped_labels(model)
         except (AttributeError, ImportError, TypeError, KeyError) as error:
             log.warning("could not tell what the size cap changed (%s)", error)
-    return Clusters(
+    return model, Clusters(
         labels.astype(np.int64),
         model.probabilities_.astype(np.float32),
         None if membership is None else membership.astype(np.float32),
@@ -142,14 +150,21 @@ def cap_effect(labels: np.ndarray, uncapped: np.ndarray | None) -> str | None:
 def run_cluster(
     reduced_path: str | Path,
     clusters_path: str | Path,
+    model_path: str | Path | None = None,
     *,
     max_share: float,
     soft_membership: bool = False,
     **params: Any,
 ) -> np.ndarray:
+    """model_path: where the fitted HDBSCAN is kept for placing papers added later (the
+    main run's only)."""
     reduced = read_array(reduced_path)
-    clusters = hdbscan_cluster(
-        reduced, max_share=max_share, soft_membership=soft_membership, **params
+    model, clusters = hdbscan_fit(
+        reduced,
+        max_share=max_share,
+        soft_membership=soft_membership,
+        prediction_data=model_path is not None,
+        **params,
     )
     labels = clusters.labels
     n_clusters = len(set(labels.tolist()) - {-1})
@@ -176,4 +191,6 @@ def run_cluster(
             n_clusters,
         )
     write_clusters(clusters, clusters_path)
+    if model_path is not None:
+        write_model(model, model_path)
     return labels

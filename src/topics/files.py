@@ -132,6 +132,34 @@ def write_clusters(clusters: Clusters, path: PathLike) -> None:
     np.savez(path, **{key: value for key, value in clusters._asdict().items() if value is not None})
 
 
+def write_model(model: Any, path: PathLike) -> None:
+    """A fitted estimator (UMAP, HDBSCAN) kept in results/model/ to place papers added
+    later (topics.place): pickled, the only form in which UMAP.transform and hdbscan's
+    approximate_predict can use it again."""
+    import pickle
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_model(path: PathLike) -> Any:
+    """A fitted estimator written by write_model (results/model/ is the pipeline's own
+    output, so unpickling it trusts nothing a user did not make)."""
+    import pickle
+
+    with open(path, "rb") as handle:
+        return pickle.load(handle)
+
+
+def copy_file(source: PathLike, target: PathLike) -> None:
+    """An intermediate kept as it is (the fit's, in results/model/), format untouched."""
+    import shutil
+
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
 def read_json(path: PathLike) -> Any:
     """A JSON report: the parse report, stability, metrics."""
     return json.loads(Path(path).read_text(encoding="utf-8"))

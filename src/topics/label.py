@@ -280,6 +280,8 @@ def run_label(
                 "topic_id": topic_ids,
                 "reassigned": reassigned,
                 "centrality": central,
+                # Every paper of a fit is in it; topics.place marks those placed since.
+                "added": np.zeros(len(paper_ids), dtype=bool),
             }
         ),
         assignments_path,

@@ -53,6 +53,10 @@ ALIKE = {
     "write_index": "write_tables",
     "summarize_sweep": "write_tables",
     "plot_static_map": "plot_topic_pages",
+    # Every paper's embedding read, tables copied.
+    "save_model": "write_tables",
+    # The fitted UMAPs loaded, each with every fitted paper's embedding.
+    "place_added_papers": "reduce_umap",
 }
 # Per MB of input files: reading text into Python objects takes several times its size
 # on disk (Parquet is compressed), gathering holds every shard's vectors and the matrix.

@@ -3,6 +3,8 @@ rule cluster_hdbscan:
         reduced="results/intermediate/umap_cluster.npy",
     output:
         clusters="results/intermediate/clusters.npz",
+        # The fitted HDBSCAN, which places papers added later (update: incremental).
+        model="results/model/hdbscan.pkl",
     params:
         hdbscan=config["hdbscan"],
         max_share=config["topics"]["max_share"],

@@ -2,6 +2,7 @@ import re
 import sys
 
 from topics.errors import UserError
+from topics.model import check_fit, fit_parameters
 from topics.parse import list_seed_files
 from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 from topics.resources import embed_resources, job_resources
@@ -95,6 +96,36 @@ REPORT_INPUTS = {
     "trend_counts": "results/intermediate/trend_counts.parquet",
     "trends": "results/intermediate/trends.parquet",
 }
+
+
+# The fit a full run keeps (rule save_model, topics.model) and an incremental run places
+# papers with: its intermediates as they were, which papers were in it, each topic's vector
+# for outlier reassignment, and fit.json (when, under which parameters); then the fitted
+# models, which the fitting jobs write themselves.
+MODEL_FIT = {
+    # First of the arrays: the one a job's resources are scaled by (topics.resources).
+    "reduced": "results/model/umap_cluster.npy",
+    "fit": "results/model/fit.json",
+    "fit_papers": "results/model/papers.parquet",
+    "outlier_vectors": "results/model/outlier_vectors.npy",
+    "clusters": "results/model/clusters.npz",
+    "assignments": "results/model/assignments.parquet",
+    "topics": "results/model/topics.parquet",
+    "coords": "results/model/umap_map.npy",
+    "themes": "results/model/themes.parquet",
+    "theme_tree": "results/model/theme_tree.npy",
+}
+MODEL_ESTIMATORS = {
+    "umap_cluster": "results/model/umap_cluster.pkl",
+    "hdbscan": "results/model/hdbscan.pkl",
+    "umap_map": "results/model/umap_map.pkl",
+}
+INCREMENTAL = config["update"] == "incremental"
+if INCREMENTAL:
+    try:
+        check_fit(config, MODEL_FIT["fit"])
+    except UserError as error:
+        sys.exit(f"topics: {error}")
 
 
 onsuccess:

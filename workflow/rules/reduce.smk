@@ -3,6 +3,8 @@ rule reduce_umap:
         embeddings="results/intermediate/embeddings.npy",
     output:
         reduced="results/intermediate/umap_cluster.npy",
+        # The fitted UMAP, which places papers added later (update: incremental).
+        model="results/model/umap_cluster.pkl",
     params:
         umap=config["umap"],
     # The main run's chain (reduce, cluster, label) goes first whenever jobs wait for a core,
@@ -28,6 +30,8 @@ rule reduce_umap_map:
         assignments="results/intermediate/assignments.parquet",
     output:
         coords="results/intermediate/umap_map.npy",
+        # The fitted map UMAP, which places papers added later (update: incremental).
+        model="results/model/umap_map.pkl",
     params:
         umap_map=config["umap_map"],
     threads: 1

@@ -79,6 +79,8 @@ rule write_index:
         listings=seed_files(),
         # Linked from the page; listed so the index is written once the picture exists.
         picture="results/topic_map.png",
+        # When the fit was made, which the index names beside the papers placed since.
+        **({"fit": ancient(MODEL_FIT["fit"])} if INCREMENTAL else {}),
     output:
         html="results/index.html",
     params:

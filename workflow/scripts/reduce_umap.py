@@ -4,4 +4,9 @@ from topics.logs import rule_log
 from topics.reduce import run_reduce
 
 with rule_log(snakemake.log[0]):
-    run_reduce(snakemake.input.embeddings, snakemake.output.reduced, **snakemake.params.umap)
+    run_reduce(
+        snakemake.input.embeddings,
+        snakemake.output.reduced,
+        snakemake.output.get("model"),  # the main run's only
+        **snakemake.params.umap,
+    )

@@ -9,5 +9,6 @@ with rule_log(snakemake.log[0]):
         snakemake.input.reduced,
         snakemake.input.assignments,
         snakemake.output.coords,
+        snakemake.output.model,
         **snakemake.params.umap_map,
     )

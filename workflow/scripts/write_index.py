@@ -11,6 +11,7 @@ with rule_log(snakemake.log[0]):
         snakemake.input.report,
         snakemake.input.metrics,
         snakemake.output.html,
+        snakemake.input.get("fit"),  # update: incremental only
         config=snakemake.params.config,
         listing_paths=list(snakemake.input.listings),
     )

@@ -43,6 +43,8 @@ def topic_map_figure(report: Any) -> go.Figure:
         for step in ([i / n, colour], [(i + 1) / n, colour])
     ] or [[0, "#000"], [1, "#000"]]
     outlier = (papers["topic_id"] == -1).to_numpy()
+    # Papers placed since the last full fit (update: incremental) are outlined.
+    added = papers["added"].to_numpy(bool)
     figure = go.Figure(
         go.Scattergl(
             x=papers["x"].to_numpy(np.float32),
@@ -53,9 +55,11 @@ def topic_map_figure(report: Any) -> go.Figure:
                 "colorscale": scale,
                 "cmin": 0,
                 "cmax": n,
-                "size": np.where(outlier, 4, 6).astype(np.int8),
+                "size": np.where(added, 9, np.where(outlier, 4, 6)).astype(np.int8),
                 "opacity": 0.8,
-                "line": {"width": 0},
+                "line": {"width": np.where(added, 1.5, 0).astype(np.float32), "color": "#222"}
+                if added.any()
+                else {"width": 0},
             },
             selected={"marker": {"opacity": 1.0, "size": 9}},
             unselected={"marker": {"opacity": 0.06}},
@@ -127,6 +131,7 @@ def map_data(report: Any) -> dict[str, Any]:
         "title": _text(papers["title"]),
         "topic": papers["topic_id"].astype(int).tolist(),
         "reassigned": papers["reassigned"].astype(bool).astype(int).tolist(),
+        "added": papers["added"].astype(bool).astype(int).tolist(),
         "year": _text(papers["year"]),
         "venue": _text(papers["venue"]),
         "authors": [list(a) for a in papers["authors"]],
@@ -146,6 +151,8 @@ def map_data(report: Any) -> dict[str, Any]:
     return {
         "papers": pack(columns),
         "count": len(papers),
+        # Papers placed since the last full fit (update: incremental).
+        "added": int(papers["added"].sum()),
         "colour_by": colour_by,
         "top_values": report.options["top_values"],
         "topics": topics,

@@ -64,6 +64,8 @@ def papers_table(
             "topic_label": assignments["topic_id"].map(labels),
             # True for papers HDBSCAN left as outliers and outlier reassignment put in a topic.
             "reassigned": assignments["reassigned"].astype(bool),
+            # True for papers placed into the fit's topics since it (update: incremental).
+            "added": assignments["added"].astype(bool),
             "x": np.round(coords[:, 0].astype(float), DECIMALS),
             "y": np.round(coords[:, 1].astype(float), DECIMALS),
             "sources": papers["sources"].map(list),

@@ -185,9 +185,11 @@ def index_context(
     config: dict,
     run_info: dict,
     metrics: dict | None,
+    fit: dict | None = None,
 ) -> dict[str, Any]:
     """What index.html.j2 shows: corpus figures, the themes with their topics, quality,
-    skipped records, provenance and settings."""
+    skipped records, provenance and settings; `fit` is the last full fit's fit.json
+    (topics.model), which says when the papers placed since were fitted."""
     papers, topics = report.papers, report.topics
     figures = [
         ("input files", parse_report["files"]),
@@ -221,8 +223,13 @@ def index_context(
         if clusters
         else ""
     )
+    added = int(papers["added"].sum())
     return {
         "figures": figures,
+        "added": added,
+        "fitted": (fit or {}).get("fitted", "an unknown date"),
+        # Metrics and stability are the fit's: an incremental run does not measure them anew.
+        "incremental": config.get("update") == "incremental",
         "themes": themes,
         "outliers": [_topic_row(topic) for topic in topics.itertuples() if topic.topic_id == -1],
         "metrics": [
@@ -250,16 +257,18 @@ def run_index(
     report_path: str | Path,
     metrics_path: str | Path,
     html_path: str | Path,
+    fit_path: str | Path | None = None,
     *,
     config: dict,
     listing_paths: Sequence[str | Path],
 ) -> None:
-    """index.html: the entry page."""
+    """index.html: the entry page; fit_path: the last full fit's fit.json."""
     context = index_context(
         read_json(report_path),
         load_report(paths, config["report"]),
         config,
         provenance(config, listing_paths),
         read_json(metrics_path),
+        read_json(fit_path) if fit_path is not None else None,
     )
     write_text(render(VIEWS[0].template, title=VIEWS[0].title, **context), html_path)

@@ -69,7 +69,8 @@ def paper_entry(rank: int, paper: dict, heading: str) -> list[str]:
             " · reassigned outlier (HDBSCAN left it out; placed in its nearest topic)"
             if paper["reassigned"]
             else ""
-        ),
+        )
+        + (" · added since the last fit (placed into its topics)" if paper["added"] else ""),
         "",
         f"> {_text(preview(paper['abstract']))}" if paper["abstract"] else "> (no abstract)",
         "",

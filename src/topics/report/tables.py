@@ -21,6 +21,7 @@ PAPERS_CSV_COLUMNS = [
     "theme_id",
     "theme_label",
     "reassigned",
+    "added",
     "x",
     "y",
     "sources",

@@ -373,6 +373,10 @@
       li.appendChild(item(data.outliers.label, data.outliers.size, "#d0d0d0", { topic: -1 }));
       legend.appendChild(li);
     }
+    if (data.added) {
+      legend.appendChild(el("li", "\u25CB " + data.added + " added since the last fit " +
+        "(outlined; placed into its topics)", "theme added"));
+    }
   }
 
   function topicsOf(button) {
@@ -440,6 +444,10 @@
     panel.replaceChildren();
     panel.appendChild(el("h2", papers.title[i], "paper-title"));
     panel.appendChild(el("p", topicName(i), "paper-topic"));
+    if (papers.added[i]) {
+      panel.appendChild(el("p", "Added since the last fit: placed into the fitted topics and " +
+        "map (update: incremental), not part of the fit.", "muted"));
+    }
     if (papers.reassigned[i]) {
       panel.appendChild(el("p", "Reassigned: HDBSCAN left this paper as an outlier; outlier " +
         "handling placed it in its nearest topic.", "muted"));
@@ -468,6 +476,7 @@
     card.replaceChildren();
     card.appendChild(el("b", papers.title[i]));
     card.appendChild(el("div", topicName(i) + (papers.reassigned[i] ? " (reassigned outlier)" : ""), "paper-topic"));
+    if (papers.added[i]) card.appendChild(el("div", "added since the last fit", "added"));
     if (about(i)) card.appendChild(el("div", about(i), "muted"));
     const text = abstractOf(i);
     if (text) {

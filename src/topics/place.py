@@ -1,0 +1,291 @@
+"""update: incremental: papers added since the last full fit placed with its models.
+
+An added paper goes through the fit's own models, never a refit: the fitted UMAP reduces
+its embedding (UMAP.transform), the fitted HDBSCAN assigns it a cluster
+(approximate_predict), the cluster's topic is the one labelling gave it, and a paper
+HDBSCAN calls noise meets the fit's outlier strategy (BERTopic's reduce_outliers by
+embeddings: the closest topic vector by cosine, if at least outliers.threshold). The
+supervised map UMAP places it on the map. Every paper that was in the fit keeps its
+topic, position and centrality exactly; topics keep their labels, keywords and centroids,
+themes their topics; only sizes change. Papers gone from the inputs are dropped.
+
+What an added paper gets depends on history: the fit it is placed against, and (through
+UMAP.transform's shared random sampling) the papers placed with it. A full refit depends on
+the inputs alone.
+"""
+
+import logging
+import time
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from topics.embed import embed_texts, paper_texts, text_key
+from topics.files import (
+    Clusters,
+    copy_file,
+    read_array,
+    read_clusters,
+    read_json,
+    read_model,
+    read_shard_vectors,
+    read_table,
+    write_array,
+    write_clusters,
+    write_shard_vectors,
+    write_table,
+    write_themes,
+)
+from topics.label import OUTLIER_LABEL
+from topics.startup import import_umap, quiet_uncacheable
+
+log = logging.getLogger("topics")
+
+
+def fit_rows(papers: pd.DataFrame, fit_papers: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """(each paper's row in the fit, -1 for one added since; the papers' text keys).
+
+    A paper is the fit's when its id and its text both match: one whose title or abstract
+    changed since is placed anew, like an added one.
+    """
+    keys = [text_key(text) for text in paper_texts(papers)]
+    row_of = {
+        (pid, key): row
+        for row, (pid, key) in enumerate(
+            zip(fit_papers["paper_id"], fit_papers["key"], strict=True)
+        )
+    }
+    rows = [row_of.get(pair, -1) for pair in zip(papers["paper_id"], keys, strict=True)]
+    return np.asarray(rows, dtype=np.int64), keys
+
+
+def run_embed_added(
+    papers_path: str | Path,
+    fit_papers_path: str | Path,
+    vectors_path: str | Path,
+    *,
+    threads: int | None,
+    **embedding: Any,
+) -> int:
+    """Embed the papers not in the fit, in one job: 100 added papers fall into nearly every
+    embedding shard, and a job per shard would load the model once per shard."""
+    papers = read_table(papers_path, ["paper_id", "title", "abstract"])
+    rows, keys = fit_rows(papers, read_table(fit_papers_path))
+    added = np.flatnonzero(rows < 0)
+    texts = paper_texts(papers.iloc[added])
+    vectors = embed_texts(texts, threads=threads, **embedding)
+    write_shard_vectors([keys[i] for i in added], vectors, vectors_path)
+    return len(added)
+
+
+def outlier_topics(
+    embeddings: np.ndarray, vectors: np.ndarray, *, strategy: str, threshold: float
+) -> np.ndarray:
+    """Topic of each outlier as the fit's outlier reassignment decides it (-1: none).
+
+    "embeddings" is BERTopic's reduce_outliers rule: cosine similarity to each topic's
+    vector (topics.model.outlier_vectors), those below threshold set to 0, the largest
+    taken, and -1 where none is left. "keep" leaves every outlier -1.
+    """
+    if strategy == "keep" or not len(vectors) or not len(embeddings):
+        return np.full(len(embeddings), -1, dtype=np.int64)
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    similarity = cosine_similarity(embeddings, vectors)
+    similarity[similarity < threshold] = 0
+    best = np.argmax(similarity, axis=1)
+    return np.where(similarity.sum(axis=1) > 0, best, -1).astype(np.int64)
+
+
+def cluster_topics(clusters: np.ndarray, topic_ids: np.ndarray, reassigned: np.ndarray) -> dict:
+    """Cluster -> topic id, read from the fit's core papers (labelling renumbers by size)."""
+    core = (clusters >= 0) & ~reassigned
+    return dict(zip(clusters[core].tolist(), topic_ids[core].tolist(), strict=True))
+
+
+class Placed(NamedTuple):
+    """What the fit's models give papers added since: rows in the added papers' order."""
+
+    reduced: np.ndarray
+    clusters: np.ndarray
+    strengths: np.ndarray
+    topic_ids: np.ndarray
+    reassigned: np.ndarray
+    coords: np.ndarray
+
+
+def place_papers(
+    embeddings: np.ndarray,
+    reducer: Any,
+    clusterer: Any,
+    mapper: Any,
+    topic_of_cluster: dict,
+    vectors: np.ndarray,
+    *,
+    strategy: str,
+    threshold: float,
+) -> Placed:
+    """Reduce, cluster, give a topic and a map position to each row of `embeddings` with
+    the fit's UMAP (`reducer`), HDBSCAN (`clusterer`) and map UMAP (`mapper`)."""
+    if not len(embeddings):
+        empty = np.zeros(0, dtype=np.int64)
+        return Placed(
+            np.zeros((0, reducer.n_components), np.float32),
+            empty,
+            np.zeros(0, np.float32),
+            empty,
+            np.zeros(0, bool),
+            np.zeros((0, 2), np.float32),
+        )
+    import_umap()  # numba's on-disk cache on before transform compiles anything
+    from hdbscan import approximate_predict
+
+    with quiet_uncacheable():
+        reduced = reducer.transform(embeddings).astype(np.float32)
+        coords = mapper.transform(embeddings).astype(np.float32)
+    labels, strengths = approximate_predict(clusterer, reduced)
+    labels = np.asarray(labels, dtype=np.int64)
+    topic_ids = np.array([topic_of_cluster.get(c, -1) for c in labels.tolist()], dtype=np.int64)
+    noise = topic_ids == -1
+    topic_ids[noise] = outlier_topics(
+        embeddings[noise], vectors, strategy=strategy, threshold=threshold
+    )
+    return Placed(
+        reduced,
+        labels,
+        np.asarray(strengths, dtype=np.float32),
+        topic_ids,
+        noise & (topic_ids != -1),
+        coords,
+    )
+
+
+def centrality(embeddings: np.ndarray, topic_ids: np.ndarray, topics: pd.DataFrame) -> np.ndarray:
+    """Cosine similarity of each paper to its topic's centroid, as labelling measures it
+    (topics.label.centrality); 0 for a topic the fit has no centroid of."""
+    centres = dict(zip(topics["topic_id"].tolist(), topics["centroid"], strict=True))
+    zero = np.zeros(embeddings.shape[1] if embeddings.ndim == 2 else 0)
+    rows = np.array([np.asarray(centres.get(int(t), zero)) for t in topic_ids]).reshape(
+        embeddings.shape
+    )
+    norms = np.linalg.norm(embeddings, axis=1)
+    return ((embeddings * rows).sum(axis=1) / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+def resized_topics(topics: pd.DataFrame, topic_ids: np.ndarray) -> pd.DataFrame:
+    """The fit's topics, sizes counted anew; an outlier row is added if the fit had none."""
+    if (topic_ids == -1).any() and not (topics["topic_id"] == -1).any():
+        dim = len(topics["centroid"].iloc[0]) if len(topics) else 0
+        outliers = pd.DataFrame(
+            [[-1, OUTLIER_LABEL, 0, [], [], np.zeros(dim)]], columns=topics.columns
+        )
+        topics = pd.concat([outliers, topics], ignore_index=True)
+    counts = pd.Series(topic_ids).value_counts()
+    return topics.assign(size=[int(counts.get(t, 0)) for t in topics["topic_id"]])
+
+
+def resized_themes(themes: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """The fit's themes, each sized as the sum of its topics' sizes, as topics.themes does."""
+    size = dict(zip(topics["topic_id"], topics["size"], strict=True))
+    return themes.assign(size=[int(sum(size.get(t, 0) for t in ts)) for ts in themes["topics"]])
+
+
+def run_place(
+    papers_path: str | Path,
+    added_path: str | Path,
+    model: dict[str, str | Path],
+    out: dict[str, str | Path],
+    *,
+    outliers: dict[str, Any],
+) -> int:
+    """Write the run's intermediates (`out`: reduced, clusters, assignments, topics, coords,
+    themes, theme_tree) from the fit kept in results/model/ (`model`, topics.model) and the
+    added papers' vectors (`added_path`). Returns the number of papers placed."""
+    started = time.perf_counter()
+    papers = read_table(papers_path, ["paper_id", "title", "abstract"])
+    fit = read_json(model["fit"])
+    rows, keys = fit_rows(papers, read_table(model["fit_papers"]))
+    kept = rows >= 0
+    added = np.flatnonzero(~kept)
+    removed = fit["papers"] - int(kept.sum())
+    vector_keys, vectors = read_shard_vectors(added_path)
+    vector_of = dict(zip(vector_keys.astype(str).tolist(), range(len(vector_keys)), strict=True))
+    embeddings = vectors[[vector_of[keys[i]] for i in added]] if len(added) else vectors[:0]
+
+    fit_assignments = read_table(model["assignments"])
+    fit_clusters = read_clusters(model["clusters"])
+    topic_of_cluster = cluster_topics(
+        fit_clusters.labels,
+        fit_assignments["topic_id"].to_numpy(),
+        fit_assignments["reassigned"].to_numpy(dtype=bool),
+    )
+    loaded = time.perf_counter()
+    placed = place_papers(
+        embeddings,
+        read_model(model["umap_cluster"]),
+        read_model(model["hdbscan"]),
+        read_model(model["umap_map"]),
+        topic_of_cluster,
+        read_array(model["outlier_vectors"]),
+        **outliers,
+    )
+    log.info(
+        "models loaded in %.1f s, %d papers placed in %.1f s",
+        loaded - started,
+        len(added),
+        time.perf_counter() - loaded,
+    )
+
+    def merged(fitted: np.ndarray, new: np.ndarray) -> np.ndarray:
+        """Rows in the papers' order: the fit's for its papers, the placed ones' for the rest."""
+        out_rows = np.empty((len(papers), *fitted.shape[1:]), dtype=fitted.dtype)
+        out_rows[kept] = fitted[rows[kept]]
+        out_rows[added] = new.astype(fitted.dtype)
+        return out_rows
+
+    write_array(merged(read_array(model["reduced"]), placed.reduced), out["reduced"])
+    write_array(merged(read_array(model["coords"]), placed.coords), out["coords"])
+    strengths = fit_clusters.strengths
+    write_clusters(
+        # membership and uncapped are the fit's record (labelling and its log read them).
+        Clusters(
+            merged(fit_clusters.labels, placed.clusters),
+            None if strengths is None else merged(strengths, placed.strengths),
+        ),
+        out["clusters"],
+    )
+    topics = read_table(model["topics"])
+    topic_ids = merged(fit_assignments["topic_id"].to_numpy(), placed.topic_ids)
+    assignments = pd.DataFrame(
+        {
+            "paper_id": papers["paper_id"],
+            "topic_id": topic_ids,
+            "reassigned": merged(fit_assignments["reassigned"].to_numpy(bool), placed.reassigned),
+            "centrality": merged(
+                fit_assignments["centrality"].to_numpy(),
+                centrality(embeddings, placed.topic_ids, topics),
+            ),
+            "added": ~kept,
+        }
+    )
+    write_table(assignments, out["assignments"])
+    topics = resized_topics(topics, topic_ids)
+    write_table(topics, out["topics"])
+    write_themes(resized_themes(read_table(model["themes"]), topics), out["themes"])
+    copy_file(model["theme_tree"], out["theme_tree"])
+    if removed:
+        log.info("%d papers of the fit are no longer in the inputs: dropped", removed)
+    log.info(
+        "%d papers added since the fit of %s (%d papers) placed: %d into topics, %d outliers "
+        "(%d reassigned); %.1f s",
+        len(added),
+        fit["fitted"],
+        fit["papers"],
+        int((placed.topic_ids >= 0).sum()),
+        int((placed.topic_ids < 0).sum()),
+        int(placed.reassigned.sum()),
+        time.perf_counter() - started,
+    )
+    return len(added)
