@@ -46,12 +46,14 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
         (
             "reduce_umap",
             f"from topics.reduce import run_reduce; run_reduce({w!r} + "
-            f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', **{config['umap']!r})",
+            f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', {w!r} + '/umap_cluster.pkl', "
+            f"**{config['umap']!r})",
         ),
         (
             "cluster_hdbscan",
             f"from topics.cluster import run_cluster; run_cluster({w!r} + "
-            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', **{hdbscan!r})",
+            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', {w!r} + '/hdbscan.pkl', "
+            f"**{hdbscan!r})",
         ),
         (
             "label_topics",
@@ -72,7 +74,8 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
             "reduce_umap_map",
             f"from topics.reduce import run_map_layout; run_map_layout({w!r} + "
             f"'/embeddings.npy', {w!r} + '/umap_cluster.npy', {w!r} + "
-            f"'/assignments.parquet', {w!r} + '/umap_map.npy', **{config['umap_map']!r})",
+            f"'/assignments.parquet', {w!r} + '/umap_map.npy', {w!r} + '/umap_map.pkl', "
+            f"**{config['umap_map']!r})",
         ),
         (
             "score_topics",
