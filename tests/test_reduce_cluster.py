@@ -14,6 +14,7 @@ from topics.cluster import (
     size_cap,
     uncapped_labels,
 )
+from topics.files import read_neighbours
 from topics.reduce import map_layout, pca_start, run_reduce, umap_reduce
 
 
@@ -211,3 +212,35 @@ def test_the_map_starts_from_the_clustering_space_scaled_and_signed_the_same_eve
         # loading (here the first and second column) points, whatever the SVD's signs.
         assert np.corrcoef(start[:, 0], reduced[:, 0])[0, 1] > 0.9
         assert np.corrcoef(start[:, 1], reduced[:, 1])[0, 1] > 0.9
+
+
+@pytest.mark.slow
+def test_stability_seeds_reuse_the_main_runs_neighbours(tmp_path):
+    """Above 4,096 papers UMAP searches neighbours (NN-descent); the main run keeps them and
+    a seed's UMAP takes them: deterministic, and the seed still finds the corpus's groups."""
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 5, 4200)
+    points = rng.normal(size=(5, 20))[truth] * 3 + rng.normal(0, 0.5, (4200, 20))
+    np.save(tmp_path / "e.npy", points.astype(np.float32))
+    main = umap_params(n_components=5, metric="euclidean")
+    run_reduce(tmp_path / "e.npy", tmp_path / "r.npy", None, tmp_path / "n.npz", **main)
+    indices, distances = read_neighbours(tmp_path / "n.npz")
+    assert indices.shape == distances.shape == (4200, main["n_neighbors"])
+    assert (indices[:, 0] == np.arange(4200)).all()  # each paper is its own nearest
+    seed = {**main, "random_state": 43}
+    for name in ["s1.npy", "s2.npy"]:
+        run_reduce(tmp_path / "e.npy", tmp_path / name, None, None, tmp_path / "n.npz", **seed)
+    first, second = np.load(tmp_path / "s1.npy"), np.load(tmp_path / "s2.npy")
+    assert np.array_equal(first, second)
+    assert not np.array_equal(first, np.load(tmp_path / "r.npy"))  # another layout
+    labels = hdbscan_cluster(first, **hdbscan_params(min_cluster_size=50)).labels
+    assert adjusted_rand_score(truth[labels >= 0], labels[labels >= 0]) > 0.9
+
+
+def test_a_small_corpus_keeps_no_neighbours_and_its_seeds_search_their_own(tmp_path, blobs):
+    np.save(tmp_path / "e.npy", blobs[0])
+    params = umap_params(n_components=2, metric="euclidean")
+    run_reduce(tmp_path / "e.npy", tmp_path / "r.npy", None, tmp_path / "n.npz", **params)
+    assert read_neighbours(tmp_path / "n.npz") is None
+    run_reduce(tmp_path / "e.npy", tmp_path / "s.npy", None, None, tmp_path / "n.npz", **params)
+    assert np.array_equal(np.load(tmp_path / "s.npy"), np.load(tmp_path / "r.npy"))

@@ -84,6 +84,21 @@ def write_array(array: np.ndarray, path: PathLike) -> None:
     np.save(path, array)
 
 
+def write_neighbours(neighbours: tuple[np.ndarray, np.ndarray] | None, path: PathLike) -> None:
+    """Each paper's nearest neighbours as the main UMAP found them (indices, distances),
+    which the stability seeds' UMAPs reuse; no arrays where UMAP found none this way (a
+    corpus under 4,096 papers, whose distances UMAP measures all)."""
+    np.savez(
+        path,
+        **({} if neighbours is None else {"indices": neighbours[0], "distances": neighbours[1]}),
+    )
+
+
+def read_neighbours(path: PathLike) -> tuple[np.ndarray, np.ndarray] | None:
+    with np.load(path) as data:
+        return (data["indices"], data["distances"]) if "indices" in data.files else None
+
+
 def write_shard_texts(keys: list[str], texts: list[str], path: PathLike) -> None:
     """One embedding shard's texts (topics.shards) with their keys (Parquet)."""
     import pyarrow as pa

@@ -2,12 +2,20 @@
 
 import logging
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from topics.files import read_array, read_table, write_array, write_model
+from topics.files import (
+    read_array,
+    read_neighbours,
+    read_table,
+    write_array,
+    write_model,
+    write_neighbours,
+)
 from topics.startup import import_umap, quiet_uncacheable
 
 log = logging.getLogger("topics")
@@ -24,6 +32,7 @@ def umap_fit(
     n_components: int,
     n_neighbors: int,
     random_state: int | None,
+    neighbours: tuple[np.ndarray, np.ndarray] | None = None,
     **params: Any,
 ) -> tuple[Any, np.ndarray]:
     """(the fitted UMAP, rows of `embeddings` reduced to `n_components` float32 columns).
@@ -31,7 +40,8 @@ def umap_fit(
     `params` are UMAP's own arguments (config's umap section). A fixed random_state makes
     UMAP deterministic (and single-threaded): the same embeddings and parameters give the
     same coordinates in every run. The fitted UMAP places papers added later
-    (topics.place) without a refit.
+    (topics.place) without a refit. `neighbours`: each paper's nearest neighbours found
+    by an earlier fit (see fitted_neighbours), which this fit takes rather than search.
     """
     UMAP = import_umap()  # numba's on-disk cache on: later processes skip the JIT
 
@@ -42,11 +52,31 @@ def umap_fit(
     n_neighbors = min(n_neighbors, n_samples - 1)
     # A seeded UMAP runs on one thread anyway; saying so spares the log UMAP's warning.
     params.setdefault("n_jobs", 1 if random_state is not None else -1)
+    if neighbours is not None:
+        params["precomputed_knn"] = neighbours
     reducer = UMAP(
         n_components=n_components, n_neighbors=n_neighbors, random_state=random_state, **params
     )
-    with quiet_uncacheable():
+    with quiet_uncacheable(), warnings.catch_warnings():
+        # Given neighbours without their search index, UMAP warns that it cannot transform:
+        # the fits that take them (the stability seeds) never do.
+        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
         return reducer, reducer.fit_transform(embeddings).astype(np.float32)
+
+
+def fitted_neighbours(reducer: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The nearest neighbours a fitted UMAP searched for (indices, distances), or None
+    where it measured every distance instead (under 4,096 papers).
+
+    The stability seeds reuse them: the search (NN-descent) and its compilation are most
+    of a UMAP job (on the 17k corpus 40 of 54 s in a fresh process, benchmarks/RESULTS.md),
+    and a seed's UMAP then differs from the main one in its layout alone. UMAP keeps them
+    in private attributes (_knn_indices, _knn_dists, _small_data; checked with umap-learn
+    0.5.12 by tests/test_reduce_cluster.py).
+    """
+    if getattr(reducer, "_small_data", True) or getattr(reducer, "_knn_indices", None) is None:
+        return None
+    return np.asarray(reducer._knn_indices), np.asarray(reducer._knn_dists, dtype=np.float32)
 
 
 # Metrics UMAP.transform can hand to scikit-learn's pairwise_distances (see placeable).
@@ -174,13 +204,17 @@ def run_reduce(
     embeddings_path: str | Path,
     reduced_path: str | Path,
     model_path: str | Path | None = None,
+    neighbours_path: str | Path | None = None,
+    reuse_neighbours_path: str | Path | None = None,
     **params: Any,
 ) -> np.ndarray:
-    """model_path: where the fitted UMAP is kept for placing papers added later (the main
-    run's reduction only; the stability seeds and the sweep keep none)."""
+    """model_path: where the fitted UMAP is kept for placing papers added later, and
+    neighbours_path where its nearest neighbours are kept for the stability seeds (the
+    main run's reduction only); reuse_neighbours_path: those neighbours, for a seed."""
     embeddings = read_array(embeddings_path)
     started = time.perf_counter()
-    reducer, reduced = umap_fit(embeddings, **params)
+    neighbours = read_neighbours(reuse_neighbours_path) if reuse_neighbours_path else None
+    reducer, reduced = umap_fit(embeddings, neighbours=neighbours, **params)
     log.info(
         "UMAP %s -> %s in %.1f s (%s)",
         embeddings.shape,
@@ -189,6 +223,8 @@ def run_reduce(
         params,
     )
     write_array(reduced, reduced_path)
+    if neighbours_path is not None:
+        write_neighbours(fitted_neighbours(reducer), neighbours_path)
     if model_path is not None:
         write_model(placeable(reducer), model_path)
     return reduced

@@ -5,6 +5,8 @@ rule reduce_umap:
         reduced="results/intermediate/umap_cluster.npy",
         # The fitted UMAP, which places papers added later (update: incremental).
         model="results/model/umap_cluster.pkl",
+        # Its nearest neighbours, which the stability seeds reuse (topics.reduce.fitted_neighbours).
+        neighbours="results/intermediate/umap_neighbours.npz",
     params:
         umap=config["umap"],
     # The main run's chain (reduce, cluster, label) goes first whenever jobs wait for a core,
@@ -49,6 +51,7 @@ rule reduce_umap_map:
 rule reduce_umap_seed:
     input:
         embeddings="results/intermediate/embeddings.npy",
+        neighbours="results/intermediate/umap_neighbours.npz",
     output:
         reduced="results/intermediate/stability/seed{seed}/umap_cluster.npy",
     params:

@@ -8,5 +8,7 @@ with rule_log(snakemake.log[0]):
         snakemake.input.embeddings,
         snakemake.output.reduced,
         snakemake.output.get("model"),  # the main run's only
+        snakemake.output.get("neighbours"),  # the main run's only
+        snakemake.input.get("neighbours"),  # a stability seed's
         **snakemake.params.umap,
     )
