@@ -103,6 +103,17 @@ def topics_of(vectors: np.ndarray, config: dict) -> np.ndarray:
     ).labels
 
 
+def labels_for(work: Path, variant: tuple[str, str], config: dict) -> np.ndarray:
+    """The topics of a variant's full-corpus embedding, computed once and kept in work."""
+    path = work / f"{variant[0]}-{variant[1]}-17k-topics.npy"
+    if not path.exists():
+        load = load_average()
+        started = time.perf_counter()
+        np.save(path, topics_of(np.load(work / f"{variant[0]}-{variant[1]}-17k.npy"), config))
+        print(f"topics of {variant}: {time.perf_counter() - started:.0f} s, load {load}")
+    return np.load(path)
+
+
 def topic_agreement(work: Path, config: dict) -> dict[tuple[str, str], dict]:
     """For every full-corpus embedding in work: the adjusted Rand index of its topics
     (UMAP + HDBSCAN with config.yaml's parameters, as the pipeline) against float32's."""
@@ -114,11 +125,11 @@ def topic_agreement(work: Path, config: dict) -> dict[tuple[str, str], dict]:
         if (work / f"{variant[0]}-{variant[1]}-17k.npy").exists()
     }
     reference = np.load(found["torch", "float32"])
-    base = topics_of(reference, config)
+    base = labels_for(work, ("torch", "float32"), config)
     result = {}
     for variant, path in found.items():
         vectors = np.load(path)
-        labels = base if variant == ("torch", "float32") else topics_of(vectors, config)
+        labels = labels_for(work, variant, config)
         cos = cosines(vectors, reference)
         result[variant] = {
             "ari": adjusted_rand_score(base, labels),
