@@ -55,7 +55,9 @@ def test_auto_never_picks_int8_which_moves_the_vectors_too_far():
 
 def test_one_key_auto_completes_the_other():
     assert first("onnx", "auto") == ("onnx", "float32")
-    assert first("openvino", "auto", ("avx512_bf16",)) == ("openvino", "float32")
+    assert first("openvino", "auto", ("avx512_bf16",)) == ("openvino", "bfloat16")
+    assert first("openvino", "auto") == ("openvino", "float32")
+    assert first("onnx", "auto", ("avx512_bf16",)) == ("onnx", "float32")
     assert first("auto", "int8") == ("onnx", "int8")
     assert first("auto", "bfloat16", ("avx512_bf16",)) == ("torch", "bfloat16")
     assert first("auto", "float32", ("avx512_bf16",)) == ("torch", "float32")

