@@ -147,12 +147,12 @@ def candidates(
     first = chosen[0]
     if first.needs:
         reason = f"the CPU has {' and '.join(first.needs)}"
-    elif (first.backend, first.precision) == ("torch", "float32"):
+    elif first.precision == "bfloat16":
+        reason = f"the CPU has {' or '.join(sorted(flags & BF16_FLAGS))}"
+    elif precision == "auto" and first.precision == "float32":
         reason = "nothing faster within the bounds fits this CPU"
-    elif backend == precision == "auto":
-        reason = "the first of auto's order that fits this CPU"
     else:
-        reason = f"the first pairing of {backend if backend != 'auto' else precision} it knows"
+        reason = f"{first.precision} runs on {first.backend}"
     return chosen, reason
 
 
