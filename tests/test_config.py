@@ -55,6 +55,16 @@ def test_missing_sections_and_keys_get_defaults():
         ),
         ({"colour": "red"}, "unknown key 'colour'; the keys allowed at the top level are:"),
         ({"embedding": {"batch_size": "big"}}, "'embedding.batch_size' is 'big', but 'big' is not"),
+        (
+            {"embedding": {"backend": "torch", "precision": "int8"}},
+            "'embedding.precision' is 'int8' with embedding.backend torch; allowed values are "
+            "'auto', 'float32', 'bfloat16'.",
+        ),
+        (
+            {"embedding": {"backend": "onnx", "precision": "bfloat16"}},
+            "'embedding.precision' is 'bfloat16' with embedding.backend onnx; allowed values are "
+            "'auto', 'float32', 'int8'.",
+        ),
     ],
 )
 def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):

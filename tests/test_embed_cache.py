@@ -109,12 +109,12 @@ def test_bf16_flags_read_from_cpuinfo(tmp_path):
     assert not cpu_supports_bf16(str(tmp_path / "missing"))
 
 
-@pytest.mark.parametrize(("has_bf16", "chosen"), [(False, "float32"), (True, "bfloat16")])
-def test_log_says_what_auto_chose(tmp_path, monkeypatch, caplog, counting_model, has_bf16, chosen):
-    monkeypatch.setattr(embed_module, "cpu_supports_bf16", lambda *args: has_bf16)
+@pytest.mark.parametrize(("flags", "chosen"), [((), "float32"), (("avx512_bf16",), "bfloat16")])
+def test_log_says_what_auto_chose(tmp_path, monkeypatch, caplog, counting_model, flags, chosen):
+    monkeypatch.setattr(embed_module, "cpu_flags", lambda *args: frozenset(flags))
     with caplog.at_level(logging.INFO, logger="topics"):
         embed(TEXTS[:2], model="m", device="cpu", precision="auto", cache_dir=tmp_path)
-    assert f"precision auto chose {chosen}" in caplog.text
+    assert f"embedding auto chose torch {chosen}" in caplog.text
     assert list(EmbeddingCache(tmp_path, "m", chosen).folder.glob("*.keys.npy"))
 
 

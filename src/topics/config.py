@@ -40,7 +40,9 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
     described = error.schema.get("description")
     if error.validator == "enum":
         allowed = ", ".join(repr(value) for value in error.validator_value)
-        return f"{source}: '{path}' is {error.instance!r}; allowed values are {allowed}."
+        # An enum under an if/then depends on another key, which its description names.
+        condition = f" {described}" if described and "then" in error.schema_path else ""
+        return f"{source}: '{path}' is {error.instance!r}{condition}; allowed values are {allowed}."
     hint = f" ({described})" if described else ""
     return f"{source}: '{path}' is {error.instance!r}, but {error.message}{hint}."
 

