@@ -132,7 +132,8 @@ def term_presence(counter: Any, docs: Sequence[str], window: int | None) -> Any:
         ).astype(bool)
         for start in range(0, len(docs), PAPERS_PER_BLOCK)
     ]
-    return sparse.vstack(blocks, format="csc")
+    # Stacked as rows (csr blocks join without a copy per entry), then turned into columns.
+    return sparse.vstack(blocks, format="csr").tocsc()
 
 
 def topic_keywords(
