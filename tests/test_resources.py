@@ -54,7 +54,8 @@ def test_memory_grows_with_the_corpus_and_time_never_drops_below_the_floor(tmp_p
     small = job_resources("label_topics", [tmp_path / "small.npy"])
     large = job_resources("label_topics", [tmp_path / "large.npy"])
     assert small[0] < 1000 and small[1] == MIN_RUNTIME_MIN
-    assert 40_000 < large[0] < 80_000 and large[1] > 60
+    # A million papers: more than 100k's 2 GB ten times over, and within a 64 GB node.
+    assert 20_000 < large[0] < 64_000 and large[1] > 60
 
 
 @pytest.mark.parametrize("stage", sorted(ALIKE))

@@ -26,13 +26,14 @@ class Cost(NamedTuple):
     s_per_unit: float
 
 
-# Per 1,000 papers: lines through the 10k and 100k figures of benchmarks/SCALE.md.
+# Per 1,000 papers: lines through the 10k and 100k figures of benchmarks/SCALE.md (labelling
+# and the map refitted on its 100k figures of 2026-11-30: 2.0 GB, 205 s at load 2.5).
 PER_1000_PAPERS = {
     "reduce_umap": Cost(492, 6.48, 34, 0.74),
     "cluster_hdbscan": Cost(144, 8.96, 1, 0.17),
-    "label_topics": Cost(412, 38.8, 1, 1.91),
+    "label_topics": Cost(412, 15.9, 1, 1.91),
     "score_topics": Cost(733, 15.6, 2, 0.34),
-    "reduce_umap_map": Cost(493, 6.47, 31, 0.63),
+    "reduce_umap_map": Cost(493, 6.47, 31, 1.2),
     "write_tables": Cost(144, 8.96, 1, 0.11),
     "plot_topic_pages": Cost(205, 11.9, 2, 0.25),
 }
