@@ -82,11 +82,7 @@ def resolve_model(name: str) -> str:
 
 def cpu_supports_bf16(cpuinfo_path: str = "/proc/cpuinfo") -> bool:
     """True when the CPU has native bfloat16 dot products (AVX512-BF16 or AMX)."""
-    try:
-        flags = Path(cpuinfo_path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return any(re.search(rf"\b{flag}\b", flags) for flag in sorted(BF16_FLAGS))
+    return bool(BF16_FLAGS & cpu_flags(cpuinfo_path))
 
 
 def choose_device(device: str) -> str:

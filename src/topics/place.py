@@ -39,6 +39,7 @@ from topics.files import (
     write_themes,
 )
 from topics.label import OUTLIER_LABEL
+from topics.label import centrality as label_centrality
 from topics.startup import import_umap, quiet_uncacheable
 
 log = logging.getLogger("topics")
@@ -163,15 +164,15 @@ def place_papers(
 
 
 def centrality(embeddings: np.ndarray, topic_ids: np.ndarray, topics: pd.DataFrame) -> np.ndarray:
-    """Cosine similarity of each paper to its topic's centroid, as labelling measures it
-    (topics.label.centrality); 0 for a topic the fit has no centroid of."""
+    """Each paper's centrality as labelling measures it (topics.label.centrality), against
+    the fit's centroids; 0 for a topic the fit has no centroid of (-1 where the fit had no
+    outliers left)."""
+    if len(topic_ids) == 0:
+        return np.zeros(0, dtype=np.float32)
     centres = dict(zip(topics["topic_id"].tolist(), topics["centroid"], strict=True))
-    zero = np.zeros(embeddings.shape[1] if embeddings.ndim == 2 else 0)
-    rows = np.array([np.asarray(centres.get(int(t), zero)) for t in topic_ids]).reshape(
-        embeddings.shape
-    )
-    norms = np.linalg.norm(embeddings, axis=1)
-    return ((embeddings * rows).sum(axis=1) / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+    zero = np.zeros(embeddings.shape[1])
+    centroids = np.array([np.asarray(centres.get(int(t), zero)) for t in np.unique(topic_ids)])
+    return label_centrality(embeddings, topic_ids, centroids)
 
 
 def resized_topics(topics: pd.DataFrame, topic_ids: np.ndarray) -> pd.DataFrame:
