@@ -35,12 +35,35 @@ def with_corpus(root: Path, name: str, corpus: Path) -> Path:
     return copy
 
 
+def run_plain(root: Path, corpus: Path, result: dict) -> None:
+    result["load_before_plain"] = load_average()
+    result["plain"] = plain_script(with_corpus(root, "plain", corpus))
+    result["load_after_plain"] = load_average()
+
+
+def run_pipeline(root: Path, corpus: Path, result: dict) -> None:
+    result["load_before_pipeline"] = load_average()
+    pipeline = with_corpus(root, "pipeline", corpus)
+    timed, jobs = snakemake(pipeline, root / "pipeline.log")
+    result["pipeline"] = {"seconds": timed.seconds, "jobs": len(jobs)}
+    result["rules"] = rule_benchmarks(pipeline)
+    result["load_after_pipeline"] = load_average()
+
+
+def save(name: str, result: dict) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"cold-{name}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--name", default=None, help="name of the result file (corpus stem)")
     parser.add_argument("--no-warmup", action="store_true", help="numba's cache is warm already")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
+    parser.add_argument(
+        "--pipeline-first", action="store_true", help="run snakemake before the plain script"
+    )
     args = parser.parse_args()
     name = args.name or args.corpus.name.split(".")[0]
     root = Path(tempfile.mkdtemp(prefix="topics-cold-"))
@@ -51,27 +74,22 @@ def main() -> None:
             snakemake(warm, root / "warmup.log")
             plain_script(warm)
             print("numba cache warmed", flush=True)
-        result["load_before_plain"] = load_average()
-        plain = with_corpus(root, "plain", args.corpus)
-        result["plain"] = plain_script(plain)
-        result["load_before_pipeline"] = load_average()
-        pipeline = with_corpus(root, "pipeline", args.corpus)
-        timed, jobs = snakemake(pipeline, root / "pipeline.log")
-        result["pipeline"] = {"seconds": timed.seconds, "jobs": len(jobs)}
-        result["rules"] = rule_benchmarks(pipeline)
-        result["load_after"] = load_average()
-        result["ratio"] = timed.seconds / result["plain"]["seconds"]
-        topics_csv = pipeline / "results" / "topics.csv"
+        sides = {"plain": run_plain, "pipeline": run_pipeline}
+        order = ["pipeline", "plain"] if args.pipeline_first else ["plain", "pipeline"]
+        for side in order:
+            # Each side's figures are written as soon as it ends, so a run stopped during
+            # the second side still leaves the first one measured.
+            sides[side](root, args.corpus, result)
+            save(name, result)
+        result["ratio"] = result["pipeline"]["seconds"] / result["plain"]["seconds"]
+        topics_csv = root / "pipeline" / "results" / "topics.csv"
         result["topics_csv_rows"] = sum(1 for _ in topics_csv.open(encoding="utf-8")) - 1
-        print(
-            f"{name}: snakemake {timed.seconds:.1f} s / plain {result['plain']['seconds']:.1f} s"
-            f" = {result['ratio']:.2f}",
-            flush=True,
-        )
+        pipeline_s, plain_s = result["pipeline"]["seconds"], result["plain"]["seconds"]
+        print(f"{name}: snakemake {pipeline_s:.1f} s / plain {plain_s:.1f} s", flush=True)
+        print(f"  ratio {result['ratio']:.2f}", flush=True)
         for rule, record in sorted(result["rules"].items(), key=lambda item: -item[1]["s"]):
             print(f"  {rule:<24} {record['s']:7.1f} s {record['max_rss']:7.0f} MB", flush=True)
-        OUT.mkdir(parents=True, exist_ok=True)
-        (OUT / f"cold-{name}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+        save(name, result)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

