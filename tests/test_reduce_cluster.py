@@ -1,6 +1,7 @@
 """UMAP reduction and HDBSCAN clustering: properties on tiny data, not exact floats."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from defaults import DEFAULTS
 from sklearn.manifold import trustworthiness
@@ -14,8 +15,15 @@ from topics.cluster import (
     size_cap,
     uncapped_labels,
 )
-from topics.files import read_neighbours
-from topics.reduce import map_layout, pca_start, run_reduce, umap_reduce
+from topics.files import read_model, read_neighbours, write_table
+from topics.reduce import (
+    map_layout,
+    map_neighbours,
+    pca_start,
+    run_map_layout,
+    run_reduce,
+    umap_reduce,
+)
 
 
 def umap_params(**changes):
@@ -244,3 +252,53 @@ def test_a_small_corpus_keeps_no_neighbours_and_its_seeds_search_their_own(tmp_p
     assert read_neighbours(tmp_path / "n.npz") is None
     run_reduce(tmp_path / "e.npy", tmp_path / "s.npy", None, None, tmp_path / "n.npz", **params)
     assert np.array_equal(np.load(tmp_path / "s.npy"), np.load(tmp_path / "r.npy"))
+
+
+@pytest.mark.slow
+def test_the_map_takes_the_clustering_umaps_neighbours_and_still_places_new_papers(
+    tmp_path, caplog
+):
+    """Above 4,096 papers the map's UMAP takes the neighbours the clustering UMAP found
+    rather than search again: the map is still deterministic, each topic still an island,
+    and its saved model still places papers added later (update: incremental)."""
+    from topics.metrics import map_topic_agreement
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(5, 20)) * 3
+    truth = rng.integers(0, 5, 4200)
+    points = (centres[truth] + rng.normal(0, 0.5, (4200, 20))).astype(np.float32)
+    np.save(tmp_path / "e.npy", points)
+    write_table(pd.DataFrame({"topic_id": truth}), tmp_path / "a.parquet")
+    cluster = umap_params(n_components=5, metric="euclidean")
+    run_reduce(tmp_path / "e.npy", tmp_path / "r.npy", None, tmp_path / "n.npz", **cluster)
+    params = {**DEFAULTS["umap_map"], "metric": "euclidean"}
+    files = [tmp_path / "e.npy", tmp_path / "r.npy", tmp_path / "a.parquet"]
+    with caplog.at_level("INFO", logger="topics"):
+        for name in ["m1", "m2"]:
+            run_map_layout(
+                *files, tmp_path / f"{name}.npy", tmp_path / f"{name}.pkl",
+                tmp_path / "n.npz", cluster, **params,
+            )  # fmt: skip
+    assert caplog.text.count("the clustering UMAP's neighbours") == 2
+    coords = np.load(tmp_path / "m1.npy")
+    assert np.array_equal(coords, np.load(tmp_path / "m2.npy"))
+    assert map_topic_agreement(coords, truth) >= 0.95
+    # Ten new papers of topic 3 land among topic 3's papers on the map.
+    mapper = read_model(tmp_path / "m1.pkl")
+    new = (centres[3] + rng.normal(0, 0.5, (10, 20))).astype(np.float32)
+    placed = mapper.transform(new)
+    nearest = np.argmin(((placed[:, None, :] - coords[None, :, :]) ** 2).sum(-1), axis=1)
+    assert (truth[nearest] == 3).all()
+
+
+def test_the_map_searches_its_own_neighbours_where_the_clustering_found_other_ones(tmp_path):
+    indices = np.tile(np.arange(15), (20, 1))
+    np.savez(tmp_path / "n.npz", indices=indices, distances=np.zeros((20, 15), np.float32))
+    cluster = {"n_neighbors": 15, "metric": "cosine"}
+    shared = map_neighbours(tmp_path / "n.npz", cluster, {"n_neighbors": 10, "metric": "cosine"})
+    assert shared is not None and np.array_equal(shared[0], indices)
+    for other in [{"n_neighbors": 30, "metric": "cosine"}, {"n_neighbors": 15}]:
+        assert map_neighbours(tmp_path / "n.npz", cluster, other) is None
+    np.savez(tmp_path / "none.npz")  # a corpus under 4,096 papers keeps none
+    assert map_neighbours(tmp_path / "none.npz", cluster, cluster) is None
+    assert map_neighbours(None, cluster, cluster) is None

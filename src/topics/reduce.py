@@ -139,6 +139,7 @@ def map_fit(
     *,
     n_neighbors: int,
     random_state: int | None,
+    neighbours: tuple[np.ndarray, np.ndarray] | None = None,
     **params: Any,
 ) -> tuple[Any, np.ndarray]:
     """(the fitted UMAP, 2-D map coordinates): UMAP of the embeddings, supervised by the
@@ -150,7 +151,8 @@ def map_fit(
     -1 unlabelled; `target_weight` from `params` sets how strongly) makes each topic an
     island, and starting from the principal plane of the clustering's coordinates keeps
     related topics near each other. It only moves points: every paper keeps its topic.
-    `params` are UMAP's own arguments (config's umap_map section).
+    `params` are UMAP's own arguments (config's umap_map section); `neighbours` as for
+    umap_fit (see map_neighbours).
     """
     UMAP = import_umap()
 
@@ -159,6 +161,8 @@ def map_fit(
         raise ValueError(f"UMAP needs more than 3 papers, got {n_samples}")
     topic_ids = np.asarray(topic_ids)
     params.setdefault("n_jobs", 1 if random_state is not None else -1)
+    if neighbours is not None:
+        params["precomputed_knn"] = neighbours
     reducer = UMAP(
         n_components=2,
         n_neighbors=min(n_neighbors, n_samples - 1),
@@ -169,8 +173,33 @@ def map_fit(
     )
     # UMAP's categorical target needs a topic somewhere; with none there is nothing to follow.
     target = topic_ids if (topic_ids >= 0).any() else None
-    with quiet_uncacheable():
+    with quiet_uncacheable(), warnings.catch_warnings():
+        # Given neighbours without their search index, UMAP warns that it cannot transform:
+        # placeable() gives the fitted map the exact path transform takes instead.
+        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
         return reducer, reducer.fit_transform(embeddings, y=target).astype(np.float32)
+
+
+def map_neighbours(
+    path: str | Path | None, cluster_params: dict[str, Any], map_params: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The clustering UMAP's nearest neighbours (see fitted_neighbours) where the map's own
+    search would look for the same ones, else None (the map searches its own).
+
+    Both UMAPs reduce the same embeddings; with the same metric and no more neighbours
+    than the clustering kept, the map's NN-descent search repeats work already done (most
+    of the map job above 4,096 papers, benchmarks/RESULTS.md). The layout then draws its
+    random numbers without the search before it, so the map differs from one that
+    searched, as a stability seed does: deterministic all the same.
+    """
+    if path is None:
+        return None
+    same_metric = cluster_params.get("metric", "euclidean") == map_params.get(
+        "metric", "euclidean"
+    ) and cluster_params.get("metric_kwds") == map_params.get("metric_kwds")
+    if not same_metric or map_params["n_neighbors"] > cluster_params["n_neighbors"]:
+        return None
+    return read_neighbours(path)
 
 
 def run_map_layout(
@@ -179,19 +208,27 @@ def run_map_layout(
     assignments_path: str | Path,
     map_path: str | Path,
     model_path: str | Path | None = None,
+    neighbours_path: str | Path | None = None,
+    cluster_params: dict[str, Any] | None = None,
     **params: Any,
 ) -> np.ndarray:
-    """model_path: where the fitted UMAP is kept for placing papers added later."""
+    """model_path: where the fitted UMAP is kept for placing papers added later;
+    neighbours_path: the clustering UMAP's neighbours, fitted with `cluster_params`, which
+    the map takes where it would search the same ones (map_neighbours)."""
     embeddings = read_array(embeddings_path)
     topic_ids = read_table(assignments_path)["topic_id"].to_numpy()
+    neighbours = map_neighbours(neighbours_path, cluster_params or {}, params)
     started = time.perf_counter()
-    reducer, coords = map_fit(embeddings, read_array(reduced_path), topic_ids, **params)
+    reducer, coords = map_fit(
+        embeddings, read_array(reduced_path), topic_ids, neighbours=neighbours, **params
+    )
     log.info(
-        "map: UMAP %s guided by %d topics -> %s in %.1f s (%s)",
+        "map: UMAP %s guided by %d topics -> %s in %.1f s, %s (%s)",
         embeddings.shape,
         len(set(topic_ids.tolist()) - {-1}),
         coords.shape,
         time.perf_counter() - started,
+        "its own neighbours" if neighbours is None else "the clustering UMAP's neighbours",
         params,
     )
     write_array(coords, map_path)

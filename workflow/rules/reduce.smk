@@ -30,12 +30,16 @@ rule reduce_umap_map:
         embeddings="results/intermediate/embeddings.npy",
         reduced="results/intermediate/umap_cluster.npy",
         assignments="results/intermediate/assignments.parquet",
+        # The clustering UMAP's neighbours, which the map takes rather than search again
+        # where its metric and n_neighbors allow (topics.reduce.map_neighbours).
+        neighbours="results/intermediate/umap_neighbours.npz",
     output:
         coords="results/intermediate/umap_map.npy",
         # The fitted map UMAP, which places papers added later (update: incremental).
         model="results/model/umap_map.pkl",
     params:
         umap_map=config["umap_map"],
+        umap=config["umap"],
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,

@@ -10,5 +10,7 @@ with rule_log(snakemake.log[0]):
         snakemake.input.assignments,
         snakemake.output.coords,
         snakemake.output.model,
+        snakemake.input.neighbours,
+        snakemake.params.umap,
         **snakemake.params.umap_map,
     )
