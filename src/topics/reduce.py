@@ -1,8 +1,10 @@
 """Reduce embeddings with UMAP: a few dimensions for clustering, two for the map."""
 
+import contextlib
 import logging
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,18 +52,38 @@ def umap_fit(
         raise ValueError(f"UMAP needs more than {n_components + 1} papers, got {n_samples}")
     # UMAP cannot look for more neighbours than there are other points.
     n_neighbors = min(n_neighbors, n_samples - 1)
-    # A seeded UMAP runs on one thread anyway; saying so spares the log UMAP's warning.
-    params.setdefault("n_jobs", 1 if random_state is not None else -1)
-    if neighbours is not None:
-        params["precomputed_knn"] = neighbours
     reducer = UMAP(
-        n_components=n_components, n_neighbors=n_neighbors, random_state=random_state, **params
+        n_components=n_components,
+        n_neighbors=n_neighbors,
+        random_state=random_state,
+        **umap_args(params, random_state, neighbours),
     )
-    with quiet_uncacheable(), warnings.catch_warnings():
-        # Given neighbours without their search index, UMAP warns that it cannot transform:
-        # the fits that take them (the stability seeds) never do.
-        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+    with fitting():
         return reducer, reducer.fit_transform(embeddings).astype(np.float32)
+
+
+def umap_args(
+    params: dict[str, Any],
+    random_state: int | None,
+    neighbours: tuple[np.ndarray, np.ndarray] | None,
+) -> dict[str, Any]:
+    """UMAP's arguments from config, with what every fit here adds: one thread when seeded
+    (a seeded UMAP runs on one anyway; saying so spares the log UMAP's warning), and the
+    nearest neighbours an earlier fit found, where given."""
+    args = {"n_jobs": 1 if random_state is not None else -1, **params}
+    if neighbours is not None:
+        args["precomputed_knn"] = neighbours
+    return args
+
+
+@contextlib.contextmanager
+def fitting() -> Iterator[None]:
+    """A UMAP fit, quiet about numba's uncacheable functions and, for a fit given
+    neighbours without their search index, UMAP's warning that it cannot transform: the
+    stability seeds never do, and placeable() gives the map the exact path instead."""
+    with quiet_uncacheable(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+        yield
 
 
 def fitted_neighbours(reducer: Any) -> tuple[np.ndarray, np.ndarray] | None:
@@ -160,23 +182,17 @@ def map_fit(
     if n_samples <= 3:
         raise ValueError(f"UMAP needs more than 3 papers, got {n_samples}")
     topic_ids = np.asarray(topic_ids)
-    params.setdefault("n_jobs", 1 if random_state is not None else -1)
-    if neighbours is not None:
-        params["precomputed_knn"] = neighbours
     reducer = UMAP(
         n_components=2,
         n_neighbors=min(n_neighbors, n_samples - 1),
         random_state=random_state,
         init=pca_start(reduced),
         target_metric="categorical",
-        **params,
+        **umap_args(params, random_state, neighbours),
     )
     # UMAP's categorical target needs a topic somewhere; with none there is nothing to follow.
     target = topic_ids if (topic_ids >= 0).any() else None
-    with quiet_uncacheable(), warnings.catch_warnings():
-        # Given neighbours without their search index, UMAP warns that it cannot transform:
-        # placeable() gives the fitted map the exact path transform takes instead.
-        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+    with fitting():
         return reducer, reducer.fit_transform(embeddings, y=target).astype(np.float32)
 
 
