@@ -211,9 +211,11 @@ def test_malformed_bibtex_entry_is_reported_and_the_entries_after_it_kept():
         "Application of Digit",
     ]
     broken_line = text[:second].count("\n") + 1
-    assert [(i.line, i.reason.split(":")[0]) for i in result.skipped] == [
-        (broken_line, "malformed BibTeX entry")
+    assert [(i.line, i.reason.split(" (")[0]) for i in result.skipped] == [
+        (broken_line, "damaged BibTeX entry, not read")
     ]
+    # The reason says what the parser met and what is wrong, not just "malformed":
+    assert "its braces do not balance (3 opened, 1 closed)" in result.skipped[0].reason
 
 
 # RIS ------------------------------------------------------------------------------------
