@@ -224,7 +224,7 @@ def _fuller(value: str, than: str) -> bool:
 
 
 def _matched_by(record: Record, others: Sequence[Record]) -> str:
-    """The strongest key a merged record shares with the paper's other records."""
+    """The strongest key a merged record shares with the paper's records before it."""
     if record.doi and any(other.doi == record.doi for other in others):
         return "doi"
     if record.arxiv_id and any(other.arxiv_id == record.arxiv_id for other in others):
@@ -347,10 +347,10 @@ def _account(
     kept_by = reports[in_file_order[0][0]]
     kept_by.kept += 1
     records = [record for _, _, record in in_file_order]
-    for position, _, record in others:
+    for index, (position, _, record) in enumerate(others, start=1):
         report = reports[position]
         report.duplicates += 1
-        matched = _matched_by(record, [other for other in records if other is not record])
+        matched = _matched_by(record, records[:index])  # as if the files were read in turn
         report.merged_by[matched] += 1
         if not record.abstract:
             reason = "title without an abstract; the abstract was taken from another file"
