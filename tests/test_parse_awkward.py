@@ -452,3 +452,18 @@ def test_the_same_papers_in_other_files_formats_and_order_give_the_same_table():
 def test_paper_id_depends_on_the_paper_only():
     papers, _ = parse_seeds(corpus_files(1))
     assert (papers["paper_id"] == papers["title"].map(paper_id)).all()
+
+
+def test_pretty_printed_objects_one_after_another_need_no_commas():
+    works = [
+        {"title": f"Paper {n}", "abstract": f"Abstract {n}.", "data": [1, 2]} for n in range(3)
+    ]
+    text = "\n".join(json.dumps(work, indent=1) for work in works)
+    result, how = read_input("works.json", text.encode())
+    assert how["format"] == "json"
+    assert [(r.title, r.line) for r in result.records] == [
+        ("Paper 0", 1),
+        ("Paper 1", 9),
+        ("Paper 2", 17),
+    ]
+    assert result.warnings == [] and result.skipped == []

@@ -142,9 +142,11 @@ def _read(
             ],
         )
     lines, how["encoding"], warnings = decoded
-    lines, too_long = _limit_lines(lines, name)
     fmt = chosen or detect.detect_format(inner_name, lines, None, looks_tabular)
     how["format"] = fmt
+    # A JSON document may well be one long line (an API page saved as it came); in every
+    # other format a line is at most a record.
+    lines, too_long = _limit_lines(lines, name) if fmt != "json" else (lines, [])
     if fmt == "listing":
         read = read_listing(lines, name)
     elif fmt == "bibtex":

@@ -239,7 +239,7 @@ def read_jsonl(lines: list[str], source: str, columns: Mapping[str, str | None])
 
 
 # Where the list of records starts inside a saved API page ({"meta": ..., "results": [...]}).
-_RECORD_LIST = re.compile(r'"(?:results|works|items|records|data)"\s*:\s*\[')
+_RECORD_LIST = re.compile(r'"(?:results|works|items|records|data)"\s*:\s*\[(?=\s*\{)')
 _SPACE = " \t\n\r"
 
 
@@ -268,6 +268,38 @@ def _next_start(text: str, after: int, indent: str | None) -> int:
     return match.end() - 1 if match else len(text)
 
 
+def _whole_first_object(decoder: json.JSONDecoder, text: str) -> bool:
+    """True when the text opens with a whole object: objects one after another, not an API
+    page ({"meta": ..., "results": [...]}) damaged somewhere inside."""
+    try:
+        decoder.raw_decode(text, text.index("{"))
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _depth_at(text: str, end: int) -> int:
+    """How many objects and arrays are open at a position (strings skipped)."""
+    depth = 0
+    inside = False
+    escaped = False
+    for char in text[:end]:
+        if inside:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                inside = False
+        elif char == '"':
+            inside = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return depth
+
+
 def scan_objects(
     text: str, source: str
 ) -> tuple[list[tuple[int | None, object]], list[Issue], list[Issue]]:
@@ -283,12 +315,15 @@ def scan_objects(
     cache = [0, 1]
     position = 0
     stripped = text.lstrip(_SPACE)
-    if stripped.startswith("{"):
-        found = _RECORD_LIST.search(text)
+    in_array = False  # objects one after another need no commas; items of an array do
+    if stripped.startswith("{") and not _whole_first_object(decoder, text):
+        found = next(
+            (m for m in _RECORD_LIST.finditer(text) if _depth_at(text, m.start()) == 1), None
+        )
         if found:
-            position = found.end()
+            position, in_array = found.end(), True
     elif stripped.startswith("["):
-        position = text.index("[") + 1
+        position, in_array = text.index("[") + 1, True
     expect_comma = False
     while position < len(text):
         char = text[position]
@@ -311,7 +346,7 @@ def scan_objects(
             )
             position = end
             continue
-        if expect_comma:
+        if expect_comma and in_array:
             warnings.append(
                 Issue(source, line, "a comma is missing before this object; read anyway")
             )
