@@ -467,3 +467,21 @@ def test_pretty_printed_objects_one_after_another_need_no_commas():
         ("Paper 2", 17),
     ]
     assert result.warnings == [] and result.skipped == []
+
+
+def test_every_real_export_and_every_awkward_file_together_lose_nothing_unreported():
+    files = [
+        (f"{folder}/{path.name}", path.read_bytes())
+        for folder in ("inputs", "awkward")
+        for path in sorted((AWKWARD.parent / folder).iterdir())
+        if path.suffix != ".md"
+    ]
+    papers, reports = parse_seeds(files)
+    for report in reports:
+        assert report.records == report.kept + report.duplicates + report.skipped_records()
+    assert sum(report.kept for report in reports) == len(papers) == 64
+    assert sum(report.records for report in reports) == 83
+    # Each real export alone gives the papers it gives beside all the others.
+    for name, data in files[:13]:
+        alone, _ = parse_seeds([(name, data)])
+        assert set(alone["title"]) <= set(papers["title"]), name
