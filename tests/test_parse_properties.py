@@ -23,7 +23,7 @@ AWKWARD = sorted(p for p in (FIXTURES / "awkward").iterdir() if p.suffix != ".md
 SOURCES = {path.name: path.read_bytes() for path in REAL + AWKWARD}
 GOOD = (FIXTURES / "awkward" / "good.ris").read_bytes()
 EXAMPLES = settings(
-    max_examples=60,
+    max_examples=150,
     derandomize=True,
     database=None,
     deadline=None,
