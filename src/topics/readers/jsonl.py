@@ -213,6 +213,16 @@ def _too_deep(source: str, line: int | None, text: str = "") -> Issue:
     )
 
 
+def _too_deep_file(source: str) -> Issue:
+    return Issue(
+        source,
+        None,
+        f"this JSON file is nested more than {MAX_DEPTH} levels deep, which no export is; "
+        "nothing of it was used: export it again, or remove it from the seeds folder",
+        scope="file",
+    )
+
+
 def read_jsonl(lines: list[str], source: str, columns: Mapping[str, str | None]) -> Read:
     items: list[tuple[int | None, object]] = []
     malformed: list[Issue] = []
@@ -385,7 +395,7 @@ def read_json(lines: list[str], source: str, columns: Mapping[str, str | None]) 
     try:
         value = json.loads(text)
     except RecursionError:
-        return Read("json", skipped=[_too_deep(source, None)])
+        return Read("json", skipped=[_too_deep_file(source)])
     except ValueError:
         items, skipped, warnings = scan_objects(text, source)
         result = read_objects(items, source, columns, "json")
@@ -393,7 +403,7 @@ def read_json(lines: list[str], source: str, columns: Mapping[str, str | None]) 
         result.warnings = warnings + result.warnings
         return result
     if depth(value) > MAX_DEPTH:
-        return Read("json", skipped=[_too_deep(source, None)])
+        return Read("json", skipped=[_too_deep_file(source)])
     return read_objects([(None, obj) for obj in _unpack(value)], source, columns, "json")
 
 
