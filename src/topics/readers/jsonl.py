@@ -368,13 +368,11 @@ def scan_objects(
             expect_comma = False
             continue
         except ValueError as error:
-            where = _line_of(text, getattr(error, "pos", position), cache)
             skipped.append(
                 Issue(
                     source,
                     line,
-                    f"not valid JSON ({getattr(error, 'msg', error)} on line {where}); "
-                    "this object skipped, the objects after it read",
+                    f"not valid JSON ({error}); this object skipped, the objects after it read",
                     clean(text[position : position + 80]),
                 )
             )
