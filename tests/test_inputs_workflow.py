@@ -15,6 +15,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "inputs"
+AWKWARD = REPO / "tests" / "fixtures" / "awkward"
 WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "profiles"]
 SOIL_DOI = "10.1080/20964129.2020.1722034"
 IMPACTS_DOI = "10.1080/20964129.2020.1749010"
@@ -44,6 +45,12 @@ def make_project(root: Path) -> None:
     for name in ("wos_savedrecs.txt", "scopus.bib", "arxiv_snapshot.jsonl"):
         shutil.copy(FIXTURES / name, seeds / name)
     (seeds / "scopus.ris.gz").write_bytes(gzip.compress((FIXTURES / "scopus.ris").read_bytes()))
+    # Files that once stopped the run or lost records, in a subfolder as Zotero exports them,
+    # beside a hidden file and a link leading out of the folder.
+    shutil.copytree(AWKWARD, seeds / "Export Files", ignore=shutil.ignore_patterns("*.md"))
+    (seeds / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (root / "private.txt").write_text("A private line\nthat no report may quote.\n")
+    os.symlink(root / "private.txt", seeds / "notes.txt")
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
     config["hdbscan"]["min_cluster_size"] = 5
     config["stability"]["seeds"] = [42]
@@ -68,9 +75,11 @@ def test_snakemake_merges_a_folder_of_wos_bibtex_ris_arxiv_and_listing_files(tmp
 
     papers = pd.read_parquet(tmp_path / "results" / "intermediate" / "papers.parquet")
     # 40 listing papers + Impacts (listing, BibTeX, RIS) + 8 arXiv + Soil fauna and Relic
-    # image (BibTeX, RIS, WoS) + 2 papers only WoS has.
-    assert len(papers) == 53
+    # image (BibTeX, RIS, WoS) + 2 papers only WoS has; 22 from the awkward files.
+    awkward = papers["sources"].map(lambda s: s[0].startswith("Export Files/"))
+    assert (len(papers), int(awkward.sum())) == (75, 22)
     assert papers["paper_id"].is_unique
+    assert list(papers["paper_id"]) == sorted(papers["paper_id"])
     by_doi = papers.dropna(subset=["doi"]).set_index("doi")
     soil = by_doi.loc[SOIL_DOI]
     assert list(soil["sources"]) == ["scopus.bib", "scopus.ris.gz", "wos_savedrecs.txt"]
@@ -86,17 +95,29 @@ def test_snakemake_merges_a_folder_of_wos_bibtex_ris_arxiv_and_listing_files(tmp
     listed = papers[papers["sources"].map(lambda s: list(s) == ["listing.txt"])]
     assert len(listed) == 40 and listed["doi"].isna().all()
 
-    report = json.loads((tmp_path / "results" / "parse_report.json").read_text())
+    report_text = (tmp_path / "results" / "parse_report.json").read_text()
+    assert "private line" not in report_text
+    report = json.loads(report_text)
     assert report["merged_by"] == {"doi": 5, "arxiv_id": 0, "title": 1}
-    assert {f["file"]: (f["format"], f["compression"]) for f in report["per_file"]} == {
+    formats = {f["file"]: (f["format"], f["compression"]) for f in report["per_file"]}
+    assert {name: how for name, how in formats.items() if "/" not in name} == {
         "arxiv_snapshot.jsonl": ("jsonl", None),
         "listing.txt": ("listing", None),
         "scopus.bib": ("bibtex", None),
         "scopus.ris.gz": ("ris", "gzip"),
         "wos_savedrecs.txt": ("wos", None),
     }
+    assert len(formats) == 5 + len([p for p in AWKWARD.iterdir() if p.suffix != ".md"])
+    for entry in report["per_file"]:  # nothing lost without a line in the report
+        skipped = sum(issue["scope"] == "record" for issue in entry["skipped"])
+        assert entry["records"] == entry["kept"] + entry["duplicates"] + skipped, entry["file"]
+    assert report["unique_papers"] == sum(entry["kept"] for entry in report["per_file"])
+    assert [(i["file"], i["reason"]) for i in report["ignored"]] == [
+        (".DS_Store", "hidden file; not read"),
+        ("notes.txt", "link to a file outside the seeds folder; not opened"),
+    ]
     papers_csv = pd.read_csv(tmp_path / "results" / "papers.csv", keep_default_na=False)
-    assert len(papers_csv) == 53
+    assert len(papers_csv) == 75
     # The researcher's table keeps the merged metadata, lists joined by "; ".
     soil_row = papers_csv.set_index("doi").loc[SOIL_DOI]
     assert (soil_row["year"], soil_row["date"]) == ("2020", "2020-12-16")  # text: some are ""

@@ -89,8 +89,10 @@ def test_doi_spelled_as_a_link_and_title_with_other_case_are_the_same_paper():
     )
     assert len(papers) == 3
     assert reports[1].merged_by["title"] == 1 and reports[2].merged_by["doi"] == 1
-    soil = papers.iloc[0]
+    soil = papers.set_index("doi").loc["10.1080/20964129.2020.1722034"]
     assert list(soil["sources"]) == ["scopus.ris", "listing.txt", "mine.csv"]
+    # The title most records give, in mixed case rather than the listing's capitals:
+    assert soil["title"].startswith("Soil fauna diversity at different stages")
 
 
 def test_run_parse_writes_every_metadata_column_and_the_report_keys(tmp_path):
@@ -156,6 +158,7 @@ def test_skipped_records_in_the_report_carry_file_line_reason_and_text(tmp_path)
         "reason": "title without an abstract",
         "text": "bibliometrix : An R-tool for comprehensive science mapping analysis",
         "record": 1,
+        "scope": "record",
     }
 
 

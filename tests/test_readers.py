@@ -211,9 +211,11 @@ def test_malformed_bibtex_entry_is_reported_and_the_entries_after_it_kept():
         "Application of Digit",
     ]
     broken_line = text[:second].count("\n") + 1
-    assert [(i.line, i.reason.split(":")[0]) for i in result.skipped] == [
-        (broken_line, "malformed BibTeX entry")
+    assert [(i.line, i.reason.split(" (")[0]) for i in result.skipped] == [
+        (broken_line, "damaged BibTeX entry, not read")
     ]
+    # The reason says what the parser met and what is wrong, not just "malformed":
+    assert "its braces do not balance (3 opened, 1 closed)" in result.skipped[0].reason
 
 
 # RIS ------------------------------------------------------------------------------------
@@ -576,3 +578,15 @@ def test_identifiers_dates_and_names_in_their_many_spellings():
     assert split_authors("Li, Wei") == ("Li, Wei",)
     assert split_authors("Yagai T., Kimura Y.") == ("Yagai T.", "Kimura Y.")
     assert split_authors("Ileana Streinu and Louis Theran") == ("Ileana Streinu", "Louis Theran")
+
+
+def test_wos_tab_row_broken_by_a_stray_carriage_return_is_joined_again():
+    data = fixture("wos_tab.txt")
+    at = data.index(b"Wetland soil fauna support") + len(b"Wetland soil fauna support")
+    result, how = read("wos_tab.txt", data[:at] + b"\r" + data[at:])
+    assert how["format"] == "wos-tab" and result.skipped == []
+    assert [r.title for r in result.records] == [r.title for r in read("wos_tab.txt")[0].records]
+    assert result.records[0].abstract.startswith(
+        "Introduction: Wetland soil fauna support material"
+    )
+    assert [r.line for r in result.records] == [2, 4, 5, 6]  # the break is a line in editors too

@@ -6,6 +6,7 @@ rule parse_seeds:
         report="results/parse_report.json",
     params:
         inputs=config["inputs"],
+        seeds_dir=config["seeds_dir"],
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,

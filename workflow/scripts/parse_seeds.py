@@ -9,4 +9,5 @@ with rule_log(snakemake.log[0]):
         snakemake.output.papers,
         snakemake.output.report,
         **snakemake.params.inputs,
+        seeds_dir=snakemake.params.seeds_dir,
     )

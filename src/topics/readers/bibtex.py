@@ -8,6 +8,9 @@ line and the entries after it are still read.
 
 from __future__ import annotations
 
+import logging
+import re
+
 from topics.readers.records import Issue, Read, clean, split_list
 
 _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "series", "howpublished", "publisher")
@@ -31,12 +34,107 @@ def _latex_to_text():
     return convert
 
 
+# BibTeX's predefined month macros (month = jan).
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# One piece of a field value: {braced}, "quoted", a number or a macro name; "#" joins pieces.
+_PIECE = re.compile(r'\s*(?:(\{)|(")|(\d+)|([^\s#{}",=]+))\s*')
+
+
+def _pieces(value: str) -> list[tuple[str, str]] | None:
+    """A raw field value as (kind, text) pieces joined by "#", or None when it is not one."""
+    pieces = []
+    position = 0
+    while True:
+        match = _PIECE.match(value, position)
+        if not match:
+            return None
+        if match.group(1) or match.group(2):
+            opening = match.end(1) if match.group(1) else match.end(2)
+            end = _closing(value, opening - 1)
+            if end is None:
+                return None
+            pieces.append(("text", value[opening:end]))
+            position = end + 1
+        else:
+            word = match.group(3) or match.group(4)
+            pieces.append(("number" if match.group(3) else "macro", word))
+            position = match.end()
+        rest = value[position:].lstrip()
+        if not rest:
+            return pieces
+        if not rest.startswith("#"):
+            return None
+        position = len(value) - len(rest) + 1
+
+
+def _closing(value: str, opening: int) -> int | None:
+    """Index of the brace or quote closing the one at `opening` (braces nest)."""
+    if value[opening] == '"':
+        level = 0
+        for index in range(opening + 1, len(value)):
+            char = value[index]
+            level += char == "{"
+            level -= char == "}"
+            if char == '"' and level == 0 and value[index - 1] != "\\":
+                return index
+        return None
+    level = 0
+    for index in range(opening, len(value)):
+        level += value[index] == "{"
+        level -= value[index] == "}"
+        if level == 0:
+            return index
+    return None
+
+
+def _string_macros():
+    """The middleware that resolves @string macros and "#" concatenation, which
+    bibtexparser 2 leaves as written ("dl # { for rivers}"); months are macros too."""
+    from bibtexparser.middlewares.middleware import LibraryMiddleware
+
+    class ResolveMacros(LibraryMiddleware):
+        def __init__(self):
+            super().__init__(allow_inplace_modification=True)
+
+        def transform(self, library):
+            macros = {month: month for month in _MONTHS}
+            for string in library.strings:  # in file order: a macro may use earlier ones
+                macros[string.key.lower()] = self.resolve(str(string.value), macros)
+            for entry in library.entries:
+                for field in entry.fields:
+                    if isinstance(field.value, str):
+                        resolved = self.resolve(field.value, macros)
+                        if resolved is not None:
+                            field.value = "{" + resolved + "}"
+            return library
+
+        @staticmethod
+        def resolve(value: str, macros: dict[str, str]) -> str | None:
+            pieces = _pieces(value)
+            if pieces is None:
+                return None
+            return "".join(
+                macros.get(text.lower(), text) if kind == "macro" else text for kind, text in pieces
+            )
+
+    return ResolveMacros()
+
+
 def read_bibtex(lines: list[str], source: str) -> Read:
     import bibtexparser
     from bibtexparser import middlewares, model
 
+    # Its parser logs each damaged block; the report names them, with what to do.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
     text = "\n".join(lines)
-    library = bibtexparser.parse_string(text, append_middleware=[middlewares.SeparateCoAuthors()])
+    library = bibtexparser.parse_string(
+        text,
+        parse_stack=[
+            _string_macros(),
+            middlewares.RemoveEnclosingMiddleware(),
+            middlewares.SeparateCoAuthors(),
+        ],
+    )
     entries = [(block.start_line, block) for block in library.entries]
     result = Read("bibtex")
     for block in library.failed_blocks:
@@ -60,10 +158,9 @@ def read_bibtex(lines: list[str], source: str) -> Read:
                 )
             )
             continue
-        reason = "malformed BibTeX entry"
-        if getattr(block, "error", None):
-            reason += f": {_first_sentence(block.error)}"
-        result.skipped.append(Issue(source, _line(block.start_line), reason, clean(block.raw)[:80]))
+        result.skipped.append(
+            Issue(source, _line(block.start_line), _damage(block), clean(block.raw)[:80])
+        )
     latex = _latex_to_text()
     entries.sort(key=lambda pair: pair[0] or 0)
     for number, (start, entry) in enumerate(entries, start=1):
@@ -101,6 +198,22 @@ def read_bibtex(lines: list[str], source: str) -> Read:
         )
     result.records.sort(key=lambda record: record.record or 0)
     return result
+
+
+def _damage(block) -> str:
+    """Why an entry was not read, in words: what the parser met, and what to check."""
+    error = getattr(block, "error", None)
+    found = clean(getattr(error, "abort_reason", "") or _first_sentence(error or ""))
+    raw = str(getattr(block, "raw", ""))
+    opened, closed = raw.count("{"), raw.count("}")
+    if opened != closed:
+        balance = f"; its braces do not balance ({opened} opened, {closed} closed)"
+    elif raw.count('"') % 2:
+        balance = "; it has an odd number of quotes"
+    else:
+        balance = ""
+    said = f" (the parser says: {found})" if found else ""
+    return f"damaged BibTeX entry, not read{said}{balance}; fix the entry or remove it"
 
 
 def _first_sentence(error) -> str:

@@ -5,11 +5,10 @@ content says nothing, by its extension."""
 from __future__ import annotations
 
 import fnmatch
-import gzip
 import json
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from topics.readers.records import Issue
 
@@ -25,6 +24,7 @@ FORMATS = (
     "json",
     "jsonl",
     "parquet",
+    "xlsx",
 )
 EXTENSIONS = {
     ".bib": "bibtex",
@@ -42,6 +42,7 @@ EXTENSIONS = {
     ".ndjson": "jsonl",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".xlsx": "xlsx",
 }
 _RIS_TAG = re.compile(r"^TY {1,2}- ?")
 _MEDLINE_START = re.compile(r"^PMID- ?\d")
@@ -51,15 +52,49 @@ _JSON_ARRAY = re.compile(r'^\[\s*(?:[{\["]|$)')
 _JSON_OBJECT = re.compile(r'^\{\s*(?:"|$)')
 
 
-def unwrap(name: str, data: bytes) -> tuple[str, bytes, str | None]:
+class TooLarge(ValueError):
+    """A file larger than inputs.max_file_mb once unpacked: reported, never read whole."""
+
+
+# Longest line a reader is given: far beyond any title, abstract or JSON record, short enough
+# that a file of one endless line never reaches the csv or json parsers.
+MAX_LINE_CHARS = 4_000_000
+_CHUNK = 1 << 20
+
+
+def _inflate(data: bytes) -> Iterator[bytes]:
+    """The unpacked bytes of gzip data, a megabyte at a time, member after member (as
+    `cat a.gz b.gz` writes them)."""
+    rest = data
+    while rest[:2] == b"\x1f\x8b":
+        unpacker = zlib.decompressobj(wbits=31)
+        pending = rest
+        while pending and not unpacker.eof:
+            yield unpacker.decompress(pending, _CHUNK)
+            pending = unpacker.unconsumed_tail
+        if not unpacker.eof:
+            raise EOFError("the compressed data ends before its end marker")
+        rest = unpacker.unused_data.lstrip(b"\x00")
+
+
+def unwrap(name: str, data: bytes, max_bytes: int | None = None) -> tuple[str, bytes, str | None]:
     """The file's name and bytes with any gzip layer removed, and "gzip" when there was one.
 
-    Raises ValueError when the gzip data is damaged.
+    With max_bytes, the data is first unpacked and counted a megabyte at a time, nothing
+    kept, so a small .gz that expands to gigabytes is given up at the cap at the cost of
+    one megabyte of memory; only a file under the cap is unpacked whole. Raises TooLarge
+    past the cap and ValueError when the gzip data is damaged.
     """
     if data[:2] != b"\x1f\x8b":
         return name, data, None
     try:
-        inner = gzip.decompress(data)
+        if max_bytes is not None:
+            size = 0
+            for part in _inflate(data):
+                size += len(part)
+                if size > max_bytes:
+                    raise TooLarge(f"unpacks to more than {max_bytes / 2**20:,.0f} MB")
+        inner = b"".join(_inflate(data))
     except (OSError, EOFError, zlib.error) as error:
         raise ValueError(f"damaged gzip data ({error})") from None
     return (name[:-3] if name.lower().endswith(".gz") else name), inner, "gzip"
@@ -87,9 +122,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def split_lines(data: bytes) -> list[bytes]:
+    """Lines ending in LF, CRLF or a lone CR (classic Mac OS, Excel's "CSV (Macintosh)"),
+    mixed as they may be: every line ending reads the same."""
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+
+
 def decode(data: bytes, source: str) -> tuple[list[str], str, list[Issue]] | None:
-    """The file's lines (split on "\\n" only, so numbers match the file), the encoding read,
-    and a warning per line or file read in another encoding than UTF-8.
+    """The file's lines (split at LF, CRLF or CR, as an editor numbers them), the encoding
+    read, and a warning per line or file read in another encoding than UTF-8.
 
     UTF-16 (with a byte-order mark, or as NUL bytes in every other position) is decoded
     whole; otherwise each line is UTF-8, or Windows-1252 (a superset of Latin-1's letters)
@@ -101,7 +142,8 @@ def decode(data: bytes, source: str) -> tuple[list[str], str, list[Issue]] | Non
         encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16_without_bom(data)
         text = data.decode(encoding, errors="replace").lstrip("\ufeff")
         warnings.append(Issue(source, None, "encoded as UTF-16; read as UTF-16"))
-        return [line.strip("\r") for line in text.split("\n")], "utf-16", warnings
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.split("\n"), "utf-16", warnings
     if is_binary(data):
         return None
     encoding = "utf-8"
@@ -110,8 +152,7 @@ def decode(data: bytes, source: str) -> tuple[list[str], str, list[Issue]] | Non
         encoding = "utf-8 with byte-order mark"
     lines = []
     fallback = 0
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        raw = raw.strip(b"\r")  # IEEE Xplore starts records with a stray CR
+    for number, raw in enumerate(split_lines(data), start=1):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -133,7 +174,7 @@ def decode(data: bytes, source: str) -> tuple[list[str], str, list[Issue]] | Non
 
 
 def _non_ascii_lines(data: bytes) -> int:
-    return sum(1 for raw in data.split(b"\n") if any(byte > 127 for byte in raw))
+    return sum(1 for raw in split_lines(data) if any(byte > 127 for byte in raw))
 
 
 def configured_format(name: str, formats: Mapping[str, str] | None) -> str | None:
@@ -178,7 +219,7 @@ def sniff(lines: list[str]) -> str | None:
             try:
                 if isinstance(json.loads(line), dict):
                     return "jsonl"
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         if _JSON_OBJECT.match(first):
             return "json"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Mapping
 
 from topics.readers import tabular
@@ -179,6 +180,49 @@ def _unpack(value) -> list:
     return [value]
 
 
+# Deepest nesting a record may have: OpenAlex works nest 5 levels; anything deeper is not
+# a bibliographic record and would only exhaust Python's stack further down.
+MAX_DEPTH = 64
+
+
+def depth(value) -> int:
+    """How deeply a parsed JSON value nests lists and objects (counted without recursion)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping):
+            children = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack += [(child, level + 1) for child in children]
+    return deepest
+
+
+def _too_deep(source: str, line: int | None, text: str = "") -> Issue:
+    return Issue(
+        source,
+        line,
+        f"nested more than {MAX_DEPTH} levels deep, which no bibliographic record is; skipped",
+        text[:80],
+    )
+
+
+def _too_deep_file(source: str) -> Issue:
+    return Issue(
+        source,
+        None,
+        f"this JSON file is nested more than {MAX_DEPTH} levels deep, which no export is; "
+        "nothing of it was used: export it again, or remove it from the seeds folder",
+        scope="file",
+    )
+
+
 def read_jsonl(lines: list[str], source: str, columns: Mapping[str, str | None]) -> Read:
     items: list[tuple[int | None, object]] = []
     malformed: list[Issue] = []
@@ -187,10 +231,16 @@ def read_jsonl(lines: list[str], source: str, columns: Mapping[str, str | None])
             continue
         try:
             value = json.loads(line)
+        except RecursionError:
+            malformed.append(_too_deep(source, number, line.strip()))
+            continue
         except ValueError as error:
             malformed.append(
                 Issue(source, number, f"not valid JSON ({error.msg}); skipped", line.strip()[:80])
             )
+            continue
+        if depth(value) > MAX_DEPTH:
+            malformed.append(_too_deep(source, number, line.strip()))
             continue
         items += [(number, obj) for obj in _unpack(value)]
     result = read_objects(items, source, columns, "jsonl")
@@ -198,30 +248,160 @@ def read_jsonl(lines: list[str], source: str, columns: Mapping[str, str | None])
     return result
 
 
+# Where the list of records starts inside a saved API page ({"meta": ..., "results": [...]}).
+_RECORD_LIST = re.compile(r'"(?:results|works|items|records|data)"\s*:\s*\[(?=\s*\{)')
+_SPACE = " \t\n\r"
+
+
+def _line_of(text: str, position: int, cache: list[int]) -> int:
+    """Line number (from 1) of a character position; cache = [last position, its line]."""
+    last, line = cache
+    line += (
+        text.count("\n", last, position) if position >= last else -text.count("\n", position, last)
+    )
+    cache[:] = [position, line]
+    return line
+
+
+_OBJECT_LINE = re.compile(r"\n([ \t]*)\{")
+_NEXT_IN_LINE = re.compile(r"\}\s*,\s*\{")
+
+
+def _next_start(text: str, after: int, indent: str | None) -> int:
+    """Where the next record begins after a damaged one: the next line opening an object at
+    the damaged record's indentation (or less), else the next "}," followed by "{"."""
+    if indent is not None:
+        for match in _OBJECT_LINE.finditer(text, after):
+            if len(match.group(1)) <= len(indent):
+                return match.end() - 1
+    match = _NEXT_IN_LINE.search(text, after)
+    return match.end() - 1 if match else len(text)
+
+
+def _whole_first_object(decoder: json.JSONDecoder, text: str) -> bool:
+    """True when the text opens with a whole object: objects one after another, not an API
+    page ({"meta": ..., "results": [...]}) damaged somewhere inside."""
+    try:
+        decoder.raw_decode(text, text.index("{"))
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _depth_at(text: str, end: int) -> int:
+    """How many objects and arrays are open at a position (strings skipped)."""
+    depth = 0
+    inside = False
+    escaped = False
+    for char in text[:end]:
+        if inside:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                inside = False
+        elif char == '"':
+            inside = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return depth
+
+
+def scan_objects(
+    text: str, source: str
+) -> tuple[list[tuple[int | None, object]], list[Issue], list[Issue]]:
+    """(line, object) for each record of a JSON array (or API page, or objects one after
+    another) that json.loads cannot read whole: each object is decoded on its own, a missing
+    comma between two costs nothing (with a warning), and a damaged one costs only itself:
+    the scan goes on at the next object's start. Returns the objects, the damaged ones and
+    the warnings."""
+    decoder = json.JSONDecoder()
+    items: list[tuple[int | None, object]] = []
+    skipped: list[Issue] = []
+    warnings: list[Issue] = []
+    cache = [0, 1]
+    position = 0
+    stripped = text.lstrip(_SPACE)
+    in_array = False  # objects one after another need no commas; items of an array do
+    if stripped.startswith("{") and not _whole_first_object(decoder, text):
+        found = next(
+            (m for m in _RECORD_LIST.finditer(text) if _depth_at(text, m.start()) == 1), None
+        )
+        if found:
+            position, in_array = found.end(), True
+    elif stripped.startswith("["):
+        position, in_array = text.index("[") + 1, True
+    expect_comma = False
+    while position < len(text):
+        char = text[position]
+        if char in _SPACE:
+            position += 1
+            continue
+        if char == ",":
+            expect_comma = False
+            position += 1
+            continue
+        if char in "]}":
+            break  # the end of the records' list
+        line = _line_of(text, position, cache)
+        line_start = text.rfind("\n", 0, position) + 1
+        indent = text[line_start:position] if not text[line_start:position].strip() else None
+        if char != "{":
+            end = _next_start(text, position, indent)
+            skipped.append(
+                Issue(source, line, "not a JSON object; skipped", text[position : position + 80])
+            )
+            position = end
+            continue
+        if expect_comma and in_array:
+            warnings.append(
+                Issue(source, line, "a comma is missing before this object; read anyway")
+            )
+        try:
+            obj, end = decoder.raw_decode(text, position)
+        except RecursionError:
+            skipped.append(_too_deep(source, line, text[position : position + 80]))
+            position = _next_start(text, position + 1, indent)
+            expect_comma = False
+            continue
+        except ValueError as error:
+            skipped.append(
+                Issue(
+                    source,
+                    line,
+                    f"not valid JSON ({error}); this object skipped, the objects after it read",
+                    clean(text[position : position + 80]),
+                )
+            )
+            position = _next_start(text, position + 1, indent)
+            expect_comma = False
+            continue
+        if depth(obj) > MAX_DEPTH:
+            skipped.append(_too_deep(source, line, text[position : position + 80]))
+        else:
+            items.append((line, obj))
+        position = end
+        expect_comma = True
+    return items, skipped, warnings
+
+
 def read_json(lines: list[str], source: str, columns: Mapping[str, str | None]) -> Read:
     text = "\n".join(lines)
     try:
         value = json.loads(text)
-    except ValueError as error:
-        # An array written one object a line ("[", "{...},", ..., "]") or objects one a line:
-        # read line by line, so one broken object costs only itself.
-        objects = [  # blank, not dropped: line numbers stay the file's
-            "" if line.strip() in ("[", "]") else line.rstrip().rstrip(",") for line in lines
-        ]
-        if sum(1 for line in objects if line.lstrip().startswith("{")) > 1:
-            result = read_jsonl(objects, source, columns)
-            result.format = "json"
-            return result
-        result = Read("json")
-        result.skipped.append(
-            Issue(
-                source,
-                getattr(error, "lineno", None),
-                f"not valid JSON ({getattr(error, 'msg', error)}); the file could not be read",
-                "",
-            )
-        )
+    except RecursionError:
+        return Read("json", skipped=[_too_deep_file(source)])
+    except ValueError:
+        items, skipped, warnings = scan_objects(text, source)
+        result = read_objects(items, source, columns, "json")
+        result.skipped = skipped + result.skipped
+        result.warnings = warnings + result.warnings
         return result
+    if depth(value) > MAX_DEPTH:
+        return Read("json", skipped=[_too_deep_file(source)])
     return read_objects([(None, obj) for obj in _unpack(value)], source, columns, "json")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from topics.readers.records import Issue, Read, Record
+from topics.readers.records import Issue, Read, Record, plain_text
 
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _CHROME = re.compile(
@@ -123,15 +123,15 @@ def parse_listing(
     for (number, text, _), is_title in zip(content, roles, strict=True):
         if is_title:
             if pending is not None:
-                records.append(Record(pending[1], "", source, pending[0]))
+                records.append(Record(plain_text(pending[1]), "", source, pending[0]))
             pending = (number, text)
         elif pending is None:
             skipped.append(Issue(source, number, "abstract without a title", text[:80]))
         else:
-            records.append(Record(pending[1], text, source, pending[0]))
+            records.append(Record(plain_text(pending[1]), plain_text(text), source, pending[0]))
             pending = None
     if pending is not None:
-        records.append(Record(pending[1], "", source, pending[0]))
+        records.append(Record(plain_text(pending[1]), "", source, pending[0]))
     return records, skipped
 
 

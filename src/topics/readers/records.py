@@ -8,6 +8,7 @@ a field an export does not give stays empty.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,13 +41,18 @@ class Record:
 
 @dataclass(frozen=True)
 class Issue:
-    """A record, line or file the parser could not use, or read with a caveat."""
+    """A record, line or file the parser could not use, or read with a caveat.
+
+    scope "record": one entry of the file (a record, row, object or line) that was not used,
+    counted among the file's records; "file": the file as a whole (unreadable, too large).
+    """
 
     file: str
     line: int | None
     reason: str
     text: str = ""
     record: int | None = None
+    scope: str = "record"
 
 
 @dataclass
@@ -79,6 +85,30 @@ def clean(value) -> str:
     if isinstance(value, float) and value != value:  # NaN from a table
         return ""
     return " ".join(str(value).split())
+
+
+# Markup that exports leave in titles and abstracts: JATS and MathML (any prefixed name,
+# <jats:p>, <mml:mi>) and the HTML tags Crossref, PubMed and OpenAlex carry. Only these
+# names, so that "x <y and z> w" in an abstract is left alone.
+_INLINE_TAGS = "i|b|u|em|strong|sub|sup|sc|italic|bold|span|a|font|small|big|tt|code|underline"
+_BLOCK_TAGS = "p|br|hr|div|li|ul|ol|h[1-6]|sec|title|abstract|list|list-item|label|break"
+_PREFIX = r"(?:[A-Za-z][\w.-]*:)"
+_BLOCK = re.compile(rf"</?{_PREFIX}?(?:{_BLOCK_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_INLINE = re.compile(
+    rf"</?(?:{_PREFIX}?(?:{_INLINE_TAGS})|{_PREFIX}[A-Za-z][\w.-]*)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+
+
+def plain_text(value) -> str:
+    """clean() of a title or abstract as a reader sees it: tags stripped, then HTML entities
+    ("&amp;", "&#39;") decoded, so "&lt;b&gt;" written on purpose still shows as "<b>"."""
+    text = clean(value)
+    if "<" in text:
+        text = _INLINE.sub("", _BLOCK.sub(" ", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return clean(text)
 
 
 _DOI = re.compile(r"10\.\d{4,9}/[^\s&?#\"<>]+", re.IGNORECASE)
@@ -269,14 +299,14 @@ def make_record(
         or normalise_arxiv_id(url_value, needs_mention=True)
     )
     return Record(
-        title=clean(title),
-        abstract=clean(abstract),
+        title=plain_text(title),
+        abstract=plain_text(abstract),
         source=source,
         line=line,
         record=record,
         year=found_year,
         date=iso,
-        venue=clean(venue) or None,
+        venue=plain_text(venue) or None,
         authors=authors if isinstance(authors, tuple) else split_authors(authors),
         doi=doi_value,
         arxiv_id=arxiv,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from topics.errors import UserError
@@ -284,73 +284,199 @@ def _header(lines: list[str]) -> tuple[int, str]:
     return skip, lines[skip] if len(lines) > skip else ""
 
 
+# A header longer than this is no export's: the csv module is never given an endless line.
+_MAX_HEADER_CHARS = 100_000
+# The csv module's own limit (128 KiB a field) is below a long Scopus "References" cell; a
+# quote that runs away to the end of the file still meets a limit, and is read line by line.
+_MAX_FIELD_CHARS = 1 << 24
+
+
+def _fields(line: str, separator: str, quoting: int = csv.QUOTE_MINIMAL) -> list[str]:
+    return next(csv.reader([line], delimiter=separator, quoting=quoting), [])
+
+
 def looks_tabular(lines: list[str]) -> str | None:
     """ "csv" or "tsv" when the first line is the header of a known export's table."""
     _, header = _header(lines)
+    if len(header) > _MAX_HEADER_CHARS:
+        return None
     separator = _delimiter(header)
-    columns = [
-        name.strip().strip('"') for name in next(csv.reader([header], delimiter=separator), [])
-    ]
+    try:
+        columns = [name.strip().strip('"') for name in _fields(header, separator)]
+    except csv.Error:
+        return None
     if len(columns) < 3 or detect_layout(columns) is GENERIC:
         return None
     return "tsv" if separator == "\t" else "csv"
 
 
-def _row_lines(body: list[str], separator: str, first_line: int) -> list[tuple[int, int]]:
-    """(line where each record starts, its field count), header excluded, as csv reads them."""
-    reader = csv.reader(body, delimiter=separator)
-    starts = []
-    previous = 0
-    for fields in reader:
-        if fields:
-            starts.append((first_line + previous, len(fields)))
-        previous = reader.line_num
-    return starts[1:]
+def _column_names(fields: list[str]) -> list[str]:
+    """Header names, a repeated name numbered as pandas does ("Title", "Title.1")."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in fields:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(name if count == 0 else f"{name}.{count}")
+    return names
+
+
+def _lenient(line: str, separator: str) -> list[str]:
+    """A line's fields with quotes taken as text, except those enclosing a whole field."""
+    fields = _fields(line, separator, csv.QUOTE_NONE)
+    return [
+        field[1:-1] if len(field) > 1 and field[0] == field[-1] == '"' else field.strip('"')
+        for field in fields
+    ]
+
+
+def csv_rows(
+    lines: list[str], separator: str, width: int, source: str, first_line: int, result: Read
+) -> Iterator[tuple[int, list[str]]]:
+    """(line where it starts, fields) of each row after the header, read by the csv module.
+
+    A quoted field may span lines. A stray quote that opens a field and never closes it
+    would swallow the rows after it (pandas drops such a row without a word): a row that
+    spans lines and has the wrong number of fields, or whose first and second lines are
+    each a whole row by themselves, is read from its first line alone, quotes taken as
+    text, with a warning, and reading goes on from the next line, so every line keeps
+    its number.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), _MAX_FIELD_CHARS))
+    position = 0
+    while position < len(lines):
+        rest = (lines[index] + "\n" for index in range(position, len(lines)))
+        reader = csv.reader(rest, delimiter=separator, strict=False)
+        consumed = 0
+        restart = None
+        try:
+            for fields in reader:
+                start, consumed = consumed, reader.line_num
+                if not fields or fields == [""]:
+                    continue
+                spans = consumed - start > 1
+                if spans and (
+                    len(fields) != width
+                    or (
+                        len(_lenient(lines[position + start], separator)) == width
+                        and len(_lenient(lines[position + start + 1], separator)) == width
+                    )
+                ):
+                    restart = position + start
+                    break
+                yield first_line + position + start, fields
+        except csv.Error as error:  # a field past the limit, a NUL byte: that row alone
+            restart = position + consumed
+            result.warnings.append(
+                Issue(source, first_line + restart, f"the csv reader stopped here ({error})")
+            )
+        if restart is None:
+            return
+        fields = _lenient(lines[restart], separator)
+        if len(fields) == width:
+            result.warnings.append(
+                Issue(
+                    source,
+                    first_line + restart,
+                    "a quote on this line is never closed; the line was read as one row, "
+                    "its quotes as text (check the row in the file)",
+                    lines[restart][:80],
+                )
+            )
+            yield first_line + restart, fields
+        else:
+            result.skipped.append(
+                Issue(
+                    source,
+                    first_line + restart,
+                    f"a quote on this line is never closed and the line alone has {len(fields)} "
+                    f"fields, not the header's {width}; skipped: fix the quote or remove the row",
+                    lines[restart][:80],
+                )
+            )
+        position = restart + 1
+
+
+def read_rows(
+    names: list[str],
+    rows: Iterable[tuple[int | None, list]],
+    source: str,
+    columns: Mapping[str, str | None],
+    fmt: str,
+    result: Read | None = None,
+) -> Read:
+    """Records from a table's header and (line, fields) rows: CSV, TSV or a spreadsheet."""
+    names = _column_names([str(name) for name in names])
+    layout = detect_layout(names)
+    resolved = resolve(names, layout, columns)
+    result = result or Read(fmt)
+    result.format = fmt
+    result.layout = layout.name if layout is not GENERIC else "generic"
+    result.warnings += check(source, names, layout, resolved)
+    width = len(names)
+    for number, (line, fields) in enumerate(rows, start=1):
+        if len(fields) > width and any(clean(value) for value in fields[width:]):
+            result.skipped.append(
+                Issue(
+                    source,
+                    line,
+                    f"row has {len(fields)} fields but the header has {width}; skipped",
+                    "",
+                    number,
+                )
+            )
+            continue
+        row = dict(zip(names, fields, strict=False))
+        add_row(result, source, row, resolved, line=line, record=number)
+    return result
 
 
 def read_table(
     lines: list[str], source: str, columns: Mapping[str, str | None], fmt: str = "csv"
 ) -> Read:
-    import pandas as pd
-
     skip, header = _header(lines)
+    if not header.strip():
+        return Read(fmt, warnings=[Issue(source, skip + 1, "no header row; nothing to read")])
     separator = "\t" if fmt == "tsv" and "\t" in header else _delimiter(header)
-    body = lines[skip:]
-    bad: list[list[str]] = []
+    result = Read(fmt)
+    names = _fields(header, separator)
+    body = lines[skip + 1 :]
+    rows = csv_rows(body, separator, len(names), source, skip + 2, result)
+    return read_rows(names, rows, source, columns, fmt, result)
 
-    def keep_bad(fields: list[str]) -> None:
-        bad.append(fields)
-        return None
 
-    table = pd.read_csv(
-        io.StringIO("\n".join(body)),
-        sep=separator,
-        dtype=str,
-        keep_default_na=False,
-        engine="python",
-        on_bad_lines=keep_bad,
-    )
-    names = [str(name) for name in table.columns]
-    layout = detect_layout(names)
-    resolved = resolve(names, layout, columns)
-    result = Read(fmt, layout=layout.name if layout is not GENERIC else "generic")
-    result.warnings += check(source, names, layout, resolved)
-    starts = _row_lines(body, separator, skip + 1)
-    width = len(names)
-    good_starts = [line for line, count in starts if count <= width]
-    for line, count in starts:
-        if count > width:
-            result.skipped.append(
-                Issue(
-                    source,
-                    line,
-                    f"row has {count} fields but the header has {width}; skipped",
-                    "",
-                    None,
-                )
-            )
-    if len(good_starts) != len(table):
-        good_starts = [None] * len(table)
-    for index, row in enumerate(table.to_dict("records")):
-        add_row(result, source, row, resolved, line=good_starts[index], record=index + 1)
-    return result
+def _cell(value) -> str:
+    """A spreadsheet cell as the CSV export of the same sheet would write it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(data: bytes, source: str, columns: Mapping[str, str | None]) -> Read:
+    """An Excel workbook (Web of Science, Dimensions, Lens, Scopus): its first sheet, read as
+    the CSV of that sheet would be. Line numbers are the sheet's row numbers."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = (
+            (number, [_cell(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        rows = ((number, fields) for number, fields in rows if any(fields))
+        first = next(rows, None)
+        if first is not None and first[1][0].startswith(_PREAMBLE):
+            first = next(rows, None)  # Dimensions' "About the data" row
+        if first is None:
+            return Read("xlsx", warnings=[Issue(source, None, "the first sheet is empty")])
+        names = first[1]
+        while names and not names[-1]:
+            names = names[:-1]
+        return read_rows(names, rows, source, columns, "xlsx")
+    finally:
+        book.close()

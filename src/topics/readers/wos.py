@@ -109,28 +109,45 @@ def read_wos(lines: list[str], source: str) -> Read:
 
 
 def read_wos_tab(lines: list[str], source: str) -> Read:
-    """Tab-delimited export: a header row of tags, one record a row, no quoting."""
-    import csv
-    import io
+    """Tab-delimited export: a header row of tags, one record a row, no quoting.
 
-    import pandas as pd
-
-    # Every row ends in a tab the header does not have; drop it so columns line up.
-    rows = [line[:-1] if line.endswith("\t") else line for line in lines]
-    table = pd.read_csv(
-        io.StringIO("\n".join(rows)),
-        sep="\t",
-        dtype=str,
-        keep_default_na=False,
-        quoting=csv.QUOTE_NONE,
-        index_col=False,
-    )
+    A row with fewer fields than the header was broken by a line break inside a field
+    (a stray carriage return in an abstract): it is joined with the lines after it.
+    """
     result = Read("wos-tab", layout="wos")
-    for index, row in enumerate(table.to_dict("records")):
+    header = lines[0].lstrip("\ufeff").rstrip("\t").split("\t") if lines else []
+    width = len(header)
+    index = 1
+    number = 0
+    while index < len(lines):
+        start = index
+        fields = lines[index].split("\t")
+        index += 1
+        while len(fields) < width and index < len(lines) and lines[index].strip():
+            more = lines[index].split("\t")
+            fields[-1] = f"{fields[-1]} {more[0]}"
+            fields += more[1:]
+            index += 1
+        # Every row ends in a tab the header does not have.
+        if len(fields) == width + 1 and not fields[-1].strip():
+            fields = fields[:-1]
+        if not any(field.strip() for field in fields):
+            continue
+        number += 1
+        if len(fields) > width:
+            result.skipped.append(
+                Issue(
+                    source,
+                    start + 1,
+                    f"row has {len(fields)} fields but the header has {width}; skipped",
+                    record=number,
+                )
+            )
+            continue
+        row = dict(zip(header, fields, strict=False))
 
         def get(tag: str, row=row) -> str:
             return row.get(tag, "")
 
-        # No field spans lines in this format, so row i is on line i + 2.
-        _add_wos(result, source, get, index + 2, index + 1)
+        _add_wos(result, source, get, start + 1, number)
     return result
