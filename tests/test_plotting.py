@@ -1,15 +1,12 @@
 """The figure functions of topics.plotting, on small synthetic data (no pipeline, no browser)."""
 
-import base64
 import colorsys
-import gzip
 import io
-import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import EVIL_TITLE, synthetic_report
+from synthetic import synthetic_report
 
 from topics.plotting.fields import field_counts, fields_figure
 from topics.plotting.hierarchy import link_themes, topic_hierarchy_figure
@@ -19,12 +16,9 @@ from topics.plotting.similarity import topic_similarity_figure
 from topics.plotting.static_map import static_topic_map
 from topics.plotting.style import OUTLIER_COLOUR, level_colours
 from topics.plotting.top_terms import top_terms_figure
-from topics.plotting.topic_map import abstracts_script, map_data, topic_map_figure
+from topics.plotting.topic_map import topic_map_figure
 from topics.plotting.trends import trends_figures
-
-
-def unpack(text: str):
-    return json.loads(gzip.decompress(base64.b64decode(text)))
+from topics.report.map_data import map_data
 
 
 def test_topic_map_draws_every_paper_once_in_its_topics_colour():
@@ -52,21 +46,6 @@ def test_theme_colours_give_each_theme_a_hue_and_its_topics_shades_of_it():
                 for c in [theme_colours[theme.theme_id], *shades]]  # fmt: skip
         gaps = [min(abs(h - hues[0]), 1 - abs(h - hues[0])) for h in hues]  # round the wheel
         assert max(gaps) < 0.03  # ... of the theme's hue
-
-
-def test_map_data_carries_the_papers_compactly_and_text_as_data():
-    report, _ = synthetic_report()
-    data = map_data(report)
-    papers = unpack(data["papers"])
-    assert papers["title"][4] == EVIL_TITLE and len(papers["title"]) == data["count"] == 60
-    assert papers["topic"] == report.papers["topic_id"].tolist()
-    assert papers["link"][0] == "https://doi.org/10.1000/p0" and papers["link"][2] == ""
-    assert [t["id"] for t in data["themes"]] == report.themes["theme_id"].tolist()
-    assert {t["id"] for t in data["topics"]} == set(report.topics["topic_id"]) - {-1}
-    theme = data["themes"][0]
-    assert theme["topics"] == list(report.themes["topics"].iloc[0])
-    abstracts = unpack(abstracts_script(report).split('"')[1])
-    assert abstracts == report.papers["abstract"].tolist()
 
 
 def test_labels_sit_at_the_median_of_their_papers():

@@ -69,8 +69,8 @@ VIEWS = [
         "one point per paper, search, click for the abstract",
         figure="topics.plotting.topic_map:topic_map_figure",
         template="topic_map.html.j2",
-        data="topics.plotting.topic_map:map_data",
-        files=(("abstracts.js", "topics.plotting.topic_map:abstracts_script"),),
+        data="topics.report.map_data:map_data",
+        files=(("abstracts.js", "topics.report.map_data:abstracts_script"),),
     ),
     View(
         "intertopic_map.html",
