@@ -12,10 +12,11 @@ from defaults import DEFAULTS
 from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.centroids import topic_centroid_matrix, topic_centroids
+from topics.metric_names import METRICS
 from topics.report import pages
 from topics.report.data import load_report
 from topics.report.render import json_for_script, render
-from topics.report.views import FIGURE_VIEWS, METRICS, PAGE_FILES, VIEWS
+from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 
 MAP = next(view for view in VIEWS if view.file == "topic_map.html")
 
