@@ -27,7 +27,7 @@ class Cost(NamedTuple):
 
 
 # Per 1,000 papers: lines through the 10k and 100k figures of benchmarks/SCALE.md (labelling
-# and the map refitted on its 100k figures of 2026-11-30: 2.0 GB, 205 s at load 2.5).
+# and the map through their later 100k figures, benchmarks/RESULTS.md, "Labelling's memory").
 PER_1000_PAPERS = {
     "reduce_umap": Cost(492, 6.48, 34, 0.74),
     "cluster_hdbscan": Cost(144, 8.96, 1, 0.17),

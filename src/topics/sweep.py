@@ -12,7 +12,8 @@ if TYPE_CHECKING:  # pandas and numpy load only in the summary job, not in Snake
 
 # Metrics a combination is judged on, and whether larger is better.
 CRITERIA = {"npmi": True, "diversity": True, "stability_ari": True}
-# Bounds a usable clustering keeps (issue 4's targets): (metric, larger is better, bound).
+# Bounds a usable clustering keeps, past which its topics are not worth reading (a fifth of
+# the papers in one topic is a catch-all): (metric, larger is better, bound).
 GATES = [("outlier_share", False, 0.05), ("largest_topic_share", False, 0.20)]
 TARGETS = [("npmi", True, 0.05), ("diversity", True, 0.85), *GATES]
 
