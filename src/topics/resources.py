@@ -59,6 +59,8 @@ ALIKE = {
     # The fitted UMAPs loaded, each with every fitted paper's embedding.
     "place_added_papers": "reduce_umap",
 }
+# The table of one row per paper (topics.parse), which most jobs read.
+PAPERS_TABLE = "papers.parquet"
 # Per MB of input files: reading text into Python objects takes several times its size
 # on disk (Parquet is compressed), gathering holds every shard's vectors and the matrix.
 PER_INPUT_MB = {
@@ -104,11 +106,18 @@ def estimate(cost: Cost, units: float) -> tuple[int, int]:
 
 
 def papers_in(paths: Iterable[str | Path]) -> int:
-    """The corpus size a job works on: the rows of its first NumPy input (every paper is a
-    row of the embeddings and of each reduction), read from the file's header alone; 0
-    while none exists yet (Snakemake evaluates resources again once a job's inputs exist)."""
-    for path in paths:
-        if str(path).endswith(".npy") and Path(path).exists():
+    """The corpus size a job works on: the rows of its papers table (PAPERS_TABLE, from the
+    Parquet footer alone) where it reads one, else of its first NumPy input (every paper is
+    a row of the embeddings and of each reduction, from the file's header alone); 0 while
+    none exists yet (Snakemake evaluates resources again once a job's inputs exist)."""
+    existing = [Path(path) for path in paths if Path(path).exists()]
+    for path in existing:
+        if path.name == PAPERS_TABLE:
+            import pyarrow.parquet as pq
+
+            return int(pq.read_metadata(path).num_rows)
+    for path in existing:
+        if path.suffix == ".npy":
             return int(np.load(path, mmap_mode="r").shape[0])
     return 0
 

@@ -103,7 +103,6 @@ REPORT_INPUTS = {
 # for outlier reassignment, and fit.json (when, under which parameters); then the fitted
 # models, which the fitting jobs write themselves.
 MODEL_FIT = {
-    # First of the arrays: the one a job's resources are scaled by (topics.resources).
     "reduced": "results/model/umap_cluster.npy",
     "fit": "results/model/fit.json",
     "fit_papers": "results/model/papers.parquet",
