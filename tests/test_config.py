@@ -74,3 +74,30 @@ def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
     assert text.startswith("config.yaml: ")
     assert message in text
     assert "\n" not in text
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        (
+            {"themes": {"min_themes": 30, "max_themes": 25}},
+            "themes.min_themes (30) is above themes.max_themes (25); set min_themes <= max_themes.",
+        ),
+        (
+            {"vectorizer": {"ngram_range": [3, 1]}},
+            "'vectorizer.ngram_range' has [3, 1], its shortest keyword length above its longest",
+        ),
+        (
+            {"sweep": {"vectorizer.ngram_range": [[1, 2], [2, 1]]}},
+            "'sweep.vectorizer.ngram_range' has [2, 1]",
+        ),
+    ],
+)
+def test_keys_that_break_a_bound_between_them_are_named_before_any_job(config, message):
+    """Known from config alone, so validation (which the Snakefile runs before building
+    its jobs) reports it, not the theme or labelling job after hours of work."""
+    with pytest.raises(UserError) as raised:
+        validate_config(config, SCHEMA)
+    text = str(raised.value)
+    assert text.startswith("config.yaml: ") and message in text and "\n" not in text
+    assert validate_config({"themes": {"min_themes": 25, "max_themes": 25}}, SCHEMA)

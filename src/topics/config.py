@@ -47,6 +47,29 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
     return f"{source}: '{path}' is {error.instance!r}, but {error.message}{hint}."
 
 
+def _bounds_errors(config: Mapping[str, Any], source: str) -> list[str]:
+    """One sentence per bound that two keys (or a pair's two ends) break between them,
+    which the schema checks key by key and cannot see: known from config alone, so
+    reported before the first job rather than by the job that reads them."""
+    errors = []
+    themes = config["themes"]
+    if themes["min_themes"] > themes["max_themes"]:
+        errors.append(
+            f"{source}: themes.min_themes ({themes['min_themes']}) is above themes.max_themes "
+            f"({themes['max_themes']}); set min_themes <= max_themes."
+        )
+    swept = config["sweep"].get("vectorizer.ngram_range", [])
+    ranges = [("vectorizer.ngram_range", config["vectorizer"]["ngram_range"])]
+    ranges += [("sweep.vectorizer.ngram_range", pair) for pair in swept]
+    for key, pair in ranges:
+        if pair[0] > pair[1]:
+            errors.append(
+                f"{source}: '{key}' has {list(pair)}, its shortest keyword length above its "
+                f"longest; write [shortest, longest], e.g. [{pair[1]}, {pair[0]}]."
+            )
+    return errors
+
+
 def validate_config(
     config: Mapping[str, Any], schema_path: str | Path, source: str = "config.yaml"
 ) -> dict:
@@ -60,6 +83,9 @@ def validate_config(
         # The deepest error is the most specific one ("hdbscan.min_cluster_size" beats "hdbscan").
         error = max(errors, key=lambda e: len(e.absolute_path))
         raise UserError(_explain(error, schema, source))
+    bounds = _bounds_errors(checked, source)
+    if bounds:
+        raise UserError(bounds[0])
     return checked
 
 
