@@ -22,14 +22,18 @@ def test_shipped_config_is_valid_and_spells_out_every_default():
 
 
 def test_every_schema_key_has_a_description_and_a_default():
+    checked = []
+
     def walk(node, path):
         for key, sub in node.get("properties", {}).items():
             assert "description" in sub or "properties" in sub, f"{path}{key} lacks a description"
             # A sweep entry is optional: leaving it out means "not swept".
             assert "default" in sub or path == "sweep.", f"{path}{key} lacks a default"
+            checked.append(f"{path}{key}")
             walk(sub, f"{path}{key}.")
 
     walk(yaml.safe_load(SCHEMA.read_text(encoding="utf-8")), "")
+    assert {"hdbscan.min_cluster_size", "themes.max_themes", "sweep.umap.n_neighbors"} <= {*checked}
 
 
 def test_missing_sections_and_keys_get_defaults():

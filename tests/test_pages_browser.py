@@ -323,7 +323,9 @@ def test_every_view_draws_offline_without_errors(open_page, site, view):
 
 
 def test_pages_share_one_plotly_copy_and_reference_no_network(site):
-    for page in site.glob("*.html"):
+    pages = sorted(site.glob("*.html"))
+    assert {page.name for page in pages} == {view.file for view in VIEWS}
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), page.name
         assert "@import" not in text and "fonts.googleapis" not in text
