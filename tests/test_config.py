@@ -49,8 +49,8 @@ def test_missing_sections_and_keys_get_defaults():
         (
             {"hdbscan": {"min_cluster_sise": 5}},
             "unknown key 'hdbscan.min_cluster_sise'; the keys allowed in 'hdbscan' are: "
-            "cluster_selection_epsilon, cluster_selection_method, metric, min_cluster_size, "
-            "min_samples",
+            "cluster_selection_epsilon, cluster_selection_method, max_share, metric, "
+            "min_cluster_size, min_samples",
         ),
         ({"umap": {"metric": "cosin"}}, "'umap.metric' is 'cosin'; allowed values are 'cosine'"),
         (
@@ -88,6 +88,15 @@ def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
             "themes.min_themes (30) is above themes.max_themes (25); set min_themes <= max_themes.",
         ),
         (
+            {"topics": {"max_share": 0.2}},
+            "'topics.max_share' is now 'hdbscan.max_share' (HDBSCAN's size cap, with its other "
+            "settings); move it there.",
+        ),
+        (
+            {"sweep": {"topics.max_share": [0.1, 0.2]}},
+            "'sweep: topics.max_share' is now 'sweep: hdbscan.max_share'",
+        ),
+        (
             {"vectorizer": {"ngram_range": [3, 1]}},
             "'vectorizer.ngram_range' has [3, 1], its shortest keyword length above its longest",
         ),
@@ -97,7 +106,7 @@ def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
         ),
     ],
 )
-def test_keys_that_break_a_bound_between_them_are_named_before_any_job(config, message):
+def test_keys_that_break_a_bound_between_them_or_moved_are_named_before_any_job(config, message):
     """Known from config alone, so validation (which the Snakefile runs before building
     its jobs) reports it, not the theme or labelling job after hours of work."""
     with pytest.raises(UserError) as raised:

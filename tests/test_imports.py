@@ -66,7 +66,7 @@ def test_clustering_job_loads_neither_torch_nor_bertopic(tmp_path):
         points = np.concatenate([rng.normal(c, 0.1, size=(30, 5)) for c in (0, 3, 6)])
         np.save({str(tmp_path / "r.npy")!r}, points.astype(np.float32))
         run_cluster({str(tmp_path / "r.npy")!r}, {str(tmp_path / "c.npz")!r},
-                    **{ {**DEFAULTS["hdbscan"], **DEFAULTS["topics"]}!r})
+                    **{DEFAULTS["hdbscan"]!r})
     """)
     assert loaded.isdisjoint({"torch", "transformers", "sentence_transformers", "bertopic"})
 

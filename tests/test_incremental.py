@@ -39,7 +39,6 @@ def fitted(blobs, tmp_path):
     clusterer, clusters = hdbscan_fit(
         reduced,
         **DEFAULTS["hdbscan"],
-        max_share=DEFAULTS["topics"]["max_share"],
         prediction_data=True,
     )
     mapper, coords = map_fit(
@@ -164,6 +163,11 @@ def test_an_incremental_run_needs_a_fit_made_with_the_same_parameters(tmp_path):
     changed = {**config, "hdbscan": {**config["hdbscan"], "min_cluster_size": 7}}
     with pytest.raises(UserError, match=r"hdbscan\.min_cluster_size is 7 .* set update: full"):
         check_fit(changed, tmp_path / "fit.json")
+    # A fit made while the size cap was topics.max_share still places papers.
+    old = fit_parameters(config)
+    old["topics"] = {"max_share": old["hdbscan"].pop("max_share")}
+    (tmp_path / "fit.json").write_text(json.dumps({"papers": 3, "parameters": old}))
+    assert check_fit(config, tmp_path / "fit.json")["papers"] == 3
     other = {**config, "outliers": {**config["outliers"], "strategy": "c-tf-idf"}}
     write_fit(tmp_path / "fit.json", other)
     with pytest.raises(UserError, match=r"outliers\.strategy 'c-tf-idf'"):

@@ -179,11 +179,11 @@ def run_cluster(
         100 * outliers / max(len(labels), 1),
     )
     if effect := cap_effect(labels, clusters.uncapped):
-        log.info("%s (topics.max_share %s)", effect, max_share)
+        log.info("%s (hdbscan.max_share %s)", effect, max_share)
     if (share := largest_cluster_share(labels)) > DOMINANT_SHARE:
         log.warning(
             "HDBSCAN put %.0f%% of the papers in one of its %d clusters: that topic is "
-            "the corpus, not a theme. Try a lower topics.max_share, "
+            "the corpus, not a theme. Try a lower hdbscan.max_share, "
             "hdbscan.cluster_selection_method: leaf, another hdbscan.min_cluster_size or "
             "another umap.random_state.",
             100 * share,

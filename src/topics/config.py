@@ -47,6 +47,21 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
     return f"{source}: '{path}' is {error.instance!r}, but {error.message}{hint}."
 
 
+# Keys that moved: old "section.key" -> new, with why.
+MOVED = {"topics.max_share": ("hdbscan.max_share", "HDBSCAN's size cap, with its other settings")}
+
+
+def _moved_error(config: Mapping[str, Any], source: str) -> str | None:
+    """One sentence for a key written where an older config.yaml had it."""
+    for old, (new, why) in MOVED.items():
+        section, _, key = old.partition(".")
+        if isinstance(config.get(section), Mapping) and key in config[section]:
+            return f"{source}: '{old}' is now '{new}' ({why}); move it there."
+        if isinstance(config.get("sweep"), Mapping) and old in config["sweep"]:
+            return f"{source}: 'sweep: {old}' is now 'sweep: {new}' ({why}); rename it."
+    return None
+
+
 def _bounds_errors(config: Mapping[str, Any], source: str) -> list[str]:
     """One sentence per bound that two keys (or a pair's two ends) break between them,
     which the schema checks key by key and cannot see: known from config alone, so
@@ -74,6 +89,8 @@ def validate_config(
     config: Mapping[str, Any], schema_path: str | Path, source: str = "config.yaml"
 ) -> dict:
     """Return the config with defaults filled in, or raise UserError naming the bad key."""
+    if (moved := _moved_error(config, source)) is not None:
+        raise UserError(moved)
     schema = load_schema(schema_path)
     checked = copy.deepcopy(dict(config))
     _fill_defaults(checked, schema)

@@ -224,6 +224,7 @@ def run_map_layout(
     map_path: str | Path,
     model_path: str | Path | None = None,
     neighbours_path: str | Path | None = None,
+    *,
     cluster_params: dict[str, Any] | None = None,
     **params: Any,
 ) -> np.ndarray:

@@ -6,7 +6,7 @@ from topics.model import check_fit, fit_parameters
 from topics.parse import list_seed_files
 from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 from topics.resources import embed_resources, job_resources
-from topics.shards import texts_in_shard
+from topics.shards import embedding_settings, texts_in_shard
 from topics.startup import end_snakemake_promptly
 from topics.sweep import combinations, reduction_name, section_params
 
