@@ -48,6 +48,28 @@ def test_theme_colours_give_each_theme_a_hue_and_its_topics_shades_of_it():
         assert max(gaps) < 0.03  # ... of the theme's hue
 
 
+def _lab(colour: str) -> np.ndarray:
+    """CIELAB of an sRGB colour (D65)."""
+    rgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ linear / [0.95047, 1.0, 1.08883]  # fmt: skip
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_a_reader_tells_the_first_twelve_themes_colours_apart():
+    """Issue 22: four of eleven themes were shades of blue. Any two of the first twelve
+    themes' colours differ by a colour difference of at least 25 (CIE76; 2.3 is the least
+    a reader notices), and none is the outliers' grey."""
+    themes = pd.DataFrame({"theme_id": range(12), "topics": [[t] for t in range(12)]})
+    _, colours = level_colours(themes)
+    labs = [_lab(colour) for colour in colours.values()]
+    gaps = [np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[:i]]
+    assert len(gaps) == 66 and min(gaps) >= 25
+    assert OUTLIER_COLOUR not in colours.values()
+
+
 def test_labels_sit_at_the_median_of_their_papers():
     report, _ = synthetic_report()
     centres = level_centres(report.papers, "theme_id")

@@ -1,7 +1,8 @@
 // Names on the map: themes at the full view, topics once zoomed in (or when one theme is
 // shown), largest first, each kept only where it lies inside the plot and clear of every
-// name kept before it: smaller ones give way rather than overlap. The paper open in the
-// panel is marked with an arrow.
+// name kept before it. A theme's name that does not fit at its papers' centre moves a
+// little or shrinks until it does, so every theme is named where there is room; a topic's
+// gives way to larger ones. The paper open in the panel is marked with an arrow.
 "use strict";
 
 const MapNames = (() => {
@@ -9,6 +10,14 @@ const MapNames = (() => {
   const TOPIC_ZOOM = 1.5;
   const THEME_FONT = 15;
   const TOPIC_FONT = 12;
+  // Where a theme's name may go when its centre is taken: font sizes, largest first, and
+  // shifts from the centre in name widths and heights, nearest first.
+  const THEME_FONTS = [THEME_FONT, 13, 11];
+  const THEME_SHIFTS = [[0, 0], [0, -0.6], [0, 0.6], [-0.35, 0], [0.35, 0], [0, -1.1], [0, 1.1],
+    [-0.35, -0.6], [0.35, -0.6], [-0.35, 0.6], [0.35, 0.6], [-0.7, 0], [0.7, 0], [0, -1.6], [0, 1.6]];
+  // Room kept between a moved name and its neighbours, in pixels: the canvas measures text a
+  // hair differently from the SVG Plotly draws.
+  const GAP = 2;
 
   function overlap(a, b) {
     return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
@@ -55,17 +64,29 @@ const MapNames = (() => {
         .map((t) => ({ item: t, kind: "topic", size: TOPIC_FONT }));
     }
 
+    // Where a name may go, in order: at its centre in its own size, and for a theme the
+    // shifts and smaller sizes after.
+    function places(name) {
+      if (name.kind !== "theme") return [{ size: name.size, shift: [0, 0], gap: 0 }];
+      return THEME_FONTS.flatMap((size) => THEME_SHIFTS.map((shift) => ({ size, shift, gap: GAP })));
+    }
+
     function placeNames() {
       const area = PlotlyPrivate.plotArea(gd);
       const kept = [];
       const chosen = candidates().sort((a, b) => b.item.size - a.item.size);
       for (const name of chosen) {
         const [px, py] = area.pixel(name.item.x, name.item.y);
-        const [w, h] = boxSize(name.item.lines, name.size);
-        const box = [px - w / 2, py - h / 2, px + w / 2, py + h / 2];
-        if (box[0] < area.left || box[2] > area.right || box[1] < area.top || box[3] > area.bottom) continue;
-        if (kept.some((k) => overlap(box, k.box))) continue;
-        kept.push({ ...name, box });
+        for (const { size, shift, gap } of places(name)) {
+          const [w, h] = boxSize(name.item.lines, size);
+          const [dx, dy] = [shift[0] * w, shift[1] * h];
+          const box = [px + dx - w / 2, py + dy - h / 2, px + dx + w / 2, py + dy + h / 2];
+          if (box[0] < area.left || box[2] > area.right || box[1] < area.top || box[3] > area.bottom) continue;
+          const room = [box[0] - gap, box[1] - gap, box[2] + gap, box[3] + gap];
+          if (kept.some((k) => overlap(room, k.box))) continue;
+          kept.push({ ...name, size, shift: [dx, dy], box });
+          break;
+        }
       }
       return kept;
     }
@@ -81,6 +102,8 @@ const MapNames = (() => {
         showarrow: false,
         text: name.item.lines.map((l) => (bold ? "<b>" + escapeHtml(l) + "</b>" : escapeHtml(l))).join("<br>"),
         font: { size: name.size, color: "#111" },
+        xshift: name.shift[0],
+        yshift: -name.shift[1], // Plotly shifts up, the page's pixels count down
         bgcolor: "rgba(255,255,255,0.78)",
         bordercolor: name.item.colour,
         borderwidth: bold ? 2 : 1,
