@@ -88,6 +88,10 @@ def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
             "themes.min_themes (30) is above themes.max_themes (25); set min_themes <= max_themes.",
         ),
         (
+            {"embedding": {"device": "cuda", "backend": "openvino"}},
+            "embedding.backend 'openvino' runs on the CPU only but embedding.device is 'cuda'",
+        ),
+        (
             {"topics": {"max_share": 0.2}},
             "'topics.max_share' is now 'hdbscan.max_share' (HDBSCAN's size cap, with its other "
             "settings); move it there.",

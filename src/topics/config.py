@@ -73,6 +73,13 @@ def _bounds_errors(config: Mapping[str, Any], source: str) -> list[str]:
             f"{source}: themes.min_themes ({themes['min_themes']}) is above themes.max_themes "
             f"({themes['max_themes']}); set min_themes <= max_themes."
         )
+    embedding = config["embedding"]
+    if embedding["device"] in ("cuda", "mps") and embedding["backend"] in ("onnx", "openvino"):
+        errors.append(
+            f"{source}: embedding.backend '{embedding['backend']}' runs on the CPU only but "
+            f"embedding.device is '{embedding['device']}'; set embedding.device to cpu (or "
+            f"auto) or embedding.backend to torch."
+        )
     swept = config["sweep"].get("vectorizer.ngram_range", [])
     ranges = [("vectorizer.ngram_range", config["vectorizer"]["ngram_range"])]
     ranges += [("sweep.vectorizer.ngram_range", pair) for pair in swept]
