@@ -1,6 +1,12 @@
 // The topic map's page, put together from its components (one file each, in this folder):
 // the data, which papers are drawn, colours, names, legend, paper panel, search,
-// selection, filters and address. Each component's install() adds its part to `map`.
+// selection, filters and address. Each component's install() adds its part to `map`:
+//   gd, data (data.js), points (the trace's x, y and sizes, by paper row), abstracts;
+//   state: hidden (topic ids), shown (point index -> paper row), hits (search), colourBy,
+//   yearFilter, selected (box or lasso rows), selectedPaper (the panel's);
+//   the components' functions: redraw, highlighted, allTopics, toggle, isolate, colours,
+//   inYears, drawKey, renderNames, syncLegend, showPaper, search, showSelection,
+//   isolateFromAddress.
 "use strict";
 
 (async function () {
