@@ -98,9 +98,7 @@ def topics_of(vectors: np.ndarray, config: dict) -> np.ndarray:
     from topics.reduce import umap_reduce
 
     reduced = umap_reduce(vectors, **config["umap"])
-    return hdbscan_cluster(
-        reduced, max_share=config["topics"]["max_share"], **config["hdbscan"]
-    ).labels
+    return hdbscan_cluster(reduced, **config["hdbscan"]).labels
 
 
 def labels_for(work: Path, variant: tuple[str, str], config: dict) -> np.ndarray:

@@ -27,7 +27,7 @@ OUT = REPO / "benchmarks" / "out" / "scale"
 def stages(work: Path, config: dict) -> list[tuple[str, str]]:
     """(name, code) of each stage's job, reading and writing files in `work`."""
     w = str(work)
-    hdbscan = {**config["hdbscan"], "max_share": config["topics"]["max_share"]}
+    hdbscan = config["hdbscan"]
     themes = {
         **config["themes"],
         "vectorizer": config["vectorizer"],

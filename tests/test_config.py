@@ -22,14 +22,18 @@ def test_shipped_config_is_valid_and_spells_out_every_default():
 
 
 def test_every_schema_key_has_a_description_and_a_default():
+    checked = []
+
     def walk(node, path):
         for key, sub in node.get("properties", {}).items():
             assert "description" in sub or "properties" in sub, f"{path}{key} lacks a description"
             # A sweep entry is optional: leaving it out means "not swept".
             assert "default" in sub or path == "sweep.", f"{path}{key} lacks a default"
+            checked.append(f"{path}{key}")
             walk(sub, f"{path}{key}.")
 
     walk(yaml.safe_load(SCHEMA.read_text(encoding="utf-8")), "")
+    assert {"hdbscan.min_cluster_size", "themes.max_themes", "sweep.umap.n_neighbors"} <= {*checked}
 
 
 def test_missing_sections_and_keys_get_defaults():
@@ -45,8 +49,8 @@ def test_missing_sections_and_keys_get_defaults():
         (
             {"hdbscan": {"min_cluster_sise": 5}},
             "unknown key 'hdbscan.min_cluster_sise'; the keys allowed in 'hdbscan' are: "
-            "cluster_selection_epsilon, cluster_selection_method, metric, min_cluster_size, "
-            "min_samples",
+            "cluster_selection_epsilon, cluster_selection_method, max_share, metric, "
+            "min_cluster_size, min_samples",
         ),
         ({"umap": {"metric": "cosin"}}, "'umap.metric' is 'cosin'; allowed values are 'cosine'"),
         (
@@ -74,3 +78,43 @@ def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
     assert text.startswith("config.yaml: ")
     assert message in text
     assert "\n" not in text
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        (
+            {"themes": {"min_themes": 30, "max_themes": 25}},
+            "themes.min_themes (30) is above themes.max_themes (25); set min_themes <= max_themes.",
+        ),
+        (
+            {"embedding": {"device": "cuda", "backend": "openvino"}},
+            "embedding.backend 'openvino' runs on the CPU only but embedding.device is 'cuda'",
+        ),
+        (
+            {"topics": {"max_share": 0.2}},
+            "'topics.max_share' is now 'hdbscan.max_share' (HDBSCAN's size cap, with its other "
+            "settings); move it there.",
+        ),
+        (
+            {"sweep": {"topics.max_share": [0.1, 0.2]}},
+            "'sweep: topics.max_share' is now 'sweep: hdbscan.max_share'",
+        ),
+        (
+            {"vectorizer": {"ngram_range": [3, 1]}},
+            "'vectorizer.ngram_range' has [3, 1], its shortest keyword length above its longest",
+        ),
+        (
+            {"sweep": {"vectorizer.ngram_range": [[1, 2], [2, 1]]}},
+            "'sweep.vectorizer.ngram_range' has [2, 1]",
+        ),
+    ],
+)
+def test_keys_that_break_a_bound_between_them_or_moved_are_named_before_any_job(config, message):
+    """Known from config alone, so validation (which the Snakefile runs before building
+    its jobs) reports it, not the theme or labelling job after hours of work."""
+    with pytest.raises(UserError) as raised:
+        validate_config(config, SCHEMA)
+    text = str(raised.value)
+    assert text.startswith("config.yaml: ") and message in text and "\n" not in text
+    assert validate_config({"themes": {"min_themes": 25, "max_themes": 25}}, SCHEMA)

@@ -23,9 +23,10 @@ from topics.files import read_model, write_model
 from topics.label import fit_bertopic, reassign_outliers
 from topics.model import check_fit, fit_parameters, outlier_vectors
 from topics.place import cluster_topics, fit_rows, outlier_topics, place_papers
-from topics.plotting.topic_map import map_data, topic_map_figure
+from topics.plotting.topic_map import topic_map_figure
 from topics.reduce import map_fit, placeable, umap_fit
 from topics.report.data import load_report
+from topics.report.map_data import map_data
 from topics.report.reading_lists import paper_entry
 
 
@@ -38,7 +39,6 @@ def fitted(blobs, tmp_path):
     clusterer, clusters = hdbscan_fit(
         reduced,
         **DEFAULTS["hdbscan"],
-        max_share=DEFAULTS["topics"]["max_share"],
         prediction_data=True,
     )
     mapper, coords = map_fit(
@@ -163,6 +163,11 @@ def test_an_incremental_run_needs_a_fit_made_with_the_same_parameters(tmp_path):
     changed = {**config, "hdbscan": {**config["hdbscan"], "min_cluster_size": 7}}
     with pytest.raises(UserError, match=r"hdbscan\.min_cluster_size is 7 .* set update: full"):
         check_fit(changed, tmp_path / "fit.json")
+    # A fit made while the size cap was topics.max_share still places papers.
+    old = fit_parameters(config)
+    old["topics"] = {"max_share": old["hdbscan"].pop("max_share")}
+    (tmp_path / "fit.json").write_text(json.dumps({"papers": 3, "parameters": old}))
+    assert check_fit(config, tmp_path / "fit.json")["papers"] == 3
     other = {**config, "outliers": {**config["outliers"], "strategy": "c-tf-idf"}}
     write_fit(tmp_path / "fit.json", other)
     with pytest.raises(UserError, match=r"outliers\.strategy 'c-tf-idf'"):

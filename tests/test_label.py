@@ -66,7 +66,9 @@ def test_topics_are_labelled_by_their_theme_words_without_stop_words(corpus):
 
 def test_every_topic_keeps_ten_keywords_with_scores(corpus):
     topics, _, _, _ = label_topics(*corpus, None, **PARAMS)
-    for row in topics[topics["topic_id"] != -1].itertuples():
+    real = topics[topics["topic_id"] != -1]
+    assert len(real) == len(THEMES)  # one topic per theme: none lost, none to pass unchecked
+    for row in real.itertuples():
         assert len(row.keywords) == 10 and len(row.scores) == 10
         assert all(score > 0 for score in row.scores)  # each keyword's c-TF-IDF score
 
@@ -76,6 +78,7 @@ def test_hyphenated_words_stay_separate_words(corpus):
     docs = [doc.replace("protein folding", "self-supervised protein-folding") for doc in docs]
     topics, _, _, _ = label_topics(docs, embeddings, clusters, None, **PARAMS)
     words = {word for keywords in topics["keywords"] for word in keywords}
+    assert {"protein", "folding"} <= words  # the words kept, apart
     assert "selfsupervised" not in words and "proteinfolding" not in words
 
 

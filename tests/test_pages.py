@@ -3,6 +3,8 @@
 import base64
 import gzip
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,10 +14,11 @@ from defaults import DEFAULTS
 from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.centroids import topic_centroid_matrix, topic_centroids
+from topics.metric_names import METRICS
 from topics.report import pages
 from topics.report.data import load_report
 from topics.report.render import json_for_script, render
-from topics.report.views import FIGURE_VIEWS, METRICS, PAGE_FILES, VIEWS
+from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 
 MAP = next(view for view in VIEWS if view.file == "topic_map.html")
 
@@ -229,3 +232,25 @@ def test_index_ranks_the_rising_and_fading_topics_and_names_missing_metadata(tmp
     context = pages.index_context(PARSE_REPORT, no_venue, {}, {"packages": {}}, None)
     html = render("index.html.j2", title="t", **context)
     assert "The inputs give no venues" in html
+
+
+COMPONENTS = Path(pages.__file__).parent / "static" / "map"
+
+
+def test_the_map_page_includes_every_component_once_and_main_last():
+    template = (Path(pages.__file__).parent / "templates" / "topic_map.html.j2").read_text()
+    listed = re.findall(r'"(\w+\.js)"', template.split("{% for component in", 1)[1].split("%}")[0])
+    assert sorted(listed) == sorted(path.name for path in COMPONENTS.glob("*.js"))
+    assert len(set(listed)) == len(listed) and listed[-1] == "main.js"
+
+
+def test_only_one_component_reads_plotlys_private_fields():
+    """plotly.js's private fields (gd._fullData, gd._fullLayout, an axis's _offset) are
+    read in plotly_private.js alone, which names the version they were checked against."""
+    readers = {path.name for path in COMPONENTS.glob("*.js") if "._" in path.read_text()}
+    assert readers == {"plotly_private.js"}
+    # An upgrade of plotly.js fails here until those fields are checked against it.
+    from plotly.offline import get_plotlyjs
+
+    bundled = re.search(r"plotly\.js v([\d.]+)", get_plotlyjs())[1]
+    assert f"plotly.js {bundled} " in (COMPONENTS / "plotly_private.js").read_text()

@@ -7,7 +7,9 @@ names placed as the reader zooms. Every request that is not for a file:// URL is
 and recorded; a page passes only if it made none.
 """
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +19,9 @@ from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.plotting.static_map import static_topic_map
 from topics.report import pages
+from topics.report.map_data import pack, paper_columns
 from topics.report.reading_lists import list_filename
-from topics.report.render import render
+from topics.report.render import json_for_script, render
 from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -320,7 +323,9 @@ def test_every_view_draws_offline_without_errors(open_page, site, view):
 
 
 def test_pages_share_one_plotly_copy_and_reference_no_network(site):
-    for page in site.glob("*.html"):
+    pages = sorted(site.glob("*.html"))
+    assert {page.name for page in pages} == {view.file for view in VIEWS}
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), page.name
         assert "@import" not in text and "fonts.googleapis" not in text
@@ -332,8 +337,10 @@ def test_the_atlas_names_themes_at_full_view_and_topics_as_you_zoom_in(open_page
     visit = open_map(open_page, root)
     page = visit.page
     names = page.evaluate(NAMES)
-    assert 8 <= len(names) <= 30
-    assert all(name[0].startswith("theme-") for name in names)
+    # Every theme is named (moved or shrunk where its centre is taken), none on another.
+    assert sorted(name[0] for name in names) == sorted(
+        f"theme-{t}" for t in report.themes["theme_id"]
+    )
     assert overlapping(names) == []
     # Zoom into one theme: its topics are named instead, still apart.
     theme = report.themes.iloc[0]
@@ -461,3 +468,38 @@ def test_a_box_selection_lists_its_papers_and_exports_exactly_them(
         if papers.loc[row, "arxiv_id"]:
             assert entry["eprint"] == papers.loc[row, "arxiv_id"]
     visit.check_clean()
+
+
+def test_the_page_decodes_every_paper_as_the_contract_says(open_page, site, corpus):
+    """The script's side of the data's contract (tests/test_map_data.py has Python's):
+    every paper as the page decoded it is the packer's row, column for column."""
+    report, _ = corpus
+    visit = open_map(open_page, site)
+    decoded = visit.page.evaluate(
+        f"() => Array.from({{length: {len(report.papers)}}}, (_, i) => window.topicMap.paper(i))"
+    )
+    columns = paper_columns(report.papers)
+    assert decoded == [{name: column[i] for name, column in columns.items()}
+                       for i in range(len(report.papers))]  # fmt: skip
+    visit.check_clean()
+
+
+def test_the_page_refuses_data_that_breaks_the_contract(open_page, site, corpus, tmp_path):
+    report, _ = corpus
+    html = (site / "topic_map.html").read_text(encoding="utf-8")
+    start = html.index('<script type="application/json" id="map-data">')
+    start = html.index(">", start) + 1
+    end = html.index("</script>", start)
+    data = json.loads(html[start:end])
+    columns = paper_columns(report.papers)
+    del columns["venue"]
+    data["papers"] = pack(columns)
+    broken = tmp_path / "topic_map.html"
+    broken.write_text(html[:start] + str(json_for_script(data)) + html[end:], encoding="utf-8")
+    for name in ["plotly.min.js", "abstracts.js"]:
+        shutil.copy(site / name, tmp_path / name)
+    visit = open_page(broken)
+    visit.page.wait_for_function("() => document.querySelector('.main-svg') !== null")
+    visit.page.wait_for_timeout(500)
+    assert any("column venue" in error for error in visit.errors)
+    assert visit.page.evaluate("document.body.dataset.ready") is None

@@ -1,15 +1,12 @@
 """The figure functions of topics.plotting, on small synthetic data (no pipeline, no browser)."""
 
-import base64
 import colorsys
-import gzip
 import io
-import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import EVIL_TITLE, synthetic_report
+from synthetic import synthetic_report
 
 from topics.plotting.fields import field_counts, fields_figure
 from topics.plotting.hierarchy import link_themes, topic_hierarchy_figure
@@ -19,12 +16,9 @@ from topics.plotting.similarity import topic_similarity_figure
 from topics.plotting.static_map import static_topic_map
 from topics.plotting.style import OUTLIER_COLOUR, level_colours
 from topics.plotting.top_terms import top_terms_figure
-from topics.plotting.topic_map import abstracts_script, map_data, topic_map_figure
+from topics.plotting.topic_map import topic_map_figure
 from topics.plotting.trends import trends_figures
-
-
-def unpack(text: str):
-    return json.loads(gzip.decompress(base64.b64decode(text)))
+from topics.report.map_data import map_data
 
 
 def test_topic_map_draws_every_paper_once_in_its_topics_colour():
@@ -54,19 +48,26 @@ def test_theme_colours_give_each_theme_a_hue_and_its_topics_shades_of_it():
         assert max(gaps) < 0.03  # ... of the theme's hue
 
 
-def test_map_data_carries_the_papers_compactly_and_text_as_data():
-    report, _ = synthetic_report()
-    data = map_data(report)
-    papers = unpack(data["papers"])
-    assert papers["title"][4] == EVIL_TITLE and len(papers["title"]) == data["count"] == 60
-    assert papers["topic"] == report.papers["topic_id"].tolist()
-    assert papers["link"][0] == "https://doi.org/10.1000/p0" and papers["link"][2] == ""
-    assert [t["id"] for t in data["themes"]] == report.themes["theme_id"].tolist()
-    assert {t["id"] for t in data["topics"]} == set(report.topics["topic_id"]) - {-1}
-    theme = data["themes"][0]
-    assert theme["topics"] == list(report.themes["topics"].iloc[0])
-    abstracts = unpack(abstracts_script(report).split('"')[1])
-    assert abstracts == report.papers["abstract"].tolist()
+def _lab(colour: str) -> np.ndarray:
+    """CIELAB of an sRGB colour (D65)."""
+    rgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ linear / [0.95047, 1.0, 1.08883]  # fmt: skip
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_a_reader_tells_the_first_twelve_themes_colours_apart():
+    """Issue 22: four of eleven themes were shades of blue. Any two of the first twelve
+    themes' colours differ by a colour difference of at least 25 (CIE76; 2.3 is the least
+    a reader notices), and none is the outliers' grey."""
+    themes = pd.DataFrame({"theme_id": range(12), "topics": [[t] for t in range(12)]})
+    _, colours = level_colours(themes)
+    labs = [_lab(colour) for colour in colours.values()]
+    gaps = [np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[:i]]
+    assert len(gaps) == 66 and min(gaps) >= 25
+    assert OUTLIER_COLOUR not in colours.values()
 
 
 def test_labels_sit_at_the_median_of_their_papers():

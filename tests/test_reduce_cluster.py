@@ -31,7 +31,7 @@ def umap_params(**changes):
 
 
 def hdbscan_params(**changes):
-    return {**DEFAULTS["hdbscan"], **DEFAULTS["topics"], **changes}
+    return {**DEFAULTS["hdbscan"], **changes}
 
 
 def test_umap_keeps_neighbourhoods(blobs):
@@ -106,7 +106,7 @@ def test_one_cluster_holding_most_papers_is_reported_with_what_to_try(tmp_path, 
         )
     assert largest_cluster_share(labels) == pytest.approx(80 / 90)
     assert "89% of the papers in one of its 2 clusters" in caplog.text
-    assert "topics.max_share" in caplog.text
+    assert "hdbscan.max_share" in caplog.text
     assert "cluster_selection_method: leaf" in caplog.text
 
 
@@ -277,7 +277,7 @@ def test_the_map_takes_the_clustering_umaps_neighbours_and_still_places_new_pape
         for name in ["m1", "m2"]:
             run_map_layout(
                 *files, tmp_path / f"{name}.npy", tmp_path / f"{name}.pkl",
-                tmp_path / "n.npz", cluster, **params,
+                tmp_path / "n.npz", cluster_params=cluster, **params,
             )  # fmt: skip
     assert caplog.text.count("the clustering UMAP's neighbours") == 2
     coords = np.load(tmp_path / "m1.npy")

@@ -1,9 +1,11 @@
 """What jobs ask a scheduler for: enough memory for the measured peaks, never wildly more."""
 
+import ast
 import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from topics.resources import (
@@ -13,9 +15,17 @@ from topics.resources import (
     embed_resources,
     job_resources,
     papers_in,
+    stage_cost,
 )
 
-SCALE = Path(__file__).resolve().parents[1] / "benchmarks" / "SCALE.md"
+ROOT = Path(__file__).resolve().parents[1]
+SCALE = ROOT / "benchmarks" / "SCALE.md"
+RULES = ROOT / "workflow" / "rules"
+# Rules whose inputs the workflow names by a function of the wildcards, not a path: the
+# reductions that reduce_umap_seed and reduce_umap_sweep write, .npy arrays like theirs.
+INPUTS_BY_FUNCTION = {"measure_stability", "cluster_hdbscan_sweep", "measure_stability_sweep"}
+# Rules whose work does not grow with the corpus: one metrics.json per combination.
+NOT_CORPUS_SIZED = {"summarize_sweep"}
 
 
 def measured_peaks() -> list[tuple[str, int, float, float]]:
@@ -63,10 +73,67 @@ def test_every_stage_without_figures_borrows_a_measured_one(stage):
     assert ALIKE[stage] in PER_1000_PAPERS
 
 
-def test_the_corpus_size_is_read_from_the_first_array_and_is_0_before_it_exists(tmp_path):
+def test_the_corpus_size_is_read_from_the_papers_table_or_the_first_array(tmp_path):
     write_embeddings(tmp_path / "e.npy", 123)
-    assert papers_in([tmp_path / "p.parquet", tmp_path / "e.npy"]) == 123
-    assert papers_in([tmp_path / "missing.npy"]) == 0
+    write_embeddings(tmp_path / "tree.npy", 7)
+    assert papers_in([tmp_path / "p.parquet", tmp_path / "e.npy", tmp_path / "tree.npy"]) == 123
+    write_table(tmp_path / "papers.parquet", 456)
+    assert papers_in([tmp_path / "tree.npy", tmp_path / "papers.parquet"]) == 456
+    assert papers_in([tmp_path / "missing.npy", tmp_path / "missing" / "papers.parquet"]) == 0
+
+
+def write_table(path: Path, rows: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"paper_id": np.arange(rows)}).to_parquet(path)
+
+
+def declared_inputs() -> dict[str, list[str]]:
+    """Rule -> the input paths it declares, for every rule whose resources scale with the
+    corpus (scaled_mem_mb), read from workflow/rules/*.smk; REPORT_INPUTS and MODEL_FIT
+    (common.smk) spelt out, wildcards filled with "x"."""
+    common = (RULES / "common.smk").read_text(encoding="utf-8")
+    shared = {
+        name: ast.literal_eval(re.search(rf"^{name} = (\{{.*?^\}})", common, re.S | re.M)[1])
+        for name in ["REPORT_INPUTS", "MODEL_FIT"]
+    }
+    rules = {}
+    for path in sorted(RULES.glob("*.smk")):
+        text = path.read_text(encoding="utf-8")
+        for name, body in re.findall(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", text, re.S | re.M):
+            if "scaled_mem_mb" not in body:
+                continue
+            block = re.search(r"^    input:\n(.*?)^    \w+:", body, re.S | re.M)[1]
+            paths = re.findall(r'"(results/[^"]+)"', block)
+            for key, files in shared.items():
+                if key in block:
+                    paths += files.values()
+            rules[name] = [re.sub(r"\{+\w+\}+", "x", p) for p in paths]
+    return rules
+
+
+def test_every_rule_asks_for_what_its_declared_inputs_hold(tmp_path):
+    """Every rule as the workflow declares it: with its inputs holding 100,000 papers, its
+    ask is the one for 100,000 papers, whichever kinds of file those inputs are."""
+    papers = 100_000
+    write_embeddings(tmp_path / "embeddings.npy", papers)
+    rules = declared_inputs()
+    assert {"measure_trends", "label_topics", "plot_topic_pages"} <= set(rules)
+    for rule, paths in rules.items():
+        unit = stage_cost(rule)[1]
+        if rule in INPUTS_BY_FUNCTION | NOT_CORPUS_SIZED or unit != "papers":
+            continue
+        files = [tmp_path / rule / path for path in paths]
+        for file in files:
+            if file.name == "papers.parquet":
+                write_table(file, papers)
+            elif file.suffix == ".npy":
+                file.parent.mkdir(parents=True, exist_ok=True)
+                # A paper per row, but for the theme tree (a row per pair of topics joined).
+                rows = 99 if file.name == "theme_tree.npy" else papers
+                write_embeddings(file, rows)
+        expected = job_resources(rule, [tmp_path / "embeddings.npy"])
+        assert job_resources(rule, files) == expected, (rule, paths)
+        assert expected != job_resources(rule, []), rule
 
 
 def test_stages_before_the_embeddings_scale_with_their_input_files(tmp_path):

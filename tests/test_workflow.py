@@ -192,8 +192,8 @@ def test_a_wrong_config_key_stops_before_any_rule_with_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "topics: config.yaml: unknown key 'hdbscan.min_cluster_sise'; the keys allowed in "
-        "'hdbscan' are: cluster_selection_epsilon, cluster_selection_method, metric, "
-        "min_cluster_size, min_samples."
+        "'hdbscan' are: cluster_selection_epsilon, cluster_selection_method, max_share, "
+        "metric, min_cluster_size, min_samples."
     )
     assert not (root / "results").exists()
 

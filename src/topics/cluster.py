@@ -75,14 +75,13 @@ def hdbscan_fit(
     have given without the size cap. `prediction_data` keeps what places papers added
     later (topics.place) in the fitted model.
 
-    Soft membership is HDBSCAN's costliest part by far (on the 17k corpus 19 s of 23, and
-    it grows with papers x clusters; benchmarks/RESULTS.md), so it is computed only when
-    asked for.
+    Soft membership is HDBSCAN's costliest part by far, growing with papers x clusters,
+    so it is computed only when asked for.
 
     `params` are HDBSCAN's own arguments (config's hdbscan section). eom now and then keeps
-    a parent cluster whole (one topic of 18% of a 17k corpus, 97% of the seeds under one
-    UMAP seed); capping clusters at `max_share` of the papers (hdbscan's max_cluster_size)
-    makes eom choose among that cluster's descendants instead. HDBSCAN is deterministic:
+    a parent cluster whole, one topic holding a large part of the corpus; capping clusters
+    at `max_share` of the papers (hdbscan's max_cluster_size) makes eom choose among that
+    cluster's descendants instead. HDBSCAN is deterministic:
     the same reduced vectors and parameters give the same labels.
     """
     from hdbscan import HDBSCAN, all_points_membership_vectors
@@ -180,11 +179,11 @@ def run_cluster(
         100 * outliers / max(len(labels), 1),
     )
     if effect := cap_effect(labels, clusters.uncapped):
-        log.info("%s (topics.max_share %s)", effect, max_share)
+        log.info("%s (hdbscan.max_share %s)", effect, max_share)
     if (share := largest_cluster_share(labels)) > DOMINANT_SHARE:
         log.warning(
             "HDBSCAN put %.0f%% of the papers in one of its %d clusters: that topic is "
-            "the corpus, not a theme. Try a lower topics.max_share, "
+            "the corpus, not a theme. Try a lower hdbscan.max_share, "
             "hdbscan.cluster_selection_method: leaf, another hdbscan.min_cluster_size or "
             "another umap.random_state.",
             100 * share,

@@ -47,10 +47,57 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
     return f"{source}: '{path}' is {error.instance!r}, but {error.message}{hint}."
 
 
+# Keys that moved: old "section.key" -> new, with why.
+MOVED = {"topics.max_share": ("hdbscan.max_share", "HDBSCAN's size cap, with its other settings")}
+
+
+def _moved_error(config: Mapping[str, Any], source: str) -> str | None:
+    """One sentence for a key written where an older config.yaml had it."""
+    for old, (new, why) in MOVED.items():
+        section, _, key = old.partition(".")
+        if isinstance(config.get(section), Mapping) and key in config[section]:
+            return f"{source}: '{old}' is now '{new}' ({why}); move it there."
+        if isinstance(config.get("sweep"), Mapping) and old in config["sweep"]:
+            return f"{source}: 'sweep: {old}' is now 'sweep: {new}' ({why}); rename it."
+    return None
+
+
+def _bounds_errors(config: Mapping[str, Any], source: str) -> list[str]:
+    """One sentence per bound that two keys (or a pair's two ends) break between them,
+    which the schema checks key by key and cannot see: known from config alone, so
+    reported before the first job rather than by the job that reads them."""
+    errors = []
+    themes = config["themes"]
+    if themes["min_themes"] > themes["max_themes"]:
+        errors.append(
+            f"{source}: themes.min_themes ({themes['min_themes']}) is above themes.max_themes "
+            f"({themes['max_themes']}); set min_themes <= max_themes."
+        )
+    embedding = config["embedding"]
+    if embedding["device"] in ("cuda", "mps") and embedding["backend"] in ("onnx", "openvino"):
+        errors.append(
+            f"{source}: embedding.backend '{embedding['backend']}' runs on the CPU only but "
+            f"embedding.device is '{embedding['device']}'; set embedding.device to cpu (or "
+            f"auto) or embedding.backend to torch."
+        )
+    swept = config["sweep"].get("vectorizer.ngram_range", [])
+    ranges = [("vectorizer.ngram_range", config["vectorizer"]["ngram_range"])]
+    ranges += [("sweep.vectorizer.ngram_range", pair) for pair in swept]
+    for key, pair in ranges:
+        if pair[0] > pair[1]:
+            errors.append(
+                f"{source}: '{key}' has {list(pair)}, its shortest keyword length above its "
+                f"longest; write [shortest, longest], e.g. [{pair[1]}, {pair[0]}]."
+            )
+    return errors
+
+
 def validate_config(
     config: Mapping[str, Any], schema_path: str | Path, source: str = "config.yaml"
 ) -> dict:
     """Return the config with defaults filled in, or raise UserError naming the bad key."""
+    if (moved := _moved_error(config, source)) is not None:
+        raise UserError(moved)
     schema = load_schema(schema_path)
     checked = copy.deepcopy(dict(config))
     _fill_defaults(checked, schema)
@@ -60,6 +107,9 @@ def validate_config(
         # The deepest error is the most specific one ("hdbscan.min_cluster_size" beats "hdbscan").
         error = max(errors, key=lambda e: len(e.absolute_path))
         raise UserError(_explain(error, schema, source))
+    bounds = _bounds_errors(checked, source)
+    if bounds:
+        raise UserError(bounds[0])
     return checked
 
 

@@ -122,9 +122,9 @@ def term_presence(counter: Any, docs: Sequence[str], window: int | None) -> Any:
     """Texts (windows, see cooccurrence_windows) x the counter's terms, True where the
     text holds the term: sparse, column-indexable, built a block of papers at a time.
 
-    A corpus of 100,000 papers has about five million windows; their strings and a count
-    matrix over the whole vocabulary took gigabytes, where counting only the candidate
-    terms, in blocks, keeps to a small sparse matrix.
+    A large corpus has millions of windows; their strings and a count matrix over the
+    whole vocabulary would take gigabytes, where counting only the candidate terms, in
+    blocks, keeps to a small sparse matrix.
     """
     blocks = [
         counter.transform(
@@ -199,10 +199,9 @@ def keyword_vocabulary(
     as one, as BERTopic counts it).
 
     A term of a single paper cannot describe a topic, and such terms are most of the
-    vocabulary (78% of the 17k corpus's 974,000 words and phrases). BERTopic's vectorizer
-    would hold every one of them, which made labelling 100,000 papers peak at 2.8 GB.
-    Papers are counted a block at a time, each term once in a dict: one vectorizer over
-    the whole corpus would peak at 1.5 GB for this count alone (benchmarks/RESULTS.md).
+    vocabulary. BERTopic's vectorizer would hold every one of them, most of labelling's
+    peak memory. Papers are counted a block at a time, each term once in a dict: one
+    vectorizer over the whole corpus would hold them all again for this count alone.
     """
     min_papers = min(MIN_KEYWORD_PAPERS, max(1, len(docs) // 100))
     analyser = without_min_df(vectorizer)

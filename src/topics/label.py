@@ -74,7 +74,7 @@ def unique_labels(keyword_lists: Sequence[Sequence[str]], n_terms: int = LABEL_T
 class GivenClusters:
     """BERTopic's reduction step when the clusters are given (BaseCluster takes them from
     y): it hands the clusterer no coordinates. BaseDimensionalityReduction would hand it
-    the embeddings, which BERTopic copies (150 MB at 100,000 papers) for nothing."""
+    the embeddings, which BERTopic would copy for nothing."""
 
     def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> "GivenClusters":
         return self
@@ -253,7 +253,7 @@ def run_label(
 ) -> pd.DataFrame:
     papers = read_table(papers_path, columns=["paper_id", "title", "abstract"])
     # The texts once, compounds split already: split_compounds gives each step the very
-    # same strings back rather than copies (at 100,000 papers, 150 MB a copy).
+    # same strings back rather than copies.
     docs = [split_compounds(text) for text in paper_texts(papers)]
     paper_ids = papers["paper_id"]
     del papers

@@ -3,7 +3,8 @@
 Coherence and diversity are measured the way the issue tracker measures them: on each
 topic's top-10 words (a keyphrase counts with its words, in rank order, each word once),
 against the corpus texts tokenised by scikit-learn's analyser with English stop words
-removed; coherence is gensim's c_npmi and c_v, counted by topics.coherence.
+removed; coherence is gensim's c_npmi and c_v, counted by topics.coherence. The figures'
+names, as pages show them, are declared in topics.metric_names.
 """
 
 import logging

@@ -38,7 +38,6 @@ FIT_SECTIONS = [
     "umap",
     "umap_map",
     "hdbscan",
-    "topics",
     "vectorizer",
     "bertopic",
     "keywords",
@@ -151,6 +150,9 @@ def check_fit(config: Mapping[str, Any], fit_path: str | Path) -> dict[str, Any]
             f"run once with update: full."
         )
     fit = read_json(fit_path)
+    # Fits made while HDBSCAN's size cap was config's topics.max_share.
+    moved = fit["parameters"].pop("topics", {})
+    fit["parameters"].setdefault("hdbscan", {}).update(moved)
     now = fit_parameters(config)
     if (key := changed_parameter(fit["parameters"], now)) is not None:
         section, name = key.split(".", 1)

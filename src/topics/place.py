@@ -193,6 +193,79 @@ def resized_themes(themes: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
     return themes.assign(size=[int(sum(size.get(t, 0) for t in ts)) for ts in themes["topics"]])
 
 
+class Fit(NamedTuple):
+    """The fit's intermediates (results/model/) that placing extends to every paper."""
+
+    reduced: np.ndarray
+    coords: np.ndarray
+    clusters: Clusters
+    assignments: pd.DataFrame
+    topics: pd.DataFrame
+    themes: pd.DataFrame
+
+    @classmethod
+    def read(cls, model: dict[str, str | Path]) -> "Fit":
+        return cls(
+            read_array(model["reduced"]),
+            read_array(model["coords"]),
+            read_clusters(model["clusters"]),
+            read_table(model["assignments"]),
+            read_table(model["topics"]),
+            read_table(model["themes"]),
+        )
+
+    def topic_of_cluster(self) -> dict:
+        return cluster_topics(
+            self.clusters.labels,
+            self.assignments["topic_id"].to_numpy(),
+            self.assignments["reassigned"].to_numpy(dtype=bool),
+        )
+
+
+def merged(fit: Fit, placed: Placed, rows: np.ndarray, paper_ids: pd.Series, embeddings) -> Fit:
+    """Every paper's intermediates, in the papers' order: a paper of the fit (rows[i], its
+    row there; -1 for an added one) keeps the fit's, an added one gets what placing gave
+    it (in added order, as `embeddings`); topics and themes are sized anew."""
+    kept = rows >= 0
+    added = np.flatnonzero(~kept)
+
+    def rows_of(fitted: np.ndarray, new: np.ndarray) -> np.ndarray:
+        out = np.empty((len(rows), *fitted.shape[1:]), dtype=fitted.dtype)
+        out[kept] = fitted[rows[kept]]
+        out[added] = new.astype(fitted.dtype)
+        return out
+
+    strengths = fit.clusters.strengths
+    # membership and uncapped are the fit's record (labelling and its log read them).
+    clusters = Clusters(
+        rows_of(fit.clusters.labels, placed.clusters),
+        None if strengths is None else rows_of(strengths, placed.strengths),
+    )
+    before = fit.assignments
+    topic_ids = rows_of(before["topic_id"].to_numpy(), placed.topic_ids)
+    assignments = pd.DataFrame(
+        {
+            "paper_id": paper_ids,
+            "topic_id": topic_ids,
+            "reassigned": rows_of(before["reassigned"].to_numpy(bool), placed.reassigned),
+            "centrality": rows_of(
+                before["centrality"].to_numpy(),
+                centrality(embeddings, placed.topic_ids, fit.topics),
+            ),
+            "added": ~kept,
+        }
+    )
+    topics = resized_topics(fit.topics, topic_ids)
+    return Fit(
+        rows_of(fit.reduced, placed.reduced),
+        rows_of(fit.coords, placed.coords),
+        clusters,
+        assignments,
+        topics,
+        resized_themes(fit.themes, topics),
+    )
+
+
 def run_place(
     papers_path: str | Path,
     added_path: str | Path,
@@ -206,84 +279,39 @@ def run_place(
     added papers' vectors (`added_path`). Returns the number of papers placed."""
     started = time.perf_counter()
     papers = read_table(papers_path, ["paper_id", "title", "abstract"])
-    fit = read_json(model["fit"])
+    about = read_json(model["fit"])
     rows, keys = fit_rows(papers, read_table(model["fit_papers"]))
-    kept = rows >= 0
-    added = np.flatnonzero(~kept)
-    removed = fit["papers"] - int(kept.sum())
+    added = np.flatnonzero(rows < 0)
     vector_keys, vectors = read_shard_vectors(added_path)
     vector_of = dict(zip(vector_keys.astype(str).tolist(), range(len(vector_keys)), strict=True))
     embeddings = vectors[[vector_of[keys[i]] for i in added]] if len(added) else vectors[:0]
-
-    fit_assignments = read_table(model["assignments"])
-    fit_clusters = read_clusters(model["clusters"])
-    topic_of_cluster = cluster_topics(
-        fit_clusters.labels,
-        fit_assignments["topic_id"].to_numpy(),
-        fit_assignments["reassigned"].to_numpy(dtype=bool),
-    )
+    fit = Fit.read(model)
     loaded = time.perf_counter()
     placed = place_papers(
         embeddings,
-        read_model(model["umap_cluster"]),
-        read_model(model["hdbscan"]),
-        read_model(model["umap_map"]),
-        topic_of_cluster,
+        *(read_model(model[name]) for name in ["umap_cluster", "hdbscan", "umap_map"]),
+        fit.topic_of_cluster(),
         read_array(model["outlier_vectors"]),
         **outliers,
     )
-    log.info(
-        "models loaded in %.1f s, %d papers placed in %.1f s",
-        loaded - started,
-        len(added),
-        time.perf_counter() - loaded,
-    )
-
-    def merged(fitted: np.ndarray, new: np.ndarray) -> np.ndarray:
-        """Rows in the papers' order: the fit's for its papers, the placed ones' for the rest."""
-        out_rows = np.empty((len(papers), *fitted.shape[1:]), dtype=fitted.dtype)
-        out_rows[kept] = fitted[rows[kept]]
-        out_rows[added] = new.astype(fitted.dtype)
-        return out_rows
-
-    write_array(merged(read_array(model["reduced"]), placed.reduced), out["reduced"])
-    write_array(merged(read_array(model["coords"]), placed.coords), out["coords"])
-    strengths = fit_clusters.strengths
-    write_clusters(
-        # membership and uncapped are the fit's record (labelling and its log read them).
-        Clusters(
-            merged(fit_clusters.labels, placed.clusters),
-            None if strengths is None else merged(strengths, placed.strengths),
-        ),
-        out["clusters"],
-    )
-    topics = read_table(model["topics"])
-    topic_ids = merged(fit_assignments["topic_id"].to_numpy(), placed.topic_ids)
-    assignments = pd.DataFrame(
-        {
-            "paper_id": papers["paper_id"],
-            "topic_id": topic_ids,
-            "reassigned": merged(fit_assignments["reassigned"].to_numpy(bool), placed.reassigned),
-            "centrality": merged(
-                fit_assignments["centrality"].to_numpy(),
-                centrality(embeddings, placed.topic_ids, topics),
-            ),
-            "added": ~kept,
-        }
-    )
-    write_table(assignments, out["assignments"])
-    topics = resized_topics(topics, topic_ids)
-    write_table(topics, out["topics"])
-    write_themes(resized_themes(read_table(model["themes"]), topics), out["themes"])
+    log.info("models loaded in %.1f s, %d papers placed in %.1f s",
+             loaded - started, len(added), time.perf_counter() - loaded)  # fmt: skip
+    now = merged(fit, placed, rows, papers["paper_id"], embeddings)
+    write_array(now.reduced, out["reduced"])
+    write_array(now.coords, out["coords"])
+    write_clusters(now.clusters, out["clusters"])
+    write_table(now.assignments, out["assignments"])
+    write_table(now.topics, out["topics"])
+    write_themes(now.themes, out["themes"])
     copy_file(model["theme_tree"], out["theme_tree"])
-    if removed:
+    if removed := about["papers"] - int((rows >= 0).sum()):
         log.info("%d papers of the fit are no longer in the inputs: dropped", removed)
     log.info(
         "%d papers added since the fit of %s (%d papers) placed: %d into topics, %d outliers "
         "(%d reassigned); %.1f s",
         len(added),
-        fit["fitted"],
-        fit["papers"],
+        about["fitted"],
+        about["papers"],
         int((placed.topic_ids >= 0).sum()),
         int((placed.topic_ids < 0).sum()),
         int(placed.reassigned.sum()),

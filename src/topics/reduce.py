@@ -91,10 +91,9 @@ def fitted_neighbours(reducer: Any) -> tuple[np.ndarray, np.ndarray] | None:
     where it measured every distance instead (under 4,096 papers).
 
     The stability seeds reuse them: the search (NN-descent) and its compilation are most
-    of a UMAP job (on the 17k corpus 40 of 54 s in a fresh process, benchmarks/RESULTS.md),
-    and a seed's UMAP then differs from the main one in its layout alone. UMAP keeps them
-    in private attributes (_knn_indices, _knn_dists, _small_data; checked with umap-learn
-    0.5.12 by tests/test_reduce_cluster.py).
+    of a UMAP job, and a seed's UMAP then differs from the main one in its layout alone.
+    UMAP keeps them in private attributes (_knn_indices, _knn_dists, _small_data; checked
+    with umap-learn 0.5.12 by tests/test_reduce_cluster.py).
     """
     if getattr(reducer, "_small_data", True) or getattr(reducer, "_knn_indices", None) is None:
         return None
@@ -109,11 +108,11 @@ def placeable(reducer: Any) -> Any:
     """A fitted UMAP made lean for placing papers added later (topics.place), in place.
 
     UMAP.transform finds a new paper's neighbours with the fit's NN-descent search index,
-    which pickling builds and compiles (149 s at 20,000 papers on 2 busy cores) and
-    unpickling compiles again in every process. Its exact path (the one UMAP takes on
-    small data) measures the new papers against every fitted paper with scikit-learn's
-    vectorised distances instead: 100 x 100,000 is a fraction of a second, and the
-    neighbours are the exact ones rather than NN-descent's approximation. A metric
+    which pickling builds and compiles, slowly, and unpickling compiles again in every
+    process. Its exact path (the one UMAP takes on small data) measures the new papers
+    against every fitted paper with scikit-learn's vectorised distances instead, fast for
+    the few papers an update adds, and the neighbours are the exact ones rather than
+    NN-descent's approximation. A metric
     scikit-learn lacks keeps the index.
     """
     if reducer.metric in SKLEARN_METRICS and hasattr(reducer, "_knn_search_index"):
@@ -168,8 +167,8 @@ def map_fit(
     papers' topics.
 
     A plain 2-D UMAP is a second reduction, independent of the 5-D one the topics come
-    from, so topics smear into each other on the map (about 70% of a paper's 10 nearest
-    neighbours share its topic). Supervising it with the topic ids (categorical target,
+    from, so topics smear into each other on the map (many of a paper's nearest
+    neighbours there are in other topics). Supervising it with the topic ids (categorical target,
     -1 unlabelled; `target_weight` from `params` sets how strongly) makes each topic an
     island, and starting from the principal plane of the clustering's coordinates keeps
     related topics near each other. It only moves points: every paper keeps its topic.
@@ -203,8 +202,8 @@ def map_neighbours(
     search would look for the same ones, else None (the map searches its own).
 
     Both UMAPs reduce the same embeddings; with the same metric and no more neighbours
-    than the clustering kept, the map's NN-descent search repeats work already done (most
-    of the map job above 4,096 papers, benchmarks/RESULTS.md). The layout then draws its
+    than the clustering kept, the map's NN-descent search repeats work already done, most
+    of the map job above 4,096 papers. The layout then draws its
     random numbers without the search before it, so the map differs from one that
     searched, as a stability seed does: deterministic all the same.
     """
@@ -225,6 +224,7 @@ def run_map_layout(
     map_path: str | Path,
     model_path: str | Path | None = None,
     neighbours_path: str | Path | None = None,
+    *,
     cluster_params: dict[str, Any] | None = None,
     **params: Any,
 ) -> np.ndarray:

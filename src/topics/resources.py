@@ -27,7 +27,7 @@ class Cost(NamedTuple):
 
 
 # Per 1,000 papers: lines through the 10k and 100k figures of benchmarks/SCALE.md (labelling
-# and the map refitted on its 100k figures of 2026-11-30: 2.0 GB, 205 s at load 2.5).
+# and the map through their later 100k figures, benchmarks/RESULTS.md, "Labelling's memory").
 PER_1000_PAPERS = {
     "reduce_umap": Cost(492, 6.48, 34, 0.74),
     "cluster_hdbscan": Cost(144, 8.96, 1, 0.17),
@@ -59,6 +59,8 @@ ALIKE = {
     # The fitted UMAPs loaded, each with every fitted paper's embedding.
     "place_added_papers": "reduce_umap",
 }
+# The table of one row per paper (topics.parse), which most jobs read.
+PAPERS_TABLE = "papers.parquet"
 # Per MB of input files: reading text into Python objects takes several times its size
 # on disk (Parquet is compressed), gathering holds every shard's vectors and the matrix.
 PER_INPUT_MB = {
@@ -104,11 +106,18 @@ def estimate(cost: Cost, units: float) -> tuple[int, int]:
 
 
 def papers_in(paths: Iterable[str | Path]) -> int:
-    """The corpus size a job works on: the rows of its first NumPy input (every paper is a
-    row of the embeddings and of each reduction), read from the file's header alone; 0
-    while none exists yet (Snakemake evaluates resources again once a job's inputs exist)."""
-    for path in paths:
-        if str(path).endswith(".npy") and Path(path).exists():
+    """The corpus size a job works on: the rows of its papers table (PAPERS_TABLE, from the
+    Parquet footer alone) where it reads one, else of its first NumPy input (every paper is
+    a row of the embeddings and of each reduction, from the file's header alone); 0 while
+    none exists yet (Snakemake evaluates resources again once a job's inputs exist)."""
+    existing = [Path(path) for path in paths if Path(path).exists()]
+    for path in existing:
+        if path.name == PAPERS_TABLE:
+            import pyarrow.parquet as pq
+
+            return int(pq.read_metadata(path).num_rows)
+    for path in existing:
+        if path.suffix == ".npy":
             return int(np.load(path, mmap_mode="r").shape[0])
     return 0
 

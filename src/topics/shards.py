@@ -35,6 +35,12 @@ log = logging.getLogger("topics")
 KEY_BITS = 60
 
 
+def embedding_settings(section: dict[str, Any]) -> dict[str, Any]:
+    """config's embedding section as the embedding functions take it: shard_size is the
+    workflow's (how the papers are split into jobs), not an argument of the encoder."""
+    return {key: value for key, value in section.items() if key != "shard_size"}
+
+
 def shard_count(texts: int, shard_size: int) -> int:
     """The fewest shards, a power of two, holding at most shard_size texts each on average."""
     shards = 1

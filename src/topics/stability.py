@@ -122,7 +122,7 @@ def run_stability(
                 log.warning(
                     "UMAP seed %s: HDBSCAN put %.0f%% of the papers in one cluster. "
                     "The stability scores count that against every topic: these hdbscan "
-                    "settings are fragile on this corpus (a lower topics.max_share, or "
+                    "settings are fragile on this corpus (a lower hdbscan.max_share, or "
                     "hdbscan.cluster_selection_method: leaf, is less so).",
                     seed,
                     100 * share,

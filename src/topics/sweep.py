@@ -4,23 +4,16 @@ folder, compared in one table so settings are chosen from evidence."""
 from __future__ import annotations
 
 import itertools
-import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from topics.files import read_json, write_text
-from topics.report.render import render
-from topics.report.views import METRICS
 
 if TYPE_CHECKING:  # pandas and numpy load only in the summary job, not in Snakemake's DAG
     import pandas as pd
 
-log = logging.getLogger("topics")
-
 # Metrics a combination is judged on, and whether larger is better.
 CRITERIA = {"npmi": True, "diversity": True, "stability_ari": True}
-# Bounds a usable clustering keeps (issue 4's targets): (metric, larger is better, bound).
+# Bounds a usable clustering keeps, past which its topics are not worth reading (a fifth of
+# the papers in one topic is a catch-all): (metric, larger is better, bound).
 GATES = [("outlier_share", False, 0.05), ("largest_topic_share", False, 0.20)]
 TARGETS = [("npmi", True, 0.05), ("diversity", True, 0.85), *GATES]
 
@@ -132,59 +125,4 @@ def summary_table(
     table = pd.DataFrame(rows)
     table["meets_targets"] = meets_targets(table) if len(table) else []
     table["balanced"] = balanced(table) if len(table) else []
-    return table
-
-
-def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure: Any) -> str:
-    """results/sweep/index.html: the summary table, balanced rows marked, and the chart."""
-    import pandas as pd
-
-    columns = [
-        "name",
-        *parameters,
-        *(metric.key for metric in METRICS),
-        "meets_targets",
-        "balanced",
-    ]
-    columns = [c for c in columns if c in table]
-    rows = [
-        {
-            "balanced": bool(row["balanced"]),
-            "cells": [
-                (
-                    column,
-                    ""
-                    if column not in ("meets_targets", "balanced") and pd.isna(row[column])
-                    else row[column],
-                )
-                for column in columns
-            ],
-        }
-        for row in table.to_dict("records")
-    ]
-    return render(
-        "sweep.html.j2",
-        root="../",
-        title="Parameter sweep",
-        columns=columns,
-        rows=rows,
-        figure=figure,
-    )
-
-
-def run_summary(
-    names: Sequence[str],
-    metrics_paths: Sequence[str | Path],
-    sweep: Mapping[str, Sequence[Any]],
-    summary_path: str | Path,
-    html_path: str | Path,
-) -> pd.DataFrame:
-    from topics.plotting.sweep import sweep_figure
-
-    combos = combinations(sweep)
-    combos = {name: combos[name] for name in names}
-    table = summary_table(combos, [read_json(path) for path in metrics_paths])
-    table.to_csv(summary_path, index=False)
-    write_text(sweep_page(table, sorted(sweep), sweep_figure(table)), html_path)
-    log.info("%d combinations, %d balanced", len(table), int(table["balanced"].sum()))
     return table

@@ -7,7 +7,6 @@ rule cluster_hdbscan:
         model="results/model/hdbscan.pkl",
     params:
         hdbscan=config["hdbscan"],
-        max_share=config["topics"]["max_share"],
         # Only outlier reassignment by probabilities reads the (costly) soft membership.
         soft_membership=config["outliers"]["strategy"] == "probabilities",
     # The main run's chain goes first; see reduce_umap.

@@ -6,7 +6,7 @@ from topics.model import check_fit, fit_parameters
 from topics.parse import list_seed_files
 from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
 from topics.resources import embed_resources, job_resources
-from topics.shards import texts_in_shard
+from topics.shards import embedding_settings, texts_in_shard
 from topics.startup import end_snakemake_promptly
 from topics.sweep import combinations, reduction_name, section_params
 
@@ -103,7 +103,6 @@ REPORT_INPUTS = {
 # for outlier reassignment, and fit.json (when, under which parameters); then the fitted
 # models, which the fitting jobs write themselves.
 MODEL_FIT = {
-    # First of the arrays: the one a job's resources are scaled by (topics.resources).
     "reduced": "results/model/umap_cluster.npy",
     "fit": "results/model/fit.json",
     "fit_papers": "results/model/papers.parquet",

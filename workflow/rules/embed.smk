@@ -34,7 +34,7 @@ rule embed_papers:
     output:
         vectors="results/intermediate/embeddings/shard-{shard}.npz",
     params:
-        embedding={key: value for key, value in config["embedding"].items() if key != "shard_size"},
+        embedding=embedding_settings(config["embedding"]),
     threads: ALL_CORES
     resources:
         mem_mb=embed_mem_mb,

@@ -8,7 +8,6 @@ rule measure_stability:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
         hdbscan=config["hdbscan"],
-        max_share=config["topics"]["max_share"],
     # Ranked with the seed reductions it reads: it needs the clusters, not the labels, so it
     # runs beside labelling.
     priority: 1

@@ -12,7 +12,7 @@ rule embed_added_papers:
     output:
         vectors="results/intermediate/added/embeddings.npz",
     params:
-        embedding={key: value for key, value in config["embedding"].items() if key != "shard_size"},
+        embedding=embedding_settings(config["embedding"]),
     threads: ALL_CORES
     # As for a full shard: how many papers were added is known only once they are parsed.
     resources:

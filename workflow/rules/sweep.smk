@@ -27,9 +27,6 @@ rule cluster_hdbscan_sweep:
         clusters="results/sweep/{combo}/seed{seed}/clusters.npz",
     params:
         hdbscan=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "hdbscan"),
-        max_share=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "topics")[
-            "max_share"
-        ],
         soft_membership=config["outliers"]["strategy"] == "probabilities",
     threads: 1
     resources:
@@ -74,9 +71,6 @@ rule measure_stability_sweep:
         seeds=STABILITY_SEEDS,
         reference_seed=MAIN_SEED,
         hdbscan=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "hdbscan"),
-        max_share=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "topics")[
-            "max_share"
-        ],
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,

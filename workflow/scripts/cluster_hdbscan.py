@@ -8,7 +8,6 @@ with rule_log(snakemake.log[0]):
         snakemake.input.reduced,
         snakemake.output.clusters,
         snakemake.output.get("model"),  # the main run's only
-        max_share=snakemake.params.max_share,
         soft_membership=snakemake.params.soft_membership,
         **snakemake.params.hdbscan,
     )

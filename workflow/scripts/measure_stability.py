@@ -11,6 +11,5 @@ with rule_log(snakemake.log[0]):
         snakemake.params.reference_seed,
         snakemake.input.reference,
         snakemake.output.stability,
-        max_share=snakemake.params.max_share,
         **snakemake.params.hdbscan,
     )

@@ -11,6 +11,6 @@ with rule_log(snakemake.log[0]):
         snakemake.output.coords,
         snakemake.output.model,
         snakemake.input.neighbours,
-        snakemake.params.umap,
+        cluster_params=snakemake.params.umap,
         **snakemake.params.umap_map,
     )

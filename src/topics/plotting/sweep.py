@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from topics.report.views import METRICS
+from topics.metric_names import METRICS
 
 
 def sweep_figure(table: pd.DataFrame) -> go.Figure:

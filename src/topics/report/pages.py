@@ -1,4 +1,4 @@
-"""The report jobs: the interactive pages, the static map picture and the index.
+"""The report jobs: the interactive pages, the static map picture, the index and the sweep's page.
 
 Each job reads the intermediates through topics.report.data, draws the figures the view
 registry (topics.report.views) names and renders the templates (topics.report.render).
@@ -7,7 +7,8 @@ registry (topics.report.views) names and renders the templates (topics.report.re
 import datetime
 import hashlib
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,16 @@ import numpy as np
 import pandas as pd
 
 from topics.files import read_json, write_text
+from topics.metric_names import METRICS
 from topics.plotting.style import LIST_SEPARATOR
 from topics.report.data import Report, ReportPaths, load_report
 from topics.report.reading_lists import list_filename
 from topics.report.render import render
-from topics.report.views import FIGURE_VIEWS, METRICS, PAGE_FILES, VIEWS, View
+from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS, View
+from topics.sweep import combinations, summary_table
 from topics.trends import FADING, RISING
+
+log = logging.getLogger("topics")
 
 # Rising and fading topics listed on the index, each.
 TREND_ROWS = 5
@@ -272,3 +277,60 @@ def run_index(
         read_json(fit_path) if fit_path is not None else None,
     )
     write_text(render(VIEWS[0].template, title=VIEWS[0].title, **context), html_path)
+
+
+def sweep_page(table: pd.DataFrame, parameters: Sequence[str], figure: Any) -> str:
+    """results/sweep/index.html: the summary table (topics.sweep.summary_table), balanced
+    rows marked, and the chart."""
+    columns = [
+        "name",
+        *parameters,
+        *(metric.key for metric in METRICS),
+        "meets_targets",
+        "balanced",
+    ]
+    columns = [c for c in columns if c in table]
+    rows = [
+        {
+            "balanced": bool(row["balanced"]),
+            "cells": [
+                (
+                    column,
+                    ""
+                    if column not in ("meets_targets", "balanced") and pd.isna(row[column])
+                    else row[column],
+                )
+                for column in columns
+            ],
+        }
+        for row in table.to_dict("records")
+    ]
+    return render(
+        "sweep.html.j2",
+        root="../",
+        title="Parameter sweep",
+        columns=columns,
+        rows=rows,
+        figure=figure,
+    )
+
+
+def run_sweep_summary(
+    names: Sequence[str],
+    metrics_paths: Sequence[str | Path],
+    sweep: Mapping[str, Sequence[Any]],
+    summary_path: str | Path,
+    html_path: str | Path,
+) -> pd.DataFrame:
+    """summary.csv and the sweep's page from every combination's metrics.json (`names`:
+    the combinations' folder names, in the order of `metrics_paths`)."""
+    from topics.plotting.sweep import sweep_figure
+
+    combos = combinations(sweep)
+    table = summary_table(
+        {name: combos[name] for name in names}, [read_json(path) for path in metrics_paths]
+    )
+    table.to_csv(summary_path, index=False)
+    write_text(sweep_page(table, sorted(sweep), sweep_figure(table)), html_path)
+    log.info("%d combinations, %d balanced", len(table), int(table["balanced"].sum()))
+    return table

@@ -21,9 +21,8 @@ PLOTLY_JS = "plotly.min.js"
 
 def static_file(name: str) -> Markup:
     """A package file of topics/report/static (CSS, JS), to inline in a page."""
-    return Markup(
-        resources.files("topics.report").joinpath("static", name).read_text(encoding="utf-8")
-    )
+    path = resources.files("topics.report").joinpath("static", *name.split("/"))
+    return Markup(path.read_text(encoding="utf-8"))
 
 
 def json_for_script(value: Any) -> Markup:
