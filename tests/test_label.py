@@ -52,14 +52,16 @@ PARAMS = {section: DEFAULTS[section] for section in ["vectorizer", "bertopic", "
 }
 
 
-def test_topics_are_labelled_by_their_theme_words_without_stop_words(corpus):
+def test_topics_are_named_by_their_theme_words_without_stop_words(corpus):
     topics, topic_ids, _, _ = label_topics(*corpus, None, **PARAMS)
-    labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    assert labels[-1] == OUTLIER_LABEL
-    themed = [label for topic_id, label in labels.items() if topic_id != -1]
-    assert sorted(any(theme in label for label in themed) for theme in THEMES) == [True] * 3
-    for label in themed:
-        assert not set(label.replace(",", " ").split()) & ENGLISH_STOP_WORDS, label
+    assert (topics["label"] == topics["name"]).all()
+    for column in ["label", "keyword_label"]:
+        labels = dict(zip(topics["topic_id"], topics[column], strict=True))
+        assert labels[-1] == OUTLIER_LABEL
+        themed = [label.lower() for topic_id, label in labels.items() if topic_id != -1]
+        assert sorted(any(theme in label for label in themed) for theme in THEMES) == [True] * 3
+        for label in themed:
+            assert not set(label.replace(",", " ").split()) & ENGLISH_STOP_WORDS, label
     assert topics.loc[topics["topic_id"] == -1, "size"].item() == 1
     assert (topic_ids == -1).sum() == 1
 

@@ -173,7 +173,15 @@ def test_run_themes_writes_the_table_and_the_tree(tmp_path):
         **PARAMS,
     )
     themes = read_table(tmp_path / "themes.parquet")
-    assert list(themes.columns) == ["theme_id", "label", "size", "keywords", "topics"]
+    assert list(themes.columns) == [
+        "theme_id",
+        "label",
+        "name",
+        "keyword_label",
+        "size",
+        "keywords",
+        "topics",
+    ]
     assert themes["theme_id"].dtype == np.int64 and themes["size"].dtype == np.int64
     assert all(len(keywords) <= 10 for keywords in themes["keywords"])
     assert read_array(tmp_path / "theme_tree.npy").shape == (11, 4)
@@ -197,5 +205,13 @@ def test_a_corpus_without_topics_writes_an_empty_table_and_tree(tmp_path):
     )
     themes = read_table(tmp_path / "themes.parquet")
     assert len(themes) == 0
-    assert list(themes.columns) == ["theme_id", "label", "size", "keywords", "topics"]
+    assert list(themes.columns) == [
+        "theme_id",
+        "label",
+        "name",
+        "keyword_label",
+        "size",
+        "keywords",
+        "topics",
+    ]
     assert read_array(tmp_path / "theme_tree.npy").shape == (0, 4)

@@ -67,6 +67,8 @@ def write_themes(themes: pd.DataFrame, path: PathLike) -> None:
         [
             ("theme_id", pa.int64()),
             ("label", pa.string()),
+            ("name", pa.string()),
+            ("keyword_label", pa.string()),
             ("size", pa.int64()),
             ("keywords", pa.list_(pa.string())),
             ("topics", pa.list_(pa.int64())),
