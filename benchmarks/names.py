@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from nltk.stem import PorterStemmer
+import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 WORD = re.compile(r"[^\W_]+")
 ACRONYM = re.compile(r"^(.*?)\s*\(([^()]+)\)$")
-STEMMER = PorterStemmer()
+STEMMER = snowballstemmer.stemmer("porter")
 
 
 def words(text: str) -> list[str]:
@@ -91,7 +91,7 @@ def in_title(title: str, phrase: str) -> bool:
 
 
 def label_stems(phrase: str) -> set[str]:
-    return {STEMMER.stem(w) for w in words(phrase) if w not in ENGLISH_STOP_WORDS}
+    return {STEMMER.stemWord(w) for w in words(phrase) if w not in ENGLISH_STOP_WORDS}
 
 
 def measure(run: Path, column: str) -> tuple[pd.DataFrame, dict]:

@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from scipy import sparse
@@ -129,20 +130,15 @@ def normal_words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """Porter stem (nltk's) of a lower-cased word."""
-    return _stemmer().stem(word.lower())
+    """Porter stem of a lower-cased word (snowballstemmer's original Porter algorithm)."""
+    return _stemmer().stemWord(word.lower())
 
 
+@cache
 def _stemmer():
-    global _STEMMER
-    if _STEMMER is None:
-        from nltk.stem import PorterStemmer
+    import snowballstemmer
 
-        _STEMMER = PorterStemmer()
-    return _STEMMER
-
-
-_STEMMER = None
+    return snowballstemmer.stemmer("porter")
 
 
 def stems(phrase: str) -> set[str]:
