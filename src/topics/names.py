@@ -76,7 +76,20 @@ MODIFIERS = frozenset(
 )
 # A word ending so is an adjective more often than not: no name ends with one
 # ("Self-supervised", "High-dimensional"), unless it is one of NOUNS.
-ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ic", "able", "ible", "ary", "ful", "less", "ed", "ant")
+ADJECTIVE_ENDINGS = (
+    "al",
+    "ive",
+    "ous",
+    "ic",
+    "able",
+    "ible",
+    "ary",
+    "ful",
+    "less",
+    "ed",
+    "ant",
+    "ile",
+)
 NOUNS = frozenset(
     _words(
         """retrieval signal interval removal proposal arrival tutorial animal journal manual
@@ -89,10 +102,16 @@ NOUNS = frozenset(
     rationale global local neural hybrid red bed shed need hundred breed
     plant variant assistant agent constant gradient coefficient student participant
     restaurant tenant infant elephant merchant accountant defendant covariant invariant
-    quadrant dopant reactant"""
+    quadrant dopant reactant profile file tile missile textile percentile quantile"""
     )
 )
 MAX_WORDS = 5
+# A phrase that stands on its own in fewer than this share of the titles using it modifies
+# a longer phrase there ("Medical image" in "Medical Image Segmentation"): no name.
+MIN_HEAD_SHARE = 0.2
+# How much more a phrase written on its own counts towards its written form than one
+# written as a modifier.
+HEAD_FORM = 10
 # Titles of its topic a name must occur in (fewer only where no phrase reaches it).
 MIN_TITLES = 3
 # A phrase is a fragment when at least this share of its occurrences in its topic's texts
@@ -105,7 +124,10 @@ TITLE_SHARE = 0.7
 # A phrase's score is coverage x precision ** PRECISION_POWER x (1 + LENGTH_BONUS per
 # word after the first, up to 3 words): longer phrases say more.
 PRECISION_POWER = 0.5
-LENGTH_BONUS = 0.5
+LENGTH_BONUS = 1.0
+# The same for theme names: a theme's phrase should be its own more than a topic's need be.
+THEME_PRECISION_POWER = 1.0
+THEME_LENGTH_BONUS = 1.0
 # Most words (other than joiners) of each of a theme name's two phrases.
 THEME_WORDS = 3
 # Candidates a topic's name is looked for among, best first.
@@ -167,9 +189,13 @@ def title_chunks(title: str) -> list[list[tuple[str, str]]]:
     return chunks
 
 
-def title_phrases(title: str) -> Iterable[tuple[tuple[str, ...], tuple[tuple[str, str], ...]]]:
-    """Every candidate phrase of a title: (key, surface), the key its folded lower-case
-    words, the surface its (word, separator) pairs as written."""
+def title_phrases(
+    title: str,
+) -> Iterable[tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool]]:
+    """Every candidate phrase of a title: (key, surface, head), the key its folded
+    lower-case words, the surface its (word, separator) pairs as written, head whether
+    it stands as a noun phrase of its own there (no word of the phrase's run follows it:
+    "Temporal action" in "Temporal Action Localization" does not)."""
     for chunk in title_chunks(title):
         lower = [word.lower() for word, _ in chunk]
         for start in range(len(chunk)):
@@ -184,7 +210,8 @@ def title_phrases(title: str) -> Iterable[tuple[tuple[str, ...], tuple[tuple[str
                 if stop < len(chunk) and chunk[stop][1] in ("-", "/"):
                     continue  # would end inside a compound
                 words = chunk[start:stop]
-                yield (tuple(fold(w) for w in lower[start:stop]), tuple(words))
+                head = stop == len(chunk) or lower[stop] in STOP_WORDS
+                yield (tuple(fold(w) for w in lower[start:stop]), tuple(words), head)
 
 
 def long_form(short: str, before: str) -> str | None:
@@ -251,13 +278,15 @@ def _schwartz_hearst(letters: str, words: list[str]) -> int | None:
 class Phrases:
     """The candidate phrases of a corpus and where they occur.
 
-    keys: each candidate's folded lower-case words; title, text: papers x candidates,
+    keys: each candidate's folded lower-case words; head: the share of the titles holding
+    it where it stands on its own (see title_phrases); title, text: papers x candidates,
     True where the paper's title (text: title or abstract) holds it; forms: each
     candidate's surfaces as the titles write them; acronyms: key -> the acronym the
     papers define for it (most often); expansion_of: an acronym's key -> its expansion's.
     """
 
     keys: list[tuple[str, ...]]
+    head: np.ndarray
     title: sparse.csr_matrix
     text: sparse.csr_matrix
     forms: list[Counter]
@@ -334,14 +363,18 @@ def find_phrases(
     acronyms, expansions, written = acronym_definitions(titles, abstracts)
     title_keys: list[set[tuple[str, ...]]] = []
     forms: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    heads: Counter = Counter()
     counts: Counter = Counter()
     for title in titles:
         keys = set()
-        for key, surface in title_phrases(title):
+        for key, surface, head in title_phrases(title):
             if len(key) == 1 and key[0] in expansions and _is_acronym(surface[0][0]):
                 keys.add(expansions[key[0]])  # "LLMs" counts as "large language models"
+                heads[expansions[key[0]]] += head
             keys.add(key)
-            forms[key][surface] += 1
+            # A name is written as the phrase stands on its own ("Point clouds").
+            forms[key][surface] += HEAD_FORM if head else 1
+            heads[key] += head
         title_keys.append(keys)
         counts.update(keys)
     for key, expansion in written.items():
@@ -355,6 +388,7 @@ def find_phrases(
     vocabulary = {word.lower() for key in keys for surface in forms[key] for word, _ in surface}
     return Phrases(
         keys=keys,
+        head=np.array([heads[key] / max(counts[key], 1) for key in keys]),
         title=title,
         text=text,
         forms=[forms[key] for key in keys],
@@ -453,10 +487,17 @@ def _cased(written: Counter, inside: Counter | None) -> str:
     return form.lower() if not _is_acronym(form) else form
 
 
-def acceptable(key: tuple[str, ...], surfaces: Counter) -> bool:
+def acceptable(
+    key: tuple[str, ...], surfaces: Counter, head: float = 1.0, defined: bool = False
+) -> bool:
     """Whether a candidate could name something: not generic words alone ("Deep neural
     networks"), nor a phrase ending in a modifier ("robust", "based"), an adjective
-    ("Self-supervised"), a modifying compound ("Few-shot") or a number."""
+    ("Self-supervised"), a modifying compound ("Few-shot") or a number, nor a phrase
+    that mostly modifies a longer one (`head`: the share of its titles where it does
+    not, below MIN_HEAD_SHARE). An "and" joins the words of one name only where the
+    papers define an acronym for the whole (`defined`: "Simultaneous localization and
+    mapping (SLAM)") or a hyphen joins it ("Vision-and-language navigation"): elsewhere it
+    joins two names."""
     last = key[-1]
     if last in MODIFIERS or last.isdigit():
         return False
@@ -465,6 +506,14 @@ def acceptable(key: tuple[str, ...], surfaces: Counter) -> bool:
     surface = surfaces.most_common(1)[0][0]
     if _is_acronym(surface[-1][0]):
         return True
+    if head < MIN_HEAD_SHARE:
+        return False
+    if (
+        "and" in key
+        and not defined
+        and any(w.lower() == "and" and sep != "-" for w, sep in surface)
+    ):
+        return False
     if len(surface) > 1 and all(sep == "-" for _, sep in surface[1:]):
         # One hyphenated compound is mostly a modifier ("Few-shot", "Vision-language"),
         # unless it ends in a noun of action or state ("Fine-tuning", "Re-identification").
@@ -561,22 +610,30 @@ def topic_scores(
     return score, sparse.csr_matrix(plain @ title)
 
 
-def length_weights(phrases: Phrases) -> np.ndarray:
+def length_weights(phrases: Phrases, bonus: float | None = None) -> np.ndarray:
     """Each candidate's weight for its length (words other than joiners, up to 3)."""
+    bonus = LENGTH_BONUS if bonus is None else bonus
     return np.array(
-        [
-            1 + LENGTH_BONUS * (min(sum(w not in JOINERS for w in key), 3) - 1)
-            for key in phrases.keys
-        ]
+        [1 + bonus * (min(sum(w not in JOINERS for w in key), 3) - 1) for key in phrases.keys]
     )
 
 
-def ranked(score_row, titles_row, min_titles: int) -> list[int]:
-    """Candidate columns of one group, best first, held by at least min_titles titles."""
+def ranked(score_row, titles_row, min_titles: int, keys: Sequence[tuple]) -> list[int]:
+    """Candidate columns of one group, best first (the longer of equals), held by at least
+    min_titles titles."""
     held = dict(zip(titles_row.indices, titles_row.data, strict=True))
     columns = [c for c in score_row.indices if held.get(c, 0) >= min_titles]
     values = dict(zip(score_row.indices, score_row.data, strict=True))
-    return sorted(columns, key=lambda c: (-values[c], c))
+    return sorted(columns, key=lambda c: (-round(values[c], 12), -len(keys[c]), c))
+
+
+def phrase_stems(phrases: Phrases, column: int) -> set[str]:
+    """The stems of a candidate's words and of the acronym the papers define for it."""
+    key = phrases.keys[column]
+    found = {stem(word) for word in key if word not in STOP_WORDS}
+    if key in phrases.acronyms:
+        found.add(stem(fold(phrases.acronyms[key])))
+    return found
 
 
 def best_phrases(
@@ -592,11 +649,15 @@ def best_phrases(
     for min_titles in range(MIN_TITLES, 0, -1):
         found: list[int] = []
         used: set[str] = set()
-        for column in ranked(score.getrow(group), titles.getrow(group), min_titles)[:N_TRIED]:
+        for column in ranked(score.getrow(group), titles.getrow(group), min_titles, phrases.keys)[
+            :N_TRIED
+        ]:
             key = phrases.keys[column]
-            if not acceptable(key, phrases.forms[column]):
+            if not acceptable(
+                key, phrases.forms[column], phrases.head[column], key in phrases.acronyms
+            ):
                 continue
-            key_stems = {stem(word) for word in key if word not in STOP_WORDS}
+            key_stems = phrase_stems(phrases, column)
             if key_stems & used or context.is_fragment(key, acronym=phrases.acronyms.get(key)):
                 continue
             found.append(column)
@@ -712,7 +773,6 @@ def theme_names(
     corpus = np.asarray(text.sum(axis=0)).ravel()
     precision = sparse.csr_matrix(in_theme @ sparse.diags(1 / np.maximum(corpus, 1)))
     theme_titles = sparse.csr_matrix(group_matrix(paper_theme, len(themes)) @ phrases.title)
-    length = length_weights(phrases)
     n_papers = int((topic_index >= 0).sum())
     names: dict[int, str] = {}
     seconds: dict[int, list[str]] = {}
@@ -726,8 +786,8 @@ def theme_names(
         covers = sparse.csr_matrix(
             (np.ones(over.sum()), (rows.row[over], rows.col[over])), shape=rows.shape
         )
-        coverage = np.asarray(covers.T @ weights).ravel() * length
-        prec = precision.getrow(row).toarray().ravel() ** PRECISION_POWER
+        coverage = np.asarray(covers.T @ weights).ravel()
+        prec = precision.getrow(row).toarray().ravel() ** THEME_PRECISION_POWER
         held = theme_titles.getrow(row).toarray().ravel()
         context = Context(
             text for i in np.flatnonzero(paper_theme == row) for text in (titles[i], abstracts[i])
@@ -751,16 +811,21 @@ def theme_names(
 
 
 def _theme_phrases(phrases, coverage, precision, held, covers, weights, context) -> list[int]:
-    """The theme's best phrase, then the ones best covering the topics not yet covered."""
-    score = coverage * precision
+    """The theme's best phrase, then the one best covering, with its length weight, the
+    topics that one misses (half its whole coverage counts too), then a third likewise
+    (for telling near-duplicate themes apart)."""
+    length = length_weights(phrases, THEME_LENGTH_BONUS)
+    score = coverage * precision * length
     order = [c for c in np.argsort(-score, kind="stable")[: 20 * N_TRIED] if score[c] > 0]
     usable = []
     for column in order:
         key = phrases.keys[column]
-        if held[column] < MIN_TITLES or not acceptable(key, phrases.forms[column]):
+        if held[column] < MIN_TITLES or not acceptable(
+            key, phrases.forms[column], phrases.head[column]
+        ):
             continue
-        if sum(word not in JOINERS for word in key) > THEME_WORDS:
-            continue
+        if sum(word not in JOINERS for word in key) > THEME_WORDS or "and" in key:
+            continue  # long, or an "and" of its own in a name joined by "and"
         if context.is_fragment(key, acronym=phrases.acronyms.get(key)):
             continue
         usable.append(column)
@@ -769,21 +834,22 @@ def _theme_phrases(phrases, coverage, precision, held, covers, weights, context)
     if not usable:
         return []
     chosen = [usable[0]]
-    used = {stem(w) for w in phrases.keys[usable[0]] if w not in STOP_WORDS}
+    used = phrase_stems(phrases, usable[0])
     covered = np.asarray(covers[:, usable[0]].todense()).ravel() > 0
     for _ in range(2):
         best, best_score = None, 0.0
         for column in usable:
-            key_stems = {stem(w) for w in phrases.keys[column] if w not in STOP_WORDS}
+            key_stems = phrase_stems(phrases, column)
             if column in chosen or key_stems & used:
                 continue
             topics_covered = np.asarray(covers[:, column].todense()).ravel() > 0
-            gain = float(weights[topics_covered & ~covered].sum()) * precision[column]
-            if gain > best_score:
-                best, best_score = column, gain
+            gain = float(weights[topics_covered & ~covered].sum()) + 0.5 * coverage[column]
+            value = gain * precision[column] * length[column]
+            if value > best_score:
+                best, best_score = column, value
         if best is None:
             break
         chosen.append(best)
-        used |= {stem(w) for w in phrases.keys[best] if w not in STOP_WORDS}
+        used |= phrase_stems(phrases, best)
         covered |= np.asarray(covers[:, best].todense()).ravel() > 0
     return chosen
