@@ -473,7 +473,11 @@ def display(
 def _cased(written: Counter, inside: Counter | None) -> str:
     """A word cased as researchers write it mid-sentence."""
     form = written.most_common(1)[0][0]
-    special = [w for w in written.elements() if _is_acronym(w) or any(c.isdigit() for c in w)]
+    special = [
+        w
+        for w in written.elements()
+        if _is_acronym(w) or any(c.isdigit() for c in w) or (len(w) == 1 and w.isupper())
+    ]
     if special and len(special) * 2 >= sum(written.values()):
         return Counter(special).most_common(1)[0][0]
     if inside:
