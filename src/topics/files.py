@@ -74,6 +74,10 @@ def write_themes(themes: pd.DataFrame, path: PathLike) -> None:
             ("topics", pa.list_(pa.int64())),
         ]
     )
+    # A fit made before themes had names (topics.names) is named by its label.
+    themes = themes.assign(
+        **{column: themes["label"] for column in ["name", "keyword_label"] if column not in themes}
+    )
     themes.to_parquet(path, index=False, schema=schema)
 
 
