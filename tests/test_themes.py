@@ -151,9 +151,12 @@ def test_theme_labels_are_unique_and_hold_no_stop_words():
     texts = texts_of(topic_ids, groups, shared=("galaxy", "galaxy", "protein", "speech"))
     themes, _, _ = derive_themes(texts, topic_ids, reduced, **{**PARAMS, "max_share": 0.6})
     assert len(themes) == 4
-    assert themes["label"].is_unique
-    for label in themes["label"]:
+    assert themes["label"].is_unique and themes["keyword_label"].is_unique
+    for label in themes["keyword_label"]:
         assert not set(label.replace(",", " ").split()) & ENGLISH_STOP_WORDS, label
+    for name in themes["label"]:  # a name may say "and" or "of", never begin or end so
+        words = name.lower().split()
+        assert words[0] not in ENGLISH_STOP_WORDS and words[-1] not in ENGLISH_STOP_WORDS
 
 
 def test_run_themes_writes_the_table_and_the_tree(tmp_path):
