@@ -11,7 +11,9 @@ measure the namer by its own rules:
 - repeated stem: a label whose phrases share a Porter stem;
 - title-used: the name's first phrase (or the acronym it defines) occurs in at least 3 of
   the topic's titles (a final plural "s" ignored on both sides);
-- unique: no two topics, nor two themes, share a label.
+- unique: no two topics, nor two themes, share a label;
+- theme coverage: the share of the themes' papers in topics that use the theme's name
+  (one of its phrases in at least one in ten of the topic's papers).
 A label's phrases: split at ", " and ": "; a trailing "(ACRONYM)" is its own phrase for
 title use and left out of the fragment count (it is the same phrase as its expansion).
 """
@@ -94,6 +96,36 @@ def label_stems(phrase: str) -> set[str]:
     return {STEMMER.stemWord(w) for w in words(phrase) if w not in ENGLISH_STOP_WORDS}
 
 
+def theme_phrases(label: str) -> list[str]:
+    """A theme name's phrases: split at " and " (an acronym in brackets left out)."""
+    return [ACRONYM.sub(r"\1", part).strip() for part in re.split(r" and |, |: ", label)]
+
+
+def theme_coverage(papers: pd.DataFrame, themes: pd.DataFrame, labels: dict[int, str]) -> float:
+    """The share of the themes' papers in topics whose papers use the theme's name: at
+    least one in ten of the topic's papers holds one of the name's phrases (title or
+    abstract, final plural "s" ignored). A name from the largest topic's words covers
+    little of its theme; one that says what the topics share covers much."""
+    covered = total = 0
+    texts = {
+        topic: [
+            [plain(w) for w in words(f"{t} {a}")]
+            for t, a in zip(group.title, group.abstract, strict=True)
+        ]
+        for topic, group in papers.groupby("topic_id")
+    }
+    for theme in themes.itertuples():
+        targets = [[plain(w) for w in words(p)] for p in theme_phrases(labels[theme.theme_id])]
+        targets = [t for t in targets if t]
+        for topic in theme.topics:
+            docs = texts.get(topic, [])
+            total += len(docs)
+            using = sum(any(occurrences(doc, t) for t in targets) for doc in docs)
+            if docs and using >= 0.1 * len(docs):
+                covered += len(docs)
+    return covered / max(total, 1)
+
+
 def measure(run: Path, column: str) -> tuple[pd.DataFrame, dict]:
     inter = run / "results" / "intermediate"
     papers = pd.read_parquet(inter / "papers.parquet", columns=["paper_id", "title", "abstract"])
@@ -150,6 +182,9 @@ def measure(run: Path, column: str) -> tuple[pd.DataFrame, dict]:
         "duplicate topic labels": int(len(table) - table.label.nunique()),
         "themes": len(themes),
         "duplicate theme labels": int(len(themes) - theme_labels.nunique()),
+        "theme coverage": theme_coverage(
+            papers, themes, dict(zip(themes.theme_id, theme_labels, strict=True))
+        ),
         "mean words per name": float(table.label.map(lambda s: len(words(s))).mean()),
     }
     return table, figures

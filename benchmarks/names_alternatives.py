@@ -49,6 +49,25 @@ def names_with(settings, titles, abstracts, topic_ids, centrality, phrases):
             setattr(N, key, value)
 
 
+THEME_VARIANTS = {
+    "chosen: topics covered x precision x length, two phrases": {},
+    "precision^0.5": {"THEME_PRECISION_POWER": 0.5},
+    "precision^0 (coverage alone)": {"THEME_PRECISION_POWER": 0.0},
+    "no length bonus": {"THEME_LENGTH_BONUS": 0.0},
+}
+
+
+def theme_names_with(settings, titles, abstracts, topic_ids, theme_of_topic, phrases):
+    saved = {key: getattr(N, key) for key in settings}
+    try:
+        for key, value in settings.items():
+            setattr(N, key, value)
+        return N.theme_names(titles, abstracts, topic_ids, theme_of_topic, phrases=phrases)
+    finally:
+        for key, value in saved.items():
+            setattr(N, key, value)
+
+
 def keybert_names(titles, abstracts, topic_ids, centrality, phrases, centroids, encode, n=5):
     """Among each topic's n best statistical candidates, the one nearest its centroid."""
     ids = np.asarray(topic_ids)
@@ -160,6 +179,40 @@ def main() -> int:
             top1, rank = identification(labels, centroids, encode)
             row += f" {top1:.1%} | {rank:.0f} |"
         print(row)
+    themes = pd.read_parquet(inter / "themes.parquet")
+    theme_of_topic = {int(t): int(row.theme_id) for row in themes.itertuples() for t in row.topics}
+    old_theme = "keyword_label" if "keyword_label" in themes else "label"
+    topic_label = dict(zip(topics.topic_id, topics.label, strict=True))
+    theme_results = {
+        "old keyword label": dict(zip(themes.theme_id, themes[old_theme], strict=True)),
+        "largest topic's name": {
+            int(row.theme_id): topic_label[row.topics[0]] for row in themes.itertuples()
+        },
+    }
+    for name, settings in THEME_VARIANTS.items():
+        theme_results[name] = theme_names_with(
+            settings, titles, abstracts, ids, theme_of_topic, phrases
+        )
+    with_topics = papers.assign(topic_id=ids)
+    sizes = topics.set_index("topic_id")["size"]
+    theme_centres = {}
+    for row in themes.itertuples():
+        centre = sum(centroids[t] * sizes[t] for t in row.topics)
+        theme_centres[int(row.theme_id)] = centre / np.linalg.norm(centre)
+    print()
+    header = "| theme names | theme coverage | duplicates |"
+    if args.embed:
+        header += " own theme nearest |"
+    print(header)
+    print("|" + " --- |" * (header.count("|") - 1))
+    for name, labels in theme_results.items():
+        coverage = measure.theme_coverage(with_topics, themes, labels)
+        duplicates = len(labels) - len(set(labels.values()))
+        row = f"| {name} | {coverage:.1%} | {duplicates} |"
+        if args.embed:
+            row += f" {identification(labels, theme_centres, encode)[0]:.1%} |"
+        print(row)
+        print("  " + "; ".join(labels[t] for t in sorted(labels)))
     return 0
 
 
