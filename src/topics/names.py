@@ -696,11 +696,13 @@ def topic_names(
     weights = central_weights(index, centrality)
     score, held = topic_scores(phrases, index, len(real), weights)
     choices: dict[int, list[int]] = {}
-    contexts: dict[int, Context] = {}
+    order = np.argsort(index, kind="stable")
+    bounds = np.searchsorted(index[order], np.arange(len(real) + 1))
     for row in range(len(real)):
-        members = np.flatnonzero(index == row)
-        contexts[row] = Context(text for i in members for text in (titles[i], abstracts[i]))
-        choices[row] = best_phrases(phrases, score, held, contexts[row], row, 3)
+        # One topic's texts at a time: all of them as words would take gigabytes at scale.
+        members = order[bounds[row] : bounds[row + 1]]
+        context = Context(text for i in members for text in (titles[i], abstracts[i]))
+        choices[row] = best_phrases(phrases, score, held, context, row, 3)
     names = {
         int(real[row]): display(phrases, columns[0]) if columns else None
         for row, columns in choices.items()
