@@ -178,3 +178,10 @@ def test_phrases_stop_at_punctuation_and_function_words():
     assert ("sparse", "coding") in phrases.index
     assert ("coding", "a") not in phrases.index and ("coding", "for") not in phrases.index
     assert not any("study" in key for key in phrases.keys)
+
+
+def test_a_topic_whose_titles_share_no_phrase_keeps_its_fallback_name():
+    titles = ["Protein Folding", "Protein Folding", "Protein Folding", "A", "The", "Of"]
+    ids = np.array([0, 0, 0, 1, 1, 1])
+    names = topic_names(titles, [""] * 6, ids, fallback={0: "protein", 1: "misc, other"})
+    assert names == {0: "Protein folding", 1: "misc, other"}

@@ -133,6 +133,12 @@ def keyword_scores(model: Any, keywords: dict[int, list[str]]) -> dict[int, list
     return scores
 
 
+def keyword_labels(keywords: dict[int, list[str]], ids: Sequence[int]) -> dict[int, str]:
+    """Each real topic's keyword label (its first keywords), unique among the topics."""
+    real = [i for i in ids if i != -1]
+    return dict(zip(real, unique_labels([keywords[i] for i in real]), strict=True))
+
+
 def topic_table(
     keywords: dict[int, list[str]],
     topic_ids: np.ndarray,
@@ -144,8 +150,7 @@ def topic_table(
     their scores, centroid. `centroids` has one row per topic id present, in ascending id
     order; a topic without a name in `names` is named by its keyword label."""
     ids = sorted(set(topic_ids.tolist()))
-    labels = unique_labels([keywords[i] for i in ids if i != -1])
-    labels_by_id = dict(zip([i for i in ids if i != -1], labels, strict=True))
+    labels_by_id = keyword_labels(keywords, ids)
     named = [(names or {}).get(i) or labels_by_id.get(i, OUTLIER_LABEL) for i in ids]
     sizes = np.bincount(topic_ids + 1)
     return pd.DataFrame(
@@ -266,6 +271,8 @@ def label_topics(
         [""] * len(docs) if abstracts is None else abstracts,
         topic_ids,
         central,
+        # A topic whose titles share no phrase keeps its keyword label.
+        fallback=keyword_labels(words, sorted(set(topic_ids.tolist()))),
     )
     topics = topic_table(words, topic_ids, scores, centroids, names)
     return topics, topic_ids, reassigned, central
