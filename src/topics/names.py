@@ -4,13 +4,17 @@ the phrases spread across their topics.
 A candidate is a whole phrase of the titles: 1-5 words between punctuation and function
 words ("of", "and" and "to" may join words inside one: "Mixture of experts"), never
 starting or ending inside a hyphenated compound ("Low-rank", not "rank"). A topic's name
-is the candidate that its titles use most, weighted towards its central papers, times
-how much of the phrase's use in the corpus is this topic's (its precision), among those
-at least MIN_TITLES of its titles use and that are no fragment of a longer fixed phrase
-(FRAGMENT_SHARE of their occurrences with the same word beside them). The name is cased
-and hyphenated as the papers write it, an acronym the papers define follows its expansion,
-and topics that would share a name are told apart by a second phrase.
-benchmarks/RESULTS.md ("Names") measures this against the alternatives.
+is the candidate its titles use most (weighted towards its central papers), times how much
+of the phrase's use in the corpus is this topic's and a bonus for each word up to three,
+among those at least MIN_TITLES of its titles use that are neither a fragment of a longer
+fixed phrase (FRAGMENT_SHARE of their occurrences with the same word beside them) nor a
+modifier of longer ones ("Temporal action" in "Temporal action localization"). It is
+cased and hyphenated as the papers write it, an acronym the papers define follows its
+expansion, and topics that would share a name are told apart by a second phrase. A
+theme's name joins the phrase most of its topics over-use to the one best covering the
+rest. Pure functions of the titles and abstracts: no model, no download.
+benchmarks/RESULTS.md ("Names a researcher would write") measures this and the
+alternatives.
 """
 
 import re
@@ -281,8 +285,9 @@ class Phrases:
     keys: each candidate's folded lower-case words; head: the share of the titles holding
     it where it stands on its own (see title_phrases); title, text: papers x candidates,
     True where the paper's title (text: title or abstract) holds it; forms: each
-    candidate's surfaces as the titles write them; acronyms: key -> the acronym the
-    papers define for it (most often); expansion_of: an acronym's key -> its expansion's.
+    candidate's surfaces as the titles write them (counted HEAD_FORM times where it stands
+    on its own); casing: how the abstracts write each word inside a sentence; acronyms:
+    key -> the acronym the papers define for it (most often).
     """
 
     keys: list[tuple[str, ...]]
@@ -582,14 +587,6 @@ def group_matrix(groups: np.ndarray, n_groups: int, weights: np.ndarray | None =
     held = np.flatnonzero(groups >= 0)
     values = np.ones(len(held)) if weights is None else weights[held]
     return sparse.csr_matrix((values, (groups[held], held)), shape=(n_groups, len(groups)))
-
-
-@dataclass
-class Scored:
-    """Candidates of each group of papers, with their scores (groups x candidates)."""
-
-    score: np.ndarray | sparse.csr_matrix
-    titles: sparse.csr_matrix  # titles of the group holding the candidate
 
 
 def topic_scores(
