@@ -291,7 +291,8 @@ def run_label(
     # same strings back rather than copies (at 100,000 papers, 150 MB a copy).
     docs = [split_compounds(text) for text in paper_texts(papers)]
     paper_ids = papers["paper_id"]
-    titles, abstracts = papers["title"].tolist(), papers["abstract"].fillna("").tolist()
+    titles = papers["title"].fillna("").tolist()
+    abstracts = papers["abstract"].fillna("").tolist()
     del papers
     clusters = read_clusters(clusters_path)
     topics, topic_ids, reassigned, central = label_topics(

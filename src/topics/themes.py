@@ -378,7 +378,7 @@ def run_themes(
         texts,
         topic_ids,
         read_array(reduced_path),
-        titles=papers["title"].tolist(),
+        titles=papers["title"].fillna("").tolist(),
         abstracts=papers["abstract"].fillna("").tolist(),
         **params,
     )
