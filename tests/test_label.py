@@ -52,14 +52,20 @@ PARAMS = {section: DEFAULTS[section] for section in ["vectorizer", "bertopic", "
 }
 
 
-def test_topics_are_labelled_by_their_theme_words_without_stop_words(corpus):
+def test_topics_are_named_by_their_theme_words_without_stop_words(corpus):
+    docs = corpus[0]
     topics, topic_ids, _, _ = label_topics(*corpus, None, **PARAMS)
-    labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    assert labels[-1] == OUTLIER_LABEL
+    assert (topics["label"] == topics["name"]).all()
+    labels = dict(zip(topics["topic_id"], topics["keyword_label"], strict=True))
+    assert labels[-1] == OUTLIER_LABEL == topics.loc[topics["topic_id"] == -1, "label"].item()
     themed = [label for topic_id, label in labels.items() if topic_id != -1]
     assert sorted(any(theme in label for label in themed) for theme in THEMES) == [True] * 3
     for label in themed:
         assert not set(label.replace(",", " ").split()) & ENGLISH_STOP_WORDS, label
+    # Each name is a phrase of its own topic's texts (topics.names; tests/test_names.py).
+    for row in topics[topics["topic_id"] != -1].itertuples():
+        texts = [doc.lower() for doc, t in zip(docs, topic_ids, strict=True) if t == row.topic_id]
+        assert sum(row.name.lower() in text for text in texts) >= 3, row.name
     assert topics.loc[topics["topic_id"] == -1, "size"].item() == 1
     assert (topic_ids == -1).sum() == 1
 

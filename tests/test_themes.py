@@ -151,9 +151,12 @@ def test_theme_labels_are_unique_and_hold_no_stop_words():
     texts = texts_of(topic_ids, groups, shared=("galaxy", "galaxy", "protein", "speech"))
     themes, _, _ = derive_themes(texts, topic_ids, reduced, **{**PARAMS, "max_share": 0.6})
     assert len(themes) == 4
-    assert themes["label"].is_unique
-    for label in themes["label"]:
+    assert themes["label"].is_unique and themes["keyword_label"].is_unique
+    for label in themes["keyword_label"]:
         assert not set(label.replace(",", " ").split()) & ENGLISH_STOP_WORDS, label
+    for name in themes["label"]:  # a name may say "and" or "of", never begin or end so
+        words = name.lower().split()
+        assert words[0] not in ENGLISH_STOP_WORDS and words[-1] not in ENGLISH_STOP_WORDS
 
 
 def test_run_themes_writes_the_table_and_the_tree(tmp_path):
@@ -173,7 +176,15 @@ def test_run_themes_writes_the_table_and_the_tree(tmp_path):
         **PARAMS,
     )
     themes = read_table(tmp_path / "themes.parquet")
-    assert list(themes.columns) == ["theme_id", "label", "size", "keywords", "topics"]
+    assert list(themes.columns) == [
+        "theme_id",
+        "label",
+        "name",
+        "keyword_label",
+        "size",
+        "keywords",
+        "topics",
+    ]
     assert themes["theme_id"].dtype == np.int64 and themes["size"].dtype == np.int64
     assert all(len(keywords) <= 10 for keywords in themes["keywords"])
     assert read_array(tmp_path / "theme_tree.npy").shape == (11, 4)
@@ -197,5 +208,13 @@ def test_a_corpus_without_topics_writes_an_empty_table_and_tree(tmp_path):
     )
     themes = read_table(tmp_path / "themes.parquet")
     assert len(themes) == 0
-    assert list(themes.columns) == ["theme_id", "label", "size", "keywords", "topics"]
+    assert list(themes.columns) == [
+        "theme_id",
+        "label",
+        "name",
+        "keyword_label",
+        "size",
+        "keywords",
+        "topics",
+    ]
     assert read_array(tmp_path / "theme_tree.npy").shape == (0, 4)

@@ -67,10 +67,16 @@ def write_themes(themes: pd.DataFrame, path: PathLike) -> None:
         [
             ("theme_id", pa.int64()),
             ("label", pa.string()),
+            ("name", pa.string()),
+            ("keyword_label", pa.string()),
             ("size", pa.int64()),
             ("keywords", pa.list_(pa.string())),
             ("topics", pa.list_(pa.int64())),
         ]
+    )
+    # A fit made before themes had names (topics.names) is named by its label.
+    themes = themes.assign(
+        **{column: themes["label"] for column in ["name", "keyword_label"] if column not in themes}
     )
     themes.to_parquet(path, index=False, schema=schema)
 

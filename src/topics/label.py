@@ -21,6 +21,7 @@ from topics.centroids import topic_centroids
 from topics.embed import paper_texts
 from topics.files import read_array, read_clusters, read_table, write_table
 from topics.keywords import split_compounds, topic_keywords, topic_vectorizer
+from topics.names import topic_names
 from topics.startup import import_bertopic
 
 log = logging.getLogger("topics")
@@ -32,7 +33,18 @@ N_CANDIDATES = 30
 LABEL_TERMS = 3
 # centroid: the unit-length mean embedding of the topic's papers (the views that relate
 # topics, and each paper's centrality, use it).
-TOPIC_COLUMNS = ["topic_id", "label", "size", "keywords", "scores", "centroid"]
+# label: the topic's name (topics.names), what every page shows; name: the same, kept when
+# something names topics on top of it; keyword_label: the old label, its first keywords.
+TOPIC_COLUMNS = [
+    "topic_id",
+    "label",
+    "name",
+    "keyword_label",
+    "size",
+    "keywords",
+    "scores",
+    "centroid",
+]
 
 
 def readable_label(keywords: Sequence[str], n_terms: int = LABEL_TERMS) -> str:
@@ -121,22 +133,32 @@ def keyword_scores(model: Any, keywords: dict[int, list[str]]) -> dict[int, list
     return scores
 
 
+def keyword_labels(keywords: dict[int, list[str]], ids: Sequence[int]) -> dict[int, str]:
+    """Each real topic's keyword label (its first keywords), unique among the topics."""
+    real = [i for i in ids if i != -1]
+    return dict(zip(real, unique_labels([keywords[i] for i in real]), strict=True))
+
+
 def topic_table(
     keywords: dict[int, list[str]],
     topic_ids: np.ndarray,
     scores: dict[int, list[float]],
     centroids: np.ndarray,
+    names: dict[int, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per topic with papers: id, readable label, size, keywords and their scores,
-    centroid. `centroids` has one row per topic id present, in ascending id order."""
+    """One row per topic with papers: id, name (label), keyword label, size, keywords and
+    their scores, centroid. `centroids` has one row per topic id present, in ascending id
+    order; a topic without a name in `names` is named by its keyword label."""
     ids = sorted(set(topic_ids.tolist()))
-    labels = unique_labels([keywords[i] for i in ids if i != -1])
-    labels_by_id = dict(zip([i for i in ids if i != -1], labels, strict=True))
+    labels_by_id = keyword_labels(keywords, ids)
+    named = [(names or {}).get(i) or labels_by_id.get(i, OUTLIER_LABEL) for i in ids]
     sizes = np.bincount(topic_ids + 1)
     return pd.DataFrame(
         {
             "topic_id": ids,
-            "label": [labels_by_id.get(i, OUTLIER_LABEL) for i in ids],
+            "label": named,
+            "name": named,
+            "keyword_label": [labels_by_id.get(i, OUTLIER_LABEL) for i in ids],
             "size": [int(sizes[i + 1]) for i in ids],
             "keywords": [keywords.get(i, []) for i in ids],
             "scores": [scores.get(i, []) for i in ids],
@@ -209,12 +231,16 @@ def label_topics(
     bertopic: dict[str, Any],
     keywords: dict[str, Any],
     outliers: dict[str, Any],
+    titles: Sequence[str] | None = None,
+    abstracts: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     """Topics table, each paper's topic id, whether it was a reassigned outlier, centrality.
 
     The parameters are config.yaml's sections of those names. Keywords come from the
     HDBSCAN clusters (the papers that define each theme); outliers are reassigned
-    afterwards and change the topics' sizes, not their keywords.
+    afterwards and change the topics' sizes, not their keywords. Names (topics.names) come
+    from the papers' `titles` and `abstracts` (without them, from `docs` as titles), in
+    the final topics, weighted towards each topic's central papers.
     """
     if (np.asarray(clusters) == -1).all():
         # BERTopic needs at least one topic; a corpus with none is all outliers.
@@ -239,8 +265,17 @@ def label_topics(
         )
         reassigned = (core_ids == -1) & (topic_ids != -1)
     centroids = topic_centroids(embeddings, topic_ids, np.unique(topic_ids).tolist())
-    topics = topic_table(words, topic_ids, scores, centroids)
-    return topics, topic_ids, reassigned, centrality(embeddings, topic_ids, centroids)
+    central = centrality(embeddings, topic_ids, centroids)
+    names = topic_names(
+        docs if titles is None else titles,
+        [""] * len(docs) if abstracts is None else abstracts,
+        topic_ids,
+        central,
+        # A topic whose titles share no phrase keeps its keyword label.
+        fallback=keyword_labels(words, sorted(set(topic_ids.tolist()))),
+    )
+    topics = topic_table(words, topic_ids, scores, centroids, names)
+    return topics, topic_ids, reassigned, central
 
 
 def run_label(
@@ -256,6 +291,8 @@ def run_label(
     # same strings back rather than copies.
     docs = [split_compounds(text) for text in paper_texts(papers)]
     paper_ids = papers["paper_id"]
+    titles = papers["title"].fillna("").tolist()
+    abstracts = papers["abstract"].fillna("").tolist()
     del papers
     clusters = read_clusters(clusters_path)
     topics, topic_ids, reassigned, central = label_topics(
@@ -263,6 +300,8 @@ def run_label(
         read_array(embeddings_path),
         clusters.labels,
         clusters.membership,
+        titles=titles,
+        abstracts=abstracts,
         **params,
     )
     log.info(
@@ -271,7 +310,9 @@ def run_label(
         int((topic_ids == -1).sum()),
     )
     for row in topics.itertuples():
-        log.info("topic %d (%d papers): %s", row.topic_id, row.size, row.label)
+        log.info(
+            "topic %d (%d papers): %s [%s]", row.topic_id, row.size, row.label, row.keyword_label
+        )
     write_table(topics, topics_path)
     write_table(
         pd.DataFrame(

@@ -22,10 +22,13 @@ from topics.errors import UserError
 from topics.files import read_array, read_table, write_array, write_themes
 from topics.keywords import count_vectorizer, fold, split_compounds
 from topics.label import unique_labels
+from topics.names import theme_names
 
 log = logging.getLogger("topics")
 
-THEME_COLUMNS = ["theme_id", "label", "size", "keywords", "topics"]
+# label: the theme's name (topics.names); name: the same, kept when something names themes
+# on top of it; keyword_label: the old label, its first keywords.
+THEME_COLUMNS = ["theme_id", "label", "name", "keyword_label", "size", "keywords", "topics"]
 # Papers the silhouette of a cut is measured on: the silhouette compares every pair, and
 # 4,000 papers rank the cuts as the whole corpus does at a fraction of the time.
 SILHOUETTE_PAPERS = 4000
@@ -279,20 +282,24 @@ def derive_themes(
     max_share: float,
     random_state: int,
     vectorizer: dict[str, Any],
+    titles: Sequence[str] | None = None,
+    abstracts: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, list[Cut]]:
     """(themes table, Ward tree of the real topics in ascending id order, the cuts scored).
 
     `texts` are the papers' titles and abstracts, `topic_ids` each paper's final topic,
     `reduced` the coordinates HDBSCAN clustered; min_themes, max_themes and max_share are
     config's themes section, `random_state` seeds the papers the silhouette is measured
-    on, `vectorizer` (config's section) makes the terms themes are named by. Theme 0 is the
-    largest by papers; each theme lists its topics largest first.
+    on, `vectorizer` (config's section) makes the keyword terms. Themes are named
+    (topics.names.theme_names) from the papers' `titles` and `abstracts` (without them,
+    from `texts` as titles). Theme 0 is the largest by papers; each theme lists its topics
+    largest first.
     """
     topic_ids = np.asarray(topic_ids)
     real = np.array(sorted(set(topic_ids.tolist()) - {-1}), dtype=np.int64)
     tree = theme_tree(topic_centres(reduced, topic_ids, real) if len(real) else np.zeros((0, 1)))
     if not len(real):
-        return themes_frame([], [], [], [], []), tree, []
+        return themes_frame([], [], [], [], [], []), tree, []
     topic_index = np.where(topic_ids >= 0, np.searchsorted(real, topic_ids), -1)
     themes_range = theme_range(len(real), min_themes=min_themes, max_themes=max_themes)
     cuts = score_cuts(reduced, topic_index, tree, len(real), themes_range, random_state)
@@ -311,9 +318,18 @@ def derive_themes(
         for theme in range(len(order))
     ]
     topic_lists = [[int(real[i]) for i in rows] for rows in members]
+    keyword_labels = theme_labels(keywords, topic_lists)
+    names = theme_names(
+        texts if titles is None else titles,
+        [""] * len(texts) if abstracts is None else abstracts,
+        topic_ids,
+        {int(real[i]): int(theme_of_topic[i]) for i in range(len(real))},
+        fallback=dict(enumerate(keyword_labels)),
+    )
     table = themes_frame(
         list(range(len(order))),
-        theme_labels(keywords, topic_lists),
+        [names[theme] for theme in range(len(order))],
+        keyword_labels,
         [int(sizes[rows].sum()) for rows in members],
         keywords,
         topic_lists,
@@ -321,12 +337,14 @@ def derive_themes(
     return table, tree, cuts
 
 
-def themes_frame(ids, labels, sizes, keywords, topics) -> pd.DataFrame:
+def themes_frame(ids, labels, keyword_labels, sizes, keywords, topics) -> pd.DataFrame:
     """The themes table, typed even when empty (a corpus without topics has no themes)."""
     return pd.DataFrame(
         {
             "theme_id": pd.Series(ids, dtype="int64"),
             "label": pd.Series(labels, dtype=object),
+            "name": pd.Series(labels, dtype=object),
+            "keyword_label": pd.Series(keyword_labels, dtype=object),
             "size": pd.Series(sizes, dtype="int64"),
             "keywords": pd.Series(keywords, dtype=object),
             "topics": pd.Series(topics, dtype=object),
@@ -353,9 +371,17 @@ def run_themes(
     tree_path: str | Path,
     **params: Any,
 ) -> pd.DataFrame:
-    texts = paper_texts(read_table(papers_path))
+    papers = read_table(papers_path, columns=["title", "abstract"])
+    texts = paper_texts(papers)
     topic_ids = read_table(assignments_path)["topic_id"].to_numpy()
-    themes, tree, cuts = derive_themes(texts, topic_ids, read_array(reduced_path), **params)
+    themes, tree, cuts = derive_themes(
+        texts,
+        topic_ids,
+        read_array(reduced_path),
+        titles=papers["title"].fillna("").tolist(),
+        abstracts=papers["abstract"].fillna("").tolist(),
+        **params,
+    )
     n_topics = len(set(topic_ids.tolist()) - {-1})
     for c in cuts:
         log.info(
@@ -372,11 +398,12 @@ def run_themes(
     )
     for row in themes.itertuples():
         log.info(
-            "theme %d (%d papers, %d topics): %s",
+            "theme %d (%d papers, %d topics): %s [%s]",
             row.theme_id,
             row.size,
             len(row.topics),
             row.label,
+            row.keyword_label,
         )
     write_themes(themes, themes_path)
     write_array(tree.astype(np.float64), tree_path)
