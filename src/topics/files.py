@@ -70,8 +70,16 @@ def write_themes(themes: pd.DataFrame, path: PathLike) -> None:
             ("size", pa.int64()),
             ("keywords", pa.list_(pa.string())),
             ("topics", pa.list_(pa.int64())),
+            # The keyword name and the language model's ("" without one), topics.llm.
+            ("name", pa.string()),
+            ("llm_name", pa.string()),
         ]
     )
+    # A fit kept before themes had names (topics.llm) has its label as its name.
+    if "name" not in themes:
+        themes = themes.assign(name=themes["label"])
+    if "llm_name" not in themes:
+        themes = themes.assign(llm_name="")
     themes.to_parquet(path, index=False, schema=schema)
 
 

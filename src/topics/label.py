@@ -21,6 +21,7 @@ from topics.centroids import topic_centroids
 from topics.embed import paper_texts
 from topics.files import read_array, read_clusters, read_table, write_table
 from topics.keywords import split_compounds, topic_keywords, topic_vectorizer
+from topics.llm import central_titles, name_topics
 from topics.startup import import_bertopic
 
 log = logging.getLogger("topics")
@@ -249,13 +250,18 @@ def run_label(
     clusters_path: str | Path,
     topics_path: str | Path,
     assignments_path: str | Path,
+    *,
+    llm: dict[str, Any] | None = None,
+    threads: int = 1,
     **params: Any,
 ) -> pd.DataFrame:
+    """label_topics on the files of a run; `llm` (config's labels.llm) adds the model's
+    names (topics.llm), which runs on `threads` cores."""
     papers = read_table(papers_path, columns=["paper_id", "title", "abstract"])
     # The texts once, compounds split already: split_compounds gives each step the very
     # same strings back rather than copies (at 100,000 papers, 150 MB a copy).
     docs = [split_compounds(text) for text in paper_texts(papers)]
-    paper_ids = papers["paper_id"]
+    paper_ids, titles = papers["paper_id"], papers["title"]
     del papers
     clusters = read_clusters(clusters_path)
     topics, topic_ids, reassigned, central = label_topics(
@@ -270,6 +276,8 @@ def run_label(
         int(reassigned.sum()),
         int((topic_ids == -1).sum()),
     )
+    titles_of = central_titles(titles, topic_ids, central, llm["titles"]) if llm else {}
+    topics = name_topics(topics, titles_of, llm, threads)
     for row in topics.itertuples():
         log.info("topic %d (%d papers): %s", row.topic_id, row.size, row.label)
     write_table(topics, topics_path)

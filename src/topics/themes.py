@@ -22,6 +22,7 @@ from topics.errors import UserError
 from topics.files import read_array, read_table, write_array, write_themes
 from topics.keywords import count_vectorizer, fold, split_compounds
 from topics.label import unique_labels
+from topics.llm import name_themes
 
 log = logging.getLogger("topics")
 
@@ -351,11 +352,19 @@ def run_themes(
     reduced_path: str | Path,
     themes_path: str | Path,
     tree_path: str | Path,
+    topics_path: str | Path | None = None,
+    *,
+    llm: dict[str, Any] | None = None,
+    threads: int = 1,
     **params: Any,
 ) -> pd.DataFrame:
+    """derive_themes on the files of a run; `llm` (config's labels.llm) adds the model's
+    names (topics.llm) from the topics' names in `topics_path`."""
     texts = paper_texts(read_table(papers_path))
     topic_ids = read_table(assignments_path)["topic_id"].to_numpy()
     themes, tree, cuts = derive_themes(texts, topic_ids, read_array(reduced_path), **params)
+    topics = read_table(topics_path, columns=["topic_id", "name"]) if llm else None
+    themes = name_themes(themes, topics, llm, threads)
     n_topics = len(set(topic_ids.tolist()) - {-1})
     for c in cuts:
         log.info(
