@@ -70,6 +70,7 @@ def test_an_answer_is_cleaned_to_the_name_it_holds(answer, name):
         ("This topic is about recovering matrices from few measurements", "over 8 words"),
         ("This is a 2 to 5 word topic.", "a sentence"),
         ("I cannot name this topic", "a sentence"),
+        ("Self attention, convolutional, layers, image classification", "a list"),
         (TITLES[0], "echoes the question"),
         ("rank matrix, matrix sensing", "echoes the question"),
         ("Most central titles:", "echoes the question"),
@@ -222,10 +223,12 @@ def test_labels_llm_is_off_by_default():
 
 
 class Server:
-    """An OpenAI-compatible endpoint on 127.0.0.1: answers from a script, keeps requests."""
+    """An OpenAI-compatible endpoint on 127.0.0.1: answers from a script (or a function of
+    the request), keeps the requests."""
 
     def __init__(self, answers):
-        self.answers = list(answers)
+        script = list(answers)
+        self.answer = answers if callable(answers) else lambda body: script.pop(0)
         self.requests = []
         server = self
 
@@ -233,7 +236,7 @@ class Server:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append((self.path, body))
-                status, content = server.answers.pop(0)
+                status, content = server.answer(body)
                 reply = {"choices": [{"message": {"content": content}, "finish_reason": "stop"}]}
                 data = json.dumps(reply).encode()
                 self.send_response(status)
@@ -411,3 +414,46 @@ def test_smollm2_names_real_topics_and_a_rerun_loads_nothing(tmp_path, monkeypat
     # A rerun takes every answer from the cache and never loads the model.
     monkeypatch.setattr(llm.LocalModel, "load", lambda self: pytest.fail("loaded again"))
     assert name_topics(topics, titles, config).equals(named)
+
+
+def namer(body):
+    """An endpoint's answer naming each topic or theme after its keyword name's first phrase."""
+    question = body["messages"][-1]["content"]
+    first = question.split("Keyword name: ", 1)[1].split("\n")[0].split(",")[0]
+    kind = "Topic" if question.startswith("Papers of one topic") else "Theme"
+    return 200, f"{kind}: {first.title()} studies"
+
+
+@pytest.mark.slow
+def test_the_workflow_shows_an_endpoints_names_and_keeps_both(tmp_path):
+    from test_workflow import make_project, snakemake
+
+    make_project(tmp_path)
+    config = yaml.safe_load((tmp_path / "config.yaml").read_text(encoding="utf-8"))
+    config["stability"]["seeds"] = [42]
+    with Server(namer) as server:
+        config["labels"]["llm"] = {"url": server.url, "api_model": "namer"}
+        (tmp_path / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        result = snakemake(tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        asked = len(server.requests)
+    results = tmp_path / "results"
+    topics = pd.read_csv(results / "topics.csv", keep_default_na=False)
+    themes = pd.read_csv(results / "themes.csv", keep_default_na=False)
+    papers = pd.read_csv(results / "papers.csv", keep_default_na=False)
+    real = topics[topics["topic_id"] != -1]
+    assert asked == len(real) + len(themes)
+    for table in [real, themes]:
+        assert (table["label"] == table["llm_name"]).all()
+        assert table["llm_name"].str.endswith(" studies").all()
+        assert (table["name"] != table["label"]).all()
+    assert papers["topic_label"].isin(set(topics["label"])).all()
+    assert set(papers["topic_name"]) <= set(topics["name"])
+    assert set(papers["theme_llm_name"]) <= {*themes["llm_name"], ""}
+    html = (results / "index.html").read_text(encoding="utf-8")
+    assert real["label"].iloc[0] in html
+    # The answers are cached: forcing the naming jobs again asks nothing (the server is down).
+    result = snakemake(tmp_path, "--forcerun", "label_topics")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert pd.read_csv(results / "topics.csv", keep_default_na=False).equals(topics)
+    assert "no answer" not in (results / "logs" / "label_topics.log").read_text()

@@ -53,28 +53,52 @@ SYSTEM = (
     "name alone, 1 to 6 words, as a researcher in the field would write it: no quotes, "
     "no explanation."
 )
-# One worked example before the real question: small models copy its form.
-EXAMPLE_TOPIC = (
-    {
-        "name": "policy, reward, agent",
-        "keywords": ["policy", "reward", "agent", "reinforcement learning", "q learning"],
-        "titles": [
-            "Proximal policy optimization algorithms",
-            "Deep reinforcement learning with double Q-learning",
-            "Soft actor-critic: off-policy maximum entropy deep reinforcement learning",
-        ],
-    },
-    "Deep reinforcement learning",
-)
-EXAMPLE_THEME = (
-    {
-        "name": "robot, control, grasping",
-        "keywords": ["robot", "control", "grasping", "locomotion"],
-        "topics": ["legged locomotion, quadruped", "grasping, grasp", "motion planning"],
-    },
-    "Robot learning and control",
-)
-# Lead-ins a model puts before the name ("Topic name: ...", "**Name:** ...").
+# Worked examples before the real question: small models copy their form (with one, a
+# 135M model copied its answer word for word for half the topics; two from different
+# fields led it to name the topic more often).
+EXAMPLE_TOPICS = [
+    (
+        {
+            "name": "policy, reward, agent",
+            "keywords": ["policy", "reward", "agent", "reinforcement learning", "q learning"],
+            "titles": [
+                "Proximal policy optimization algorithms",
+                "Deep reinforcement learning with double Q-learning",
+                "Soft actor-critic: off-policy maximum entropy deep reinforcement learning",
+            ],
+        },
+        "Deep reinforcement learning",
+    ),
+    (
+        {
+            "name": "protein, folding, structure",
+            "keywords": ["protein", "folding", "structure prediction", "alphafold"],
+            "titles": [
+                "Highly accurate protein structure prediction with AlphaFold",
+                "Improved protein structure prediction using predicted interresidue orientations",
+            ],
+        },
+        "Protein structure prediction",
+    ),
+]
+EXAMPLE_THEMES = [
+    (
+        {
+            "name": "robot, control, grasping",
+            "keywords": ["robot", "control", "grasping", "locomotion"],
+            "topics": ["legged locomotion, quadruped", "grasping, grasp", "motion planning"],
+        },
+        "Robot learning and control",
+    ),
+    (
+        {
+            "name": "protein, molecules, drug",
+            "keywords": ["protein", "molecule", "drug discovery", "binding"],
+            "topics": ["protein, folding, structure", "molecular generation, graph", "docking"],
+        },
+        "Molecules and proteins",
+    ),
+]
 PREFIX = re.compile(
     r"^(?:the\s+)?(?:(?:research\s+)?(?:topic|theme|cluster|group|field)\s*(?:name|title|label)?"
     r"|name|title|label|answer|name of (?:the|this) (?:topic|theme))\s*(?:is\s*)?:\s*",
@@ -104,13 +128,7 @@ def topic_prompt(name: str, keywords: Sequence[str], titles: Sequence[str]) -> M
             ]
         )
 
-    example, answer = EXAMPLE_TOPIC
-    return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": question(**example)},
-        {"role": "assistant", "content": answer},
-        {"role": "user", "content": question(name, keywords, titles)},
-    ]
+    return chat(question, EXAMPLE_TOPICS, (name, keywords, titles))
 
 
 def theme_prompt(name: str, keywords: Sequence[str], topics: Sequence[str]) -> Messages:
@@ -128,13 +146,18 @@ def theme_prompt(name: str, keywords: Sequence[str], topics: Sequence[str]) -> M
             ]
         )
 
-    example, answer = EXAMPLE_THEME
-    return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": question(**example)},
-        {"role": "assistant", "content": answer},
-        {"role": "user", "content": question(name, keywords, topics)},
-    ]
+    return chat(question, EXAMPLE_THEMES, (name, keywords, topics))
+
+
+def chat(question: Any, examples: Sequence[tuple[dict, str]], asked: tuple) -> Messages:
+    """System message, each worked example's question and answer, then the question."""
+    messages = [{"role": "system", "content": SYSTEM}]
+    for example, answer in examples:
+        messages += [
+            {"role": "user", "content": question(**example)},
+            {"role": "assistant", "content": answer},
+        ]
+    return [*messages, {"role": "user", "content": question(*asked)}]
 
 
 def one_line(text: str) -> str:
@@ -151,7 +174,7 @@ def clean_name(answer: str, prompt: Messages) -> tuple[str, str]:
 
     The first line with words after its lead-in ("Topic name:"), without quotes, markdown
     and a closing full stop; a reasoning model's <think> block is dropped. No name: empty,
-    over MAX_WORDS words, no letter, a sentence about the topic or a refusal, the worked
+    over MAX_WORDS words, no letter, a list (three commas), a sentence or a refusal, the worked
     example's answer copied, or a line of the question echoed (its keyword list, one of
     its titles or topics, one of its own lines).
     """
@@ -173,6 +196,8 @@ def clean_name(answer: str, prompt: Messages) -> tuple[str, str]:
         return "", f"no name in {answer!r}"
     if len(line.split()) > MAX_WORDS:
         return "", f"over {MAX_WORDS} words: {line!r}"
+    if len(re.findall(r"[,;]", line)) >= 3:
+        return "", f"a list, not a name: {line!r}"
     if REFUSAL.match(line):
         return "", f"a sentence, not a name: {line!r}"
     # The worked example's answer, unless the question itself uses its words.
@@ -391,8 +416,10 @@ def ask_names(
                 log.warning("%s: not asked (%s); keeps its keyword name", subject, why)
                 names.append("")
                 continue
-            asked = time.monotonic()
             try:
+                if hasattr(backend, "load"):
+                    backend.load()  # once: loading is not an answer's time
+                asked = time.monotonic()
                 answer = backend.ask(prompt, timeout=min(timeout, left))
             except UserError:
                 raise
