@@ -342,7 +342,11 @@ class LocalModel:
         new = output[0][inputs["input_ids"].shape[1] :].tolist()
         text = tokenizer.decode(new, skip_special_tokens=True)
         stops = set(eos if isinstance(eos, list) else [eos])
-        return Answer(text, (bool(new) and new[-1] in stops) or "\n" in text.strip())
+        complete = (bool(new) and new[-1] in stops) or "\n" in text.strip()
+        if not complete and len(new) < self.settings["max_new_tokens"]:
+            # Stopped by max_time: a busy machine's failure, asked again by the next run.
+            raise TimeoutError(f"no answer within {timeout:g} s")
+        return Answer(text, complete)
 
 
 class Endpoint:
