@@ -74,6 +74,9 @@ def synthetic_report(
                 "title": EVIL_TITLE if i == 4 else f"Paper {i} on {word}",
                 "topic_id": int(topic),
                 "topic_label": "outliers (no clear topic)" if topic == -1 else word,
+                # Names as a run without a language model has them (topics.llm).
+                "topic_name": "outliers (no clear topic)" if topic == -1 else word,
+                "topic_llm_name": "",
                 "reassigned": i == 4,
                 # One paper placed since the last fit (update: incremental).
                 "added": i == 5,
@@ -123,6 +126,7 @@ def synthetic_report(
             "stability": [None if t == -1 else 0.9 for t in ids],
         }
     )
+    topics = topics.assign(name=topics["label"], llm_name="")
     # The tree over the topics' centres, cut into the planted themes.
     real = [t for t in ids if t != -1]
     tree = (

@@ -175,7 +175,9 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     assert papers["theme_id"].tolist() == [0, 0, 0, -1]
     assert papers["theme_label"].tolist() == ["images and proteins"] * 3 + [""]
     assert topics["topic_id"].tolist() == [-1, 0, 1] and topics["theme_id"].tolist() == [-1, 0, 0]
+    # Tables from before names were kept (a kept fit's): the label is the name, no model's.
     assert themes.to_dict("records") == [{"theme_id": 0, "label": "images and proteins",
+        "name": "images and proteins", "llm_name": "",
         "size": 3, "share": 0.75, "keywords": "image; protein", "topics": "0; 1",
         "top_authors": "Ada Lovelace (1); Alan Turing (1); Grace Hopper (1)"}]  # fmt: skip
     # Each topic's stability is its core cluster's: p1 was an outlier, p2 holds topic 0.

@@ -9,7 +9,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from topics.errors import UserError
 from topics.files import read_array, read_table
-from topics.themes import derive_themes, distinct_terms, run_themes, theme_keywords, theme_range
+from topics.themes import (
+    THEME_COLUMNS,
+    derive_themes,
+    distinct_terms,
+    run_themes,
+    theme_keywords,
+    theme_range,
+)
 
 PARAMS = {**DEFAULTS["themes"], "random_state": 0, "vectorizer": DEFAULTS["vectorizer"]}
 # Three groups of topics: 6, 4 and 2 topics of 50 papers each.
@@ -176,15 +183,7 @@ def test_run_themes_writes_the_table_and_the_tree(tmp_path):
         **PARAMS,
     )
     themes = read_table(tmp_path / "themes.parquet")
-    assert list(themes.columns) == [
-        "theme_id",
-        "label",
-        "name",
-        "keyword_label",
-        "size",
-        "keywords",
-        "topics",
-    ]
+    assert list(themes.columns) == [*THEME_COLUMNS, "llm_name"]
     assert themes["theme_id"].dtype == np.int64 and themes["size"].dtype == np.int64
     assert all(len(keywords) <= 10 for keywords in themes["keywords"])
     assert read_array(tmp_path / "theme_tree.npy").shape == (11, 4)
@@ -208,13 +207,5 @@ def test_a_corpus_without_topics_writes_an_empty_table_and_tree(tmp_path):
     )
     themes = read_table(tmp_path / "themes.parquet")
     assert len(themes) == 0
-    assert list(themes.columns) == [
-        "theme_id",
-        "label",
-        "name",
-        "keyword_label",
-        "size",
-        "keywords",
-        "topics",
-    ]
+    assert list(themes.columns) == [*THEME_COLUMNS, "llm_name"]
     assert read_array(tmp_path / "theme_tree.npy").shape == (0, 4)

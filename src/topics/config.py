@@ -43,6 +43,9 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
         # An enum under an if/then depends on another key, which its description names.
         condition = f" {described}" if described and "then" in error.schema_path else ""
         return f"{source}: '{path}' is {error.instance!r}{condition}; allowed values are {allowed}."
+    if error.validator == "oneOf" and described:
+        # A section of several forms: say which forms, not the section's contents back.
+        return f"{source}: '{path}' matches none of its forms; it should be {described}."
     hint = f" ({described})" if described else ""
     return f"{source}: '{path}' is {error.instance!r}, but {error.message}{hint}."
 
@@ -105,7 +108,10 @@ def validate_config(
     errors = sorted(validator.iter_errors(checked), key=lambda e: list(e.absolute_path))
     if errors:
         # The deepest error is the most specific one ("hdbscan.min_cluster_size" beats "hdbscan").
-        error = max(errors, key=lambda e: len(e.absolute_path))
+        # At one depth an unknown key says most ("labels.llm.modle" beats "matches no form").
+        error = max(
+            errors, key=lambda e: (len(e.absolute_path), e.validator == "additionalProperties")
+        )
         raise UserError(_explain(error, schema, source))
     bounds = _bounds_errors(checked, source)
     if bounds:

@@ -72,12 +72,16 @@ def write_themes(themes: pd.DataFrame, path: PathLike) -> None:
             ("size", pa.int64()),
             ("keywords", pa.list_(pa.string())),
             ("topics", pa.list_(pa.int64())),
+            # The language model's name, "" without one (topics.llm).
+            ("llm_name", pa.string()),
         ]
     )
-    # A fit made before themes had names (topics.names) is named by its label.
+    # A fit made before themes had names (topics.names, topics.llm) is named by its label.
     themes = themes.assign(
         **{column: themes["label"] for column in ["name", "keyword_label"] if column not in themes}
     )
+    if "llm_name" not in themes:
+        themes = themes.assign(llm_name="")
     themes.to_parquet(path, index=False, schema=schema)
 
 

@@ -21,6 +21,7 @@ from topics.centroids import topic_centroids
 from topics.embed import paper_texts
 from topics.files import read_array, read_clusters, read_table, write_table
 from topics.keywords import split_compounds, topic_keywords, topic_vectorizer
+from topics.llm import central_titles, name_topics
 from topics.names import topic_names
 from topics.startup import import_bertopic
 
@@ -284,8 +285,13 @@ def run_label(
     clusters_path: str | Path,
     topics_path: str | Path,
     assignments_path: str | Path,
+    *,
+    llm: dict[str, Any] | None = None,
+    threads: int = 1,
     **params: Any,
 ) -> pd.DataFrame:
+    """label_topics on the files of a run; `llm` (config's labels.llm) adds the model's
+    names (topics.llm), which runs on `threads` cores."""
     papers = read_table(papers_path, columns=["paper_id", "title", "abstract"])
     # The texts once, compounds split already: split_compounds gives each step the very
     # same strings back rather than copies.
@@ -309,6 +315,8 @@ def run_label(
         int(reassigned.sum()),
         int((topic_ids == -1).sum()),
     )
+    titles_of = central_titles(titles, topic_ids, central, llm["titles"]) if llm else {}
+    topics = name_topics(topics, titles_of, llm, threads)
     for row in topics.itertuples():
         log.info(
             "topic %d (%d papers): %s [%s]", row.topic_id, row.size, row.label, row.keyword_label

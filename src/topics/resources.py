@@ -147,3 +147,90 @@ def embed_resources(texts: int, threads: int) -> tuple[int, int]:
         _round_up(MEMORY_HEADROOM * mem_mb, 100),
         max(MIN_RUNTIME_MIN, math.ceil(TIME_HEADROOM * seconds / 60)),
     )
+
+
+# A local language model (config's labels.llm.model, topics.llm) in the labelling and themes
+# jobs: torch and transformers besides the job's own work, and the weights in float32 (a
+# GGUF file is de-quantized on loading) with the copy loading makes. Time: the job's
+# budget for asking, and loading.
+LLM_BASE_MB = 400
+LLM_BYTES_PER_PARAMETER = 6
+LLM_LOAD_S = 120
+
+
+def gguf_parameters(path: str | Path) -> int:
+    """Parameters of a GGUF file, from its tensor list (the gguf package's reader parses
+    every metadata value in Python and takes seconds; this skips them)."""
+    import struct
+
+    sizes = {0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8}
+    with open(path, "rb") as handle:
+
+        def read(fmt: str) -> int:
+            return struct.unpack("<" + fmt, handle.read(struct.calcsize(fmt)))[0]
+
+        def skip_string() -> None:
+            handle.seek(read("Q"), 1)
+
+        def skip_value(kind: int) -> None:
+            if kind == 8:
+                skip_string()
+            elif kind == 9:
+                item, count = read("I"), read("Q")
+                if item in sizes:
+                    handle.seek(sizes[item] * count, 1)
+                else:
+                    for _ in range(count):
+                        skip_value(item)
+            else:
+                handle.seek(sizes[kind], 1)
+
+        if handle.read(4) != b"GGUF":
+            raise ValueError(f"{path} is not a GGUF file")
+        read("I")  # version
+        tensors, values = read("Q"), read("Q")
+        for _ in range(values):
+            skip_string()
+            skip_value(read("I"))
+        total = 0
+        for _ in range(tensors):
+            skip_string()
+            dims = [read("Q") for _ in range(read("I"))]
+            read("I"), read("Q")  # type, offset
+            total += math.prod(dims)
+    return total
+
+
+def model_parameters(path: str | Path) -> int:
+    """Parameters of a GGUF file or a transformers model folder, from headers alone."""
+    import json
+    import struct
+
+    path = Path(path)
+    if path.is_file():
+        try:
+            return gguf_parameters(path)
+        except (ValueError, KeyError, struct.error):  # not GGUF: about 4 bits a parameter
+            return 2 * path.stat().st_size
+    total = 0
+    for weights in path.glob("*.safetensors"):
+        with open(weights, "rb") as handle:
+            (length,) = struct.unpack("<Q", handle.read(8))
+            header = json.loads(handle.read(length))
+        total += sum(math.prod(t["shape"]) for k, t in header.items() if k != "__metadata__")
+    # PyTorch pickles: about 2 bytes a parameter (16-bit weights).
+    total += sum(weights.stat().st_size // 2 for weights in path.glob("*.bin"))
+    return total
+
+
+def llm_resources(llm: dict | None) -> tuple[int, int]:
+    """(mem_mb, runtime minutes) that naming by a language model adds to a job: memory only
+    for a local model (an endpoint's model runs elsewhere), time up to its budget."""
+    if not llm:
+        return 0, 0
+    mem_mb = 0
+    if llm.get("model") and Path(llm["model"]).exists():
+        weights = LLM_BYTES_PER_PARAMETER * model_parameters(llm["model"]) / 1e6
+        mem_mb = _round_up(MEMORY_HEADROOM * (LLM_BASE_MB + weights), 100)
+    seconds = llm["budget"] + (LLM_LOAD_S if llm.get("model") else 0)
+    return mem_mb, math.ceil(seconds / 60)

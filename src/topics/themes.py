@@ -22,6 +22,7 @@ from topics.errors import UserError
 from topics.files import read_array, read_table, write_array, write_themes
 from topics.keywords import count_vectorizer, fold, split_compounds
 from topics.label import unique_labels
+from topics.llm import name_themes
 from topics.names import theme_names
 
 log = logging.getLogger("topics")
@@ -369,8 +370,14 @@ def run_themes(
     reduced_path: str | Path,
     themes_path: str | Path,
     tree_path: str | Path,
+    topics_path: str | Path | None = None,
+    *,
+    llm: dict[str, Any] | None = None,
+    threads: int = 1,
     **params: Any,
 ) -> pd.DataFrame:
+    """derive_themes on the files of a run; `llm` (config's labels.llm) adds the model's
+    names (topics.llm) from the topics' names in `topics_path`."""
     papers = read_table(papers_path, columns=["title", "abstract"])
     texts = paper_texts(papers)
     topic_ids = read_table(assignments_path)["topic_id"].to_numpy()
@@ -382,6 +389,8 @@ def run_themes(
         abstracts=papers["abstract"].fillna("").tolist(),
         **params,
     )
+    topics = read_table(topics_path, columns=["topic_id", "name"]) if llm else None
+    themes = name_themes(themes, topics, llm, threads)
     n_topics = len(set(topic_ids.tolist()) - {-1})
     for c in cuts:
         log.info(

@@ -5,7 +5,7 @@ from topics.errors import UserError
 from topics.model import check_fit, fit_parameters
 from topics.parse import list_seed_files
 from topics.report.views import FIGURE_VIEWS, PAGE_FILES, VIEWS
-from topics.resources import embed_resources, job_resources
+from topics.resources import embed_resources, job_resources, llm_resources
 from topics.shards import embedding_settings, texts_in_shard
 from topics.startup import end_snakemake_promptly
 from topics.sweep import combinations, reduction_name, section_params
@@ -69,6 +69,20 @@ def scaled_mem_mb(wildcards, input, rulename):
 
 def scaled_runtime(wildcards, input, rulename):
     return job_resources(rulename, input)[1]
+
+
+# labels.llm (topics.llm): a language model names the topics and themes in their jobs; a
+# local one runs there, on every core, and needs its memory and time (topics.resources).
+LLM = config["labels"]["llm"]
+LLM_THREADS = ALL_CORES if LLM and LLM.get("model") else 1
+
+
+def naming_mem_mb(wildcards, input, rulename):
+    return scaled_mem_mb(wildcards, input, rulename) + llm_resources(LLM)[0]
+
+
+def naming_runtime(wildcards, input, rulename):
+    return scaled_runtime(wildcards, input, rulename) + llm_resources(LLM)[1]
 
 
 def _shard_texts(input):

@@ -11,12 +11,13 @@ rule label_topics:
         bertopic=config["bertopic"],
         keywords=config["keywords"],
         outliers=config["outliers"],
+        llm=LLM,
     # The main run's chain goes first; see reduce_umap.
     priority: 2
-    threads: 1
+    threads: LLM_THREADS
     resources:
-        mem_mb=scaled_mem_mb,
-        runtime=scaled_runtime,
+        mem_mb=naming_mem_mb,
+        runtime=naming_runtime,
     log:
         "results/logs/label_topics.log",
     benchmark:

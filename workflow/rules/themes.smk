@@ -3,6 +3,8 @@ rule derive_themes:
         papers="results/intermediate/papers.parquet",
         assignments="results/intermediate/assignments.parquet",
         reduced="results/intermediate/umap_cluster.npy",
+        # The topics' names, which a language model names the themes from (labels.llm).
+        topics="results/intermediate/topics.parquet",
     output:
         themes="results/intermediate/themes.parquet",
         tree="results/intermediate/theme_tree.npy",
@@ -11,10 +13,11 @@ rule derive_themes:
         vectorizer=config["vectorizer"],
         # Seeds the papers each cut's silhouette is measured on.
         random_state=config["umap"]["random_state"],
-    threads: 1
+        llm=LLM,
+    threads: LLM_THREADS
     resources:
-        mem_mb=scaled_mem_mb,
-        runtime=scaled_runtime,
+        mem_mb=naming_mem_mb,
+        runtime=naming_runtime,
     log:
         "results/logs/derive_themes.log",
     benchmark:

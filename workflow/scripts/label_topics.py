@@ -14,4 +14,7 @@ with rule_log(snakemake.log[0]):
         bertopic=snakemake.params.bertopic,
         keywords=snakemake.params.keywords,
         outliers=snakemake.params.outliers,
+        # label_topics only: a sweep compares clusterings, by their keyword names.
+        llm=getattr(snakemake.params, "llm", None),
+        threads=snakemake.threads,
     )

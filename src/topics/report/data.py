@@ -55,13 +55,20 @@ def papers_table(
         raise ValueError("topic assignments are not aligned with the papers table")
     if len(coords) != len(papers):
         raise ValueError(f"{len(coords)} map positions for {len(papers)} papers")
-    labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
+    topics = with_name_columns(topics)
+    labels, names, llm_names = (
+        dict(zip(topics["topic_id"], topics[column], strict=True))
+        for column in ["label", "name", "llm_name"]
+    )
     table = pd.DataFrame(
         {
             "paper_id": papers["paper_id"],
             "title": papers["title"],
             "topic_id": assignments["topic_id"].astype(int),
             "topic_label": assignments["topic_id"].map(labels),
+            # Its keyword name and the language model's ("" without one), topics.llm.
+            "topic_name": assignments["topic_id"].map(names),
+            "topic_llm_name": assignments["topic_id"].map(llm_names),
             # True for papers HDBSCAN left as outliers and outlier reassignment put in a topic.
             "reassigned": assignments["reassigned"].astype(bool),
             # True for papers placed into the fit's topics since it (update: incremental).
@@ -93,12 +100,22 @@ def paper_link(paper: Mapping[str, Any]) -> str | None:
     return paper["url"] or None
 
 
+def with_name_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """A topics or themes table with its keyword name (`name`) and the language model's
+    (`llm_name`, "" without one; topics.llm); a fit kept before names has its label."""
+    if "name" not in table:
+        table = table.assign(name=table["label"])
+    if "llm_name" not in table:
+        table = table.assign(llm_name="")
+    return table
+
+
 def topics_table(
     topics: pd.DataFrame, n_papers: int, stability: dict[str, float | None]
 ) -> pd.DataFrame:
     """One row per topic: the labelling job's table with each topic's share of the corpus
     and its stability across UMAP seeds (None when not measured, and for outliers)."""
-    return topics.assign(
+    return with_name_columns(topics).assign(
         topic_id=topics["topic_id"].astype(int),
         size=topics["size"].astype(int),
         share=(topics["size"] / max(n_papers, 1)).round(DECIMALS),
@@ -125,7 +142,7 @@ class Report(NamedTuple):
 
 def themes_table(themes: pd.DataFrame, n_papers: int) -> pd.DataFrame:
     """One row per theme: the theme job's table with each theme's share of the corpus."""
-    return themes.assign(
+    return with_name_columns(themes).assign(
         theme_id=themes["theme_id"].astype(int),
         size=themes["size"].astype(int),
         share=(themes["size"] / max(n_papers, 1)).round(DECIMALS),
@@ -155,10 +172,11 @@ def with_themes(papers: pd.DataFrame, topics: pd.DataFrame, themes: pd.DataFrame
     """The papers and topics tables with each row's theme (-1 and no label for outliers),
     and every topic and theme with its colour and its most frequent authors."""
     theme_of = {int(t): int(row.theme_id) for row in themes.itertuples() for t in row.topics}
-    labels = dict(zip(themes["theme_id"], themes["label"], strict=True))
+    themes = with_name_columns(themes)
 
-    def theme_labels(ids: pd.Series) -> pd.Series:
-        return pd.Series([labels.get(i) for i in ids], index=ids.index, dtype=object)
+    def theme_labels(ids: pd.Series, column: str = "label") -> pd.Series:
+        values = dict(zip(themes["theme_id"], themes[column], strict=True))
+        return pd.Series([values.get(i) for i in ids], index=ids.index, dtype=object)
 
     topic_themes = topics["topic_id"].map(lambda t: theme_of.get(int(t), -1)).astype(int)
     topics = topics.assign(theme_id=topic_themes, theme_label=theme_labels(topic_themes))
@@ -166,10 +184,12 @@ def with_themes(papers: pd.DataFrame, topics: pd.DataFrame, themes: pd.DataFrame
     topics["colour"] = topics["topic_id"].map(lambda t: topic_colours.get(int(t)))
     themes = themes.assign(colour=themes["theme_id"].map(theme_colours))
     paper_themes = papers["topic_id"].map(lambda t: theme_of.get(int(t), -1)).astype(int)
-    position = papers.columns.get_loc("topic_label") + 1
+    last = "topic_llm_name" if "topic_llm_name" in papers else "topic_label"
+    position = papers.columns.get_loc(last) + 1
     papers = papers.copy()
     papers.insert(position, "theme_id", paper_themes)
-    papers.insert(position + 1, "theme_label", theme_labels(paper_themes))
+    for offset, column in enumerate(["label", "name", "llm_name"], start=1):
+        papers.insert(position + offset, f"theme_{column}", theme_labels(paper_themes, column))
     for table, level in [(topics, "topic_id"), (themes, "theme_id")]:
         authors = top_authors(papers, level)
         table["top_authors"] = [authors.get(int(i), []) for i in table[level]]

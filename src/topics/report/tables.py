@@ -1,6 +1,8 @@
 """The two tables a researcher opens first, papers.csv and topics.csv, and the reading lists.
 
-Exports for people (and spreadsheets): lists become text joined by LIST_SEPARATOR. No job
+Exports for people (and spreadsheets): lists become text joined by LIST_SEPARATOR. Each
+topic and theme has its label (the name every page shows), its keyword name and the
+language model's name ("" without one; topics.llm). No job
 reads them back; every report job reads the intermediates through topics.report.data.
 """
 
@@ -18,8 +20,13 @@ PAPERS_CSV_COLUMNS = [
     "title",
     "topic_id",
     "topic_label",
+    # The topic's keyword name and the language model's ("" without one).
+    "topic_name",
+    "topic_llm_name",
     "theme_id",
     "theme_label",
+    "theme_name",
+    "theme_llm_name",
     "reassigned",
     "added",
     "x",
@@ -33,6 +40,8 @@ TOPICS_CSV_COLUMNS = [
     "topic_id",
     "theme_id",
     "label",
+    "name",
+    "llm_name",
     "size",
     "share",
     "stability",
@@ -40,7 +49,17 @@ TOPICS_CSV_COLUMNS = [
     "top_authors",
     "top_papers",
 ]
-THEMES_CSV_COLUMNS = ["theme_id", "label", "size", "share", "keywords", "top_authors", "topics"]
+THEMES_CSV_COLUMNS = [
+    "theme_id",
+    "label",
+    "name",
+    "llm_name",
+    "size",
+    "share",
+    "keywords",
+    "top_authors",
+    "topics",
+]
 # Titles of each topic's most central papers in topics.csv.
 TOP_PAPERS = 3
 
