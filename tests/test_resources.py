@@ -89,8 +89,9 @@ def write_table(path: Path, rows: int) -> None:
 
 def declared_inputs() -> dict[str, list[str]]:
     """Rule -> the input paths it declares, for every rule whose resources scale with the
-    corpus (scaled_mem_mb), read from workflow/rules/*.smk; REPORT_INPUTS and MODEL_FIT
-    (common.smk) spelt out, wildcards filled with "x"."""
+    corpus (scaled_mem_mb, or naming_mem_mb, which adds a language model's ask to it), read
+    from workflow/rules/*.smk; REPORT_INPUTS and MODEL_FIT (common.smk) spelt out, wildcards
+    filled with "x"."""
     common = (RULES / "common.smk").read_text(encoding="utf-8")
     shared = {
         name: ast.literal_eval(re.search(rf"^{name} = (\{{.*?^\}})", common, re.S | re.M)[1])
@@ -100,7 +101,7 @@ def declared_inputs() -> dict[str, list[str]]:
     for path in sorted(RULES.glob("*.smk")):
         text = path.read_text(encoding="utf-8")
         for name, body in re.findall(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", text, re.S | re.M):
-            if "scaled_mem_mb" not in body:
+            if "scaled_mem_mb" not in body and "naming_mem_mb" not in body:
                 continue
             block = re.search(r"^    input:\n(.*?)^    \w+:", body, re.S | re.M)[1]
             paths = re.findall(r'"(results/[^"]+)"', block)
