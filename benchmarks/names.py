@@ -13,7 +13,9 @@ measure the namer by its own rules:
   the topic's titles (a final plural "s" ignored on both sides);
 - unique: no two topics, nor two themes, share a label;
 - theme coverage: the share of the themes' papers in topics that use the theme's name
-  (one of its phrases in at least one in ten of the topic's papers).
+  (one of its phrases in at least one in ten of the topic's papers);
+- theme second phrases: how many theme names end in one word ("... and text"), or in a
+  phrase only one small topic of the theme uses ("... and black-box attack").
 A label's phrases: split at ", " and ": "; a trailing "(ACRONYM)" is its own phrase for
 title use and left out of the fragment count (it is the same phrase as its expansion).
 """
@@ -126,6 +128,38 @@ def theme_coverage(papers: pd.DataFrame, themes: pd.DataFrame, labels: dict[int,
     return covered / max(total, 1)
 
 
+def theme_seconds(papers: pd.DataFrame, themes: pd.DataFrame, labels: dict[int, str]) -> dict:
+    """Weak second phrases of theme names ("A and B"): B one word ("... and text"), or B
+    used (one in ten papers, as theme_coverage) by only one topic of a theme of three or
+    more, that topic under a fifth of its papers ("... and black-box attack")."""
+    texts = {
+        topic: [
+            [plain(w) for w in words(f"{t} {a}")]
+            for t, a in zip(group.title, group.abstract, strict=True)
+        ]
+        for topic, group in papers.groupby("topic_id")
+    }
+    one_word = one_topic = 0
+    for theme in themes.itertuples():
+        parts = theme_phrases(labels[theme.theme_id])
+        if len(parts) < 2:
+            continue
+        second = [plain(w) for w in words(parts[1])]
+        one_word += len(second) == 1
+        using = [
+            len(texts.get(t, []))
+            for t in theme.topics
+            if texts.get(t)
+            and sum(bool(occurrences(doc, second)) for doc in texts[t]) >= 0.1 * len(texts[t])
+        ]
+        total = sum(len(texts.get(t, [])) for t in theme.topics)
+        one_topic += len(theme.topics) >= 3 and len(using) <= 1 and sum(using) < 0.2 * total
+    return {
+        "theme second phrases of one word": one_word,
+        "theme second phrases of one topic": one_topic,
+    }
+
+
 def measure(run: Path, column: str) -> tuple[pd.DataFrame, dict]:
     inter = run / "results" / "intermediate"
     papers = pd.read_parquet(inter / "papers.parquet", columns=["paper_id", "title", "abstract"])
@@ -185,6 +219,7 @@ def measure(run: Path, column: str) -> tuple[pd.DataFrame, dict]:
         "theme coverage": theme_coverage(
             papers, themes, dict(zip(themes.theme_id, theme_labels, strict=True))
         ),
+        **theme_seconds(papers, themes, dict(zip(themes.theme_id, theme_labels, strict=True))),
         "mean words per name": float(table.label.map(lambda s: len(words(s))).mean()),
     }
     return table, figures

@@ -185,3 +185,61 @@ def test_a_topic_whose_titles_share_no_phrase_keeps_its_fallback_name():
     ids = np.array([0, 0, 0, 1, 1, 1])
     names = topic_names(titles, [""] * 6, ids, fallback={0: "protein", 1: "misc, other"})
     assert names == {0: "Protein folding", 1: "misc, other"}
+
+
+def test_a_theme_names_second_a_phrase_several_topics_share_not_a_generic_word():
+    # theme 0: every topic speaks of dark matter in galaxies; two of its four of
+    # gravitational lensing. "Galaxies" is in every title, but one word says less.
+    topics = {
+        "lensing": (
+            "Dark Matter and Gravitational Lensing in {w} Galaxies",
+            "Gravitational lensing maps dark matter in {w} galaxies.",
+        ),
+        "arcs": (
+            "Gravitational Lensing Arcs and Dark Matter of {w} Galaxies",
+            "Arcs from gravitational lensing trace dark matter in {w} galaxies.",
+        ),
+        "halos": (
+            "Dark Matter Halos of {w} Galaxies",
+            "Halos of dark matter surround {w} galaxies.",
+        ),
+        "rotation": (
+            "Dark Matter from Rotation Curves of {w} Galaxies",
+            "Rotation curves of {w} galaxies reveal dark matter.",
+        ),
+        # theme 1
+        "folding": ("Protein Folding of {w} Chains", "Protein folding of {w} chains."),
+        "docking": ("Protein Docking with {w} Scores", "Protein docking scored by {w}."),
+    }
+    titles, abstracts, ids = corpus(topics)
+    names = theme_names(titles, abstracts, ids, {0: 0, 1: 0, 2: 0, 3: 0, 4: 1, 5: 1})
+    assert names[0] == "Dark matter and gravitational lensing", names
+
+
+def test_a_theme_names_second_no_phrase_of_one_small_topic():
+    # theme 0: six dark matter topics; one (a sixth of its papers) of weak gravitational
+    # lensing, two of dwarf galaxies (which a protein topic's papers study too).
+    topics = {
+        "lensing": (
+            "Dark Matter and Weak Gravitational Lensing by {w}",
+            "Weak gravitational lensing maps dark matter in {w}.",
+        ),
+        "dwarfs": (
+            "Dark Matter in Dwarf Galaxies near {w}",
+            "Dwarf galaxies near {w} hold dark matter.",
+        ),
+        "spheroidals": (
+            "Dwarf Galaxies and Dark Matter in {w}",
+            "Dark matter in the dwarf galaxies of {w}.",
+        ),
+        "halos": ("Dark Matter Halos of {w}", "Halos of dark matter around {w}."),
+        "rotation": ("Dark Matter and Rotation of {w}", "Rotation of {w} and dark matter."),
+        "axions": ("Axion Dark Matter from {w}", "Axions from {w} as dark matter."),
+        # theme 1
+        "folding": ("Protein Folding in Dwarf Galaxies of {w}", "Protein folding of {w}."),
+        "docking": ("Protein Docking with {w} Scores", "Protein docking scored by {w}."),
+    }
+    titles, abstracts, ids = corpus(topics)
+    theme_of = {topic: int(topic >= 6) for topic in range(8)}
+    names = theme_names(titles, abstracts, ids, theme_of)
+    assert names[0] == "Dark matter and dwarf galaxies", names

@@ -132,6 +132,19 @@ LENGTH_BONUS = 1.0
 # The same for theme names: a theme's phrase should be its own more than a topic's need be.
 THEME_PRECISION_POWER = 1.0
 THEME_LENGTH_BONUS = 1.0
+# A theme name's second phrase speaks for several of its topics: it covers at least
+# SECOND_MIN_TOPICS of them, or topics holding SECOND_MIN_SHARE of its papers ("Image
+# classification and convolutional neural networks", not "... and black-box attack",
+# the words of one topic in thirty).
+SECOND_MIN_TOPICS = 2
+SECOND_MIN_SHARE = 0.2
+# A one-word second phrase counts this much ("Reinforcement learning and motion planning"
+# rather than "... and robots"; "3D point clouds and depth estimation", not "... and camera").
+SECOND_ONE_WORD = 0.5
+# A second phrase held by fewer than this share of the theme's titles counts
+# proportionally less: the theme's papers write it as a name ("Object detection and
+# semantic segmentation", not "... and segmentation networks").
+SECOND_TITLE_SHARE = 0.02
 # Most words (other than joiners) of each of a theme name's two phrases.
 THEME_WORDS = 3
 # Candidates a topic's name is looked for among, best first.
@@ -795,7 +808,9 @@ def theme_names(
         context = Context(
             text for i in np.flatnonzero(paper_theme == row) for text in (titles[i], abstracts[i])
         )
-        chosen = _theme_phrases(phrases, coverage, prec, held, covers, weights, context)
+        chosen = _theme_phrases(
+            phrases, coverage, prec, held, covers, weights, context, sizes[members].sum()
+        )
         if not chosen:
             names[theme] = (fallback or {}).get(theme) or f"theme {theme}"
             seconds[theme] = []
@@ -813,10 +828,14 @@ def theme_names(
     return distinguish(names, seconds)
 
 
-def _theme_phrases(phrases, coverage, precision, held, covers, weights, context) -> list[int]:
+def _theme_phrases(
+    phrases, coverage, precision, held, covers, weights, context, n_papers=0.0
+) -> list[int]:
     """The theme's best phrase, then the one best covering, with its length weight, the
     topics that one misses (half its whole coverage counts too), then a third likewise
-    (for telling near-duplicate themes apart)."""
+    (for telling near-duplicate themes apart). The second and third speak for several
+    topics (SECOND_MIN_TOPICS, SECOND_MIN_SHARE), a single word counts SECOND_ONE_WORD,
+    and one held by few of the theme's `n_papers` titles less (SECOND_TITLE_SHARE)."""
     length = length_weights(phrases, THEME_LENGTH_BONUS)
     score = coverage * precision * length
     order = [c for c in np.argsort(-score, kind="stable")[: 20 * N_TRIED] if score[c] > 0]
@@ -846,8 +865,16 @@ def _theme_phrases(phrases, coverage, precision, held, covers, weights, context)
             if column in chosen or key_stems & used:
                 continue
             topics_covered = np.asarray(covers[:, column].todense()).ravel() > 0
+            if (
+                topics_covered.sum() < SECOND_MIN_TOPICS
+                and weights[topics_covered].sum() < SECOND_MIN_SHARE
+            ):
+                continue
             gain = float(weights[topics_covered & ~covered].sum()) + 0.5 * coverage[column]
             value = gain * precision[column] * length[column]
+            if len(phrases.keys[column]) == 1:
+                value *= SECOND_ONE_WORD
+            value *= min(1.0, held[column] / max(MIN_TITLES, SECOND_TITLE_SHARE * n_papers))
             if value > best_score:
                 best, best_score = column, value
         if best is None:
