@@ -3,21 +3,23 @@
 No browser needed: the main job may run where no Chromium is installed. Like the
 interactive map at its full view: outliers faint grey beneath, every paper in its topic's
 shade of its theme's colour, and the themes' names at their centres with a white halo,
-larger themes first and none on top of another (a name that would overlap is left out).
+larger themes first and none on top of another (a name whose place is taken moves a little
+or shrinks, as on the page).
 """
 
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from topics.plotting.labels import keep_apart, label_size, level_centres, wrap_label
+from topics.plotting.labels import level_centres, place_apart, wrap_label
 from topics.plotting.style import OUTLIER_COLOUR
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 HEIGHT_IN, DPI = 8.0, 100
-FONT_PT = 11
+# Theme names' sizes, largest first: a smaller one where the larger does not fit.
+FONTS_PT = [11, 10, 9]
 
 
 def static_topic_map(report: Any, title: str | None = None) -> "Figure":
@@ -66,27 +68,28 @@ def static_topic_map(report: Any, title: str | None = None) -> "Figure":
         xy = centres.loc[themes["theme_id"], ["x", "y"]].to_numpy(float)
         pixels = axes.transData.transform(xy)
         pixels[:, 1] = figure.bbox.height - pixels[:, 1]  # down, like the boxes' rows
-        font_px = FONT_PT * DPI / 72
-        sizes = np.array([label_size(label, font_px) for label in themes["label"]])
         box = axes.get_window_extent()
         bounds = np.array(
             [[box.x0, box.x1], [figure.bbox.height - box.y1, figure.bbox.height - box.y0]]
         )
         halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
-        for (x, y), label, keep in zip(
-            xy, themes["label"], keep_apart(pixels, sizes, bounds), strict=True
-        ):
-            if keep:
-                axes.text(
-                    x,
-                    y,
-                    "\n".join(wrap_label(label)),
-                    ha="center",
-                    va="center",
-                    fontsize=FONT_PT,
-                    fontweight="bold",
-                    color="#111",
-                    path_effects=halo,
-                    zorder=3,
-                )
+        labels = themes["label"].tolist()
+        places = place_apart(pixels, labels, [pt * DPI / 72 for pt in FONTS_PT], bounds)
+        for (x, y), label, place in zip(xy, labels, places, strict=True):
+            if place is None:
+                continue
+            font_px, dx, dy = place
+            axes.annotate(
+                "\n".join(wrap_label(label)),
+                (x, y),
+                xytext=(dx * 72 / DPI, -dy * 72 / DPI),  # points; pixels here count down
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=font_px * 72 / DPI,
+                fontweight="bold",
+                color="#111",
+                path_effects=halo,
+                zorder=3,
+            )
     return figure
