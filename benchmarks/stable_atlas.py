@@ -10,6 +10,14 @@ benchmarks/RESULTS.md ("An atlas that does not depend on the dice").
         --corpus /work/shared/corpora/conferences-17k.jsonl.gz \
         --extra /work/scratch/stable-umap   # seed45.npy ... (optional)
 
+An extra seed's reduction, as the stability step fits it (the main run's neighbours):
+
+    from topics.reduce import run_reduce
+    run_reduce(f"{results}/intermediate/embeddings.npy", f"{extra}/seed{seed}.npy", None, None,
+               f"{results}/intermediate/umap_neighbours.npz", n_neighbors=15, n_components=5,
+               min_dist=0.0, metric="cosine", random_state=seed)
+
+`--consensus-only` skips the theme variants (the slow part: silhouettes of every cut).
 Outlier reassignment is approximated by the `embeddings` strategy's rule (closest topic
 centroid by cosine, threshold 0.5); on seed 42 it is checked against the run's own
 assignments.
@@ -29,6 +37,7 @@ from sklearn.metrics import normalized_mutual_info_score as nmi
 
 from topics.centroids import topic_centroids
 from topics.cluster import hdbscan_cluster
+from topics.consensus import agreement_share, consensus_topics
 from topics.embed import paper_texts
 from topics.keywords import count_vectorizer, split_compounds
 from topics.themes import best_cut, cut, score_cuts, theme_range
@@ -92,7 +101,9 @@ def themes_of(tree, space, topic_index, n_topics, seed, fixed_k=None):
     if fixed_k:
         theme_of_topic = cut(tree, fixed_k, n_topics)
     else:
-        rng = theme_range(n_topics, min_themes=THEMES["min_themes"], max_themes=THEMES["max_themes"])
+        rng = theme_range(
+            n_topics, min_themes=THEMES["min_themes"], max_themes=THEMES["max_themes"]
+        )
         cuts = score_cuts(space, topic_index, tree, n_topics, rng, seed)
         theme_of_topic = best_cut(cuts, THEMES["max_share"]).theme_of_topic
     papers = np.where(topic_index >= 0, theme_of_topic[np.maximum(topic_index, 0)], -1)
@@ -114,41 +125,9 @@ def fields(results: Path, corpus: Path) -> np.ndarray:
 
 
 def consensus(runs: list[np.ndarray], knn: np.ndarray, need: int, min_size: int):
-    """Connected components of the kNN graph over edges whose two papers at least `need`
-    of the runs put in the same topic; components under `min_size` papers are outliers.
-    Returns (labels, per-paper agreement share)."""
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
-    n = len(runs[0])
-    rows = np.repeat(np.arange(n), knn.shape[1])
-    cols = knn.ravel()
-    keep = cols >= 0
-    rows, cols = rows[keep], cols[keep]
-    votes = sum(((r[rows] == r[cols]) & (r[rows] >= 0)).astype(int) for r in runs)
-    ok = votes >= need
-    graph = sp.csr_matrix((np.ones(ok.sum()), (rows[ok], cols[ok])), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    sizes = np.bincount(comp)
-    labels = np.where(sizes[comp] >= min_size, comp, -1)
-    # renumber
-    real = np.unique(labels[labels >= 0])
-    labels = np.where(labels >= 0, np.searchsorted(real, labels), -1)
+    """topics.consensus's topics and per-paper agreement share."""
+    labels = consensus_topics(runs, knn, need=need, min_size=min_size)
     return labels, agreement_share(labels, runs)
-
-
-def agreement_share(labels: np.ndarray, runs: list[np.ndarray]) -> np.ndarray:
-    """Per paper: share of runs whose topic for it is the one holding most of its
-    consensus topic's papers in that run (nan for consensus outliers)."""
-    share = np.full(len(labels), np.nan)
-    hits = np.zeros(len(labels))
-    for r in runs:
-        frame = pd.DataFrame({"c": labels, "r": r})[labels >= 0]
-        major = frame[frame.r >= 0].groupby("c")["r"].agg(lambda s: s.value_counts().index[0])
-        m = pd.Series(labels).map(major).to_numpy()
-        hits += (r == m) & (r >= 0)
-    share[labels >= 0] = hits[labels >= 0] / len(runs)
-    return share
 
 
 def main() -> None:
@@ -156,6 +135,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--extra", type=Path)
+    parser.add_argument("--consensus-only", action="store_true", help="skip the theme variants")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/stable_atlas"))
     args = parser.parse_args()
     inter = args.results / "intermediate"
@@ -185,8 +165,8 @@ def main() -> None:
     # Check the reassignment approximation against the run's own topics.
     run_topics = pd.read_parquet(inter / "assignments.parquet")["topic_id"].to_numpy()
     print(
-        "seed 42 approx vs run's topics ARI %.4f (core vs run's clusters %.4f)"
-        % (ari(final[42], run_topics), ari(core[42], np.load(inter / "clusters.npz")["labels"]))
+        f"seed 42 approx vs run's topics ARI {ari(final[42], run_topics):.4f} (core vs "
+        f"run's clusters {ari(core[42], np.load(inter / 'clusters.npz')['labels']):.4f})"
     )
     main3 = [s for s in (42, 43, 44)]
     print("\n## Topics")
@@ -195,16 +175,16 @@ def main() -> None:
             f"seed {seed}: {core[seed].max() + 1} topics, outliers {np.mean(core[seed] < 0):.3f}"
             f" -> {np.mean(final[seed] < 0):.3f}"
         )
-    print("topic ARI 42-44, core incl. outliers: %.3f" % mean_pairwise({s: core[s] for s in main3}))
-    print("topic ARI 42-44, reassigned:          %.3f" % mean_pairwise({s: final[s] for s in main3}))
+    print(f"topic ARI 42-44, core incl. outliers: {mean_pairwise({s: core[s] for s in main3}):.3f}")
+    print(
+        f"topic ARI 42-44, reassigned:          {mean_pairwise({s: final[s] for s in main3}):.3f}"
+    )
     for a, b in itertools.combinations(main3, 2):
         print(f"  {a}-{b}: core {ari(core[a], core[b]):.3f} final {ari(final[a], final[b]):.3f}")
 
     # Terms for c-TF-IDF: one vectorizer over all papers, as themes.term_weights does.
     texts = paper_texts(pd.read_parquet(inter / "papers.parquet"))
-    vec = count_vectorizer(
-        {"stop_words": "english", "ngram_range": [1, 2]}, binary=True, min_df=5
-    )
+    vec = count_vectorizer({"stop_words": "english", "ngram_range": [1, 2]}, binary=True, min_df=5)
     doc_terms = vec.fit_transform([split_compounds(t) for t in texts]).tocsr()
     print(f"{doc_terms.shape[1]} terms")
 
@@ -239,8 +219,14 @@ def main() -> None:
             "(c) average, c-TF-IDF": lambda r: (tree_of(r[4], "average"), "emb"),
             "(d) ward, both": lambda r: (tree_of(r[5], "ward"), "emb"),
             "(d) average, both": lambda r: (tree_of(r[5], "average"), "emb"),
-            "(e) ward, spectral coords of the topics' kNN graph": lambda r: (tree_of_raw(r[6]), "emb"),
-            "(f) ward, UMAP centres in all 3 stability layouts": lambda r: (tree_of_raw(r[7]), "emb"),
+            "(e) ward, spectral coords of the topics' kNN graph": lambda r: (
+                tree_of_raw(r[6]),
+                "emb",
+            ),
+            "(f) ward, UMAP centres in all 3 stability layouts": lambda r: (
+                tree_of_raw(r[7]),
+                "emb",
+            ),
         }
         if only:
             methods = {k: v for k, v in methods.items() if k[:3] in only}
@@ -263,16 +249,29 @@ def main() -> None:
                         "themes per seed": "/".join(str(counts[s]) for s in themes),
                         "theme ARI": round(mean_pairwise(themes), 3),
                         "min pair": round(
-                            min(ari(themes[a], themes[b]) for a, b in itertools.combinations(themes, 2)), 3
+                            min(
+                                ari(themes[a], themes[b])
+                                for a, b in itertools.combinations(themes, 2)
+                            ),
+                            3,
                         ),
                         "largest theme": round(
                             max(np.bincount(t[t >= 0]).max() / len(t) for t in themes.values()), 3
                         ),
                         "themes < 1%": "/".join(
-                            str(int((np.bincount(t[t >= 0]) < 0.01 * len(t)).sum())) for t in themes.values()
+                            str(int((np.bincount(t[t >= 0]) < 0.01 * len(t)).sum()))
+                            for t in themes.values()
                         ),
                         "NMI field": round(
-                            float(np.mean([nmi(truth[known].astype(str), themes[s][known]) for s in themes])), 3
+                            float(
+                                np.mean(
+                                    [
+                                        nmi(truth[known].astype(str), themes[s][known])
+                                        for s in themes
+                                    ]
+                                )
+                            ),
+                            3,
                         ),
                     }
                 )
@@ -282,24 +281,29 @@ def main() -> None:
     table = []
     # Layout alone: seed 42's topics, themes cut in each seed's UMAP space.
     fixed_topics = {s: final[42] for s in main3}
-    table += variants(fixed_topics, "seed 42's topics, each seed's layout", only=("(a)",))
-    if len(spaces) >= 6:
-        others = [s for s in sorted(spaces) if s not in main3][:3]
-        table += variants(
-            {42: final[42], others[0]: final[42]},
-            "seed 42's topics, layouts 42-44 vs " + "-".join(map(str, others)),
-            only=("(f)",),
-            layouts_for=lambda seed: main3 if seed == 42 else others,
-        )
-    table += variants({s: final[s] for s in main3}, "each seed's topics")
-    if 7 in spaces and 1234 in spaces:
-        for pair in ((42, 7), (42, 1234)):
-            print(f"topic ARI {pair}: core {ari(core[pair[0]], core[pair[1]]):.3f} final {ari(final[pair[0]], final[pair[1]]):.3f}")
+    if not args.consensus_only:
+        table += variants(fixed_topics, "seed 42's topics, each seed's layout", only=("(a)",))
+        if len(spaces) >= 6:
+            others = [s for s in sorted(spaces) if s not in main3][:3]
             table += variants(
-                {s: final[s] for s in pair}, "each seed's topics, seeds %d-%d" % pair,
-                only=("(a)", "(b)", "(d)", "(e)", "(f)"),
+                {42: final[42], others[0]: final[42]},
+                "seed 42's topics, layouts 42-44 vs " + "-".join(map(str, others)),
+                only=("(f)",),
+                layouts_for=lambda seed: main3 if seed == 42 else others,
             )
-    print("\n" + pd.DataFrame(table).to_markdown(index=False))
+        table += variants({s: final[s] for s in main3}, "each seed's topics")
+        if 7 in spaces and 1234 in spaces:
+            for pair in ((42, 7), (42, 1234)):
+                print(
+                    f"topic ARI {pair}: core {ari(core[pair[0]], core[pair[1]]):.3f} "
+                    f"final {ari(final[pair[0]], final[pair[1]]):.3f}"
+                )
+                table += variants(
+                    {s: final[s] for s in pair},
+                    f"each seed's topics, seeds {pair[0]}-{pair[1]}",
+                    only=("(a)", "(b)", "(d)", "(e)", "(f)"),
+                )
+        print("\n" + pd.DataFrame(table).to_markdown(index=False))
 
     # Consensus topics.
     print("\n## Consensus topics (kNN edges, components)")
@@ -310,7 +314,10 @@ def main() -> None:
     results = {}
     for triple in triples:
         for vote, need in (("all", len(triple)), ("majority", len(triple) // 2 + 1)):
-            for runs_name, runs in (("core", [core[s] for s in triple]), ("final", [final[s] for s in triple])):
+            for runs_name, runs in (
+                ("core", [core[s] for s in triple]),
+                ("final", [final[s] for s in triple]),
+            ):
                 labels, share = consensus(runs, knn, need, HDBSCAN["min_cluster_size"])
                 final_c = reassign(labels, unit)
                 results[(triple, vote, runs_name)] = final_c
@@ -319,7 +326,8 @@ def main() -> None:
                     f"seeds {triple} {vote} agree, {runs_name} labels: {labels.max() + 1} topics, "
                     f"largest {np.bincount(labels[labels >= 0]).max() / len(labels):.3f}, "
                     f"outliers {np.mean(labels < 0):.3f} -> {np.mean(final_c < 0):.3f}; "
-                    f"agreement share mean {np.nanmean(agreed):.3f}, all agree {np.mean(agreed == 1):.3f}; "
+                    f"agreement share mean {np.nanmean(agreed):.3f}, "
+                    f"all agree {np.mean(agreed == 1):.3f}; "
                     f"ARI vs each seed {[round(ari(final_c, final[s]), 3) for s in triple]}; "
                     f"NMI field {nmi(truth[known].astype(str), final_c[known]):.3f}",
                     flush=True,
@@ -332,9 +340,79 @@ def main() -> None:
                     for a, b in itertools.combinations(triples, 2)
                 ]
                 print(f"consensus {vote}/{runs_name}: ARI between disjoint triples {found}")
+        # Themes of consensus topics (today's cut, in the first throw's layout; and in all
+        # three layouts at once), compared between disjoint triples.
+        for vote in ("majority",):
+            cons = {t: results[(t, vote, "core")] for t in triples}
+            for name, spaces_of in (
+                ("(a) first throw's layout", lambda t: [t[0]]),
+                ("(f) the triple's 3 layouts", lambda t: list(t)),
+            ):
+                themes = {}
+                for t, ids in cons.items():
+                    real = np.array(sorted(set(ids.tolist()) - {-1}))
+                    index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+                    centres = np.hstack(
+                        [
+                            standardise(np.stack([reduced[o][ids == x].mean(axis=0) for x in real]))
+                            for o in spaces_of(t)
+                        ]
+                    )
+                    space = reduced[t[0]] if len(spaces_of(t)) == 1 else unit
+                    themes[t], k = themes_of(tree_of_raw(centres), space, index, len(real), t[0])
+                    print(f"  consensus {t}: {len(real)} topics, {k} themes", flush=True)
+                found = [
+                    round(ari(themes[a], themes[b]), 3)
+                    for a, b in itertools.combinations(triples, 2)
+                ]
+                field_nmi = np.mean(
+                    [nmi(truth[known].astype(str), th[known]) for th in themes.values()]
+                )
+                print(
+                    f"themes of consensus topics ({vote}), {name}: ARI between triples "
+                    f"{found}, NMI field {field_nmi:.3f}"
+                )
+        # Five throws: two disjoint quintuples, 3 of 5 on core clusters.
+        if len(seeds_all) >= 10:
+            fives = [tuple(main3) + tuple(extra[:2]), tuple(extra[2:7])]
+            five = [
+                consensus([core[s] for s in q], knn, 3, HDBSCAN["min_cluster_size"]) for q in fives
+            ]
+            for q, (labels, share) in zip(fives, five, strict=False):
+                print(
+                    f"seeds {q} 3 of 5 agree: {labels.max() + 1} topics, "
+                    f"outliers {np.mean(labels < 0):.3f}, agreement share mean "
+                    f"{np.nanmean(share):.3f}, all agree {np.mean(share[labels >= 0] == 1):.3f}"
+                )
+            a, b = (reassign(labels, unit) for labels, _ in five)
+            print(f"consensus 3 of 5: ARI between disjoint quintuples {ari(a, b):.3f}")
+        # Coherence (c_npmi) of each topic's top 10 c-TF-IDF words: a proxy for the
+        # pipeline's (which scores BERTopic's keywords), single seed against consensus.
+        from topics.metrics import coherence, tokenize
+
+        words_vec = count_vectorizer({"stop_words": "english"}, binary=True, min_df=5)
+        word_terms = words_vec.fit_transform(texts).tocsr()
+        vocabulary = words_vec.get_feature_names_out()
+        tokens = tokenize(texts)
+
+        def proxy(ids):
+            real = np.array(sorted(set(ids.tolist()) - {-1}))
+            index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+            m = ctfidf(word_terms, index, len(real))
+            return coherence([list(vocabulary[np.argsort(-row)[:10]]) for row in m], tokens)
+
         print(
-            "single seeds, mean pairwise ARI over all seeds: core %.3f final %.3f"
-            % (mean_pairwise({s: core[s] for s in seeds_all}), mean_pairwise({s: final[s] for s in seeds_all}))
+            "coherence proxy: seeds 42/43/44 {}; consensus 42-43-44 majority {:.4f}, "
+            "all {:.4f}".format(
+                [round(proxy(final[s]), 4) for s in main3],
+                proxy(results[(tuple(main3), "majority", "core")]),
+                proxy(results[(tuple(main3), "all", "core")]),
+            )
+        )
+        print(
+            "single seeds, mean pairwise ARI over all seeds: "
+            f"core {mean_pairwise({s: core[s] for s in seeds_all}):.3f} "
+            f"final {mean_pairwise({s: final[s] for s in seeds_all}):.3f}"
         )
 
 
