@@ -386,6 +386,16 @@ def main() -> None:
                 )
             a, b = (reassign(labels, unit) for labels, _ in five)
             print(f"consensus 3 of 5: ARI between disjoint quintuples {ari(a, b):.3f}")
+            five_themes = []
+            for q, ids in zip(fives, (a, b), strict=True):
+                real = np.array(sorted(set(ids.tolist()) - {-1}))
+                index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+                centres = np.stack([reduced[q[0]][ids == x].mean(axis=0) for x in real])
+                themes, k = themes_of(tree_of_raw(centres), reduced[q[0]], index, len(real), q[0])
+                five_themes.append(themes)
+                field_nmi = nmi(truth[known].astype(str), themes[known])
+                print(f"  consensus {q}: {k} themes (today's cut), NMI field {field_nmi:.3f}")
+            print(f"themes of 3-of-5 consensus topics: ARI {ari(*five_themes):.3f}")
         # Coherence (c_npmi) of each topic's top 10 c-TF-IDF words: a proxy for the
         # pipeline's (which scores BERTopic's keywords), single seed against consensus.
         from topics.metrics import coherence, tokenize
