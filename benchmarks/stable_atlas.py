@@ -40,7 +40,7 @@ from topics.cluster import hdbscan_cluster
 from topics.consensus import agreement_share, consensus_topics
 from topics.embed import paper_texts
 from topics.keywords import count_vectorizer, split_compounds
-from topics.themes import best_cut, cut, score_cuts, theme_range
+from topics.themes import best_cut, cut, score_cuts, theme_range, topic_centres
 
 HDBSCAN = dict(
     min_cluster_size=10,
@@ -396,6 +396,47 @@ def main() -> None:
                 field_nmi = nmi(truth[known].astype(str), themes[known])
                 print(f"  consensus {q}: {k} themes (today's cut), NMI field {field_nmi:.3f}")
             print(f"themes of 3-of-5 consensus topics: ARI {ari(*five_themes):.3f}")
+
+        # Random disjoint sets of throws, against every pair of single seeds.
+        def themes_of_topics(ids, layout, seed):
+            real = np.array(sorted(set(ids.tolist()) - {-1}))
+            index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+            tree = tree_of_raw(topic_centres(layout, ids, real))
+            return themes_of(tree, layout, index, len(real), seed)[0]
+
+        def consensus_and_themes(throws, need):
+            ids = reassign(
+                consensus_topics([core[s] for s in throws], knn, need=need, min_size=10), unit
+            )
+            return ids, themes_of_topics(ids, reduced[throws[0]], throws[0])
+
+        single = {s: themes_of_topics(final[s], reduced[s], s) for s in seeds_all}
+        single_topics = [ari(final[a], final[b]) for a, b in itertools.combinations(seeds_all, 2)]
+        single_themes = [ari(single[a], single[b]) for a, b in itertools.combinations(seeds_all, 2)]
+        print(
+            f"single seeds, all pairs: topic ARI mean {np.mean(single_topics):.3f} "
+            f"min {min(single_topics):.3f}; theme ARI mean {np.mean(single_themes):.3f} "
+            f"min {min(single_themes):.3f}"
+        )
+        draw = np.random.default_rng(0)
+        for size, need in ((3, 2), (5, 3)):
+            if 2 * size > len(seeds_all):
+                continue
+            topic_ari, theme_ari = [], []
+            for _ in range(5):
+                order = [int(s) for s in draw.permutation(seeds_all)]
+                (ta, ha), (tb, hb) = (
+                    consensus_and_themes(order[:size], need),
+                    consensus_and_themes(order[size : 2 * size], need),
+                )
+                topic_ari.append(ari(ta, tb))
+                theme_ari.append(ari(ha, hb))
+            print(
+                f"{need} of {size}, 5 random disjoint pairs of throw sets: topic ARI mean "
+                f"{np.mean(topic_ari):.3f} min {min(topic_ari):.3f}; theme ARI mean "
+                f"{np.mean(theme_ari):.3f} min {min(theme_ari):.3f}",
+                flush=True,
+            )
         # Coherence (c_npmi) of each topic's top 10 c-TF-IDF words: a proxy for the
         # pipeline's (which scores BERTopic's keywords), single seed against consensus.
         from topics.metrics import coherence, tokenize
