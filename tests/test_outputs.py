@@ -181,7 +181,9 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     # Each topic's stability is its core cluster's: p1 was an outlier, p2 holds topic 0.
     assert topics["stability"].tolist() == ["", "0.75", "0.5"]
     assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == sorted(
-        ["-1-outliers-no-clear-topic.md", "0-masked-image-mim.md", "1-protein.md"]
+        f"{stem}.{ext}"
+        for stem in ["-1-outliers-no-clear-topic", "0-masked-image-mim", "1-protein"]
+        for ext in ["md", "bib"]
     )
     text = (tmp_path / "topics" / "0-masked-image-mim.md").read_text()
     assert text.index("Bold") < text.index("Masked Images")  # more central first
