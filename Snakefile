@@ -37,6 +37,7 @@ else:
     include: "workflow/rules/sweep.smk"
 
 
+include: "workflow/rules/neighbours.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/report.smk"
 
@@ -51,6 +52,7 @@ rule all:
         "results/topics.csv",
         "results/themes.csv",
         "results/topic_trends.csv",
+        "results/paper_neighbours.csv",
         "results/topics",
         "results/themes",
         "results/metrics.json",

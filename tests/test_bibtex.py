@@ -33,7 +33,8 @@ def parse_both(text: str):
 @pytest.fixture
 def written(tmp_path, inputs):  # noqa: F811
     run_tables(write_inputs(tmp_path, inputs), tmp_path / "papers.csv", tmp_path / "topics.csv",
-               tmp_path / "themes.csv", tmp_path / "topic_trends.csv", tmp_path / "topics",
+               tmp_path / "themes.csv", tmp_path / "topic_trends.csv",
+               tmp_path / "paper_neighbours.csv", tmp_path / "topics",
                tmp_path / "themes", options=DEFAULTS["report"])  # fmt: skip
     return tmp_path
 

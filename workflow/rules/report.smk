@@ -11,6 +11,7 @@ rule write_tables:
         topics_csv="results/topics.csv",
         themes_csv="results/themes.csv",
         trends_csv="results/topic_trends.csv",
+        neighbours_csv="results/paper_neighbours.csv",
         lists=directory("results/topics"),
         theme_lists=directory("results/themes"),
     params:

@@ -109,7 +109,9 @@ def entry_fields(paper: Mapping[str, Any], note: str | None = None) -> list[tupl
         ("doi", paper["doi"] or ""),
         ("eprint", arxiv),
         ("archiveprefix", "arXiv" if arxiv else ""),
-        ("url", paper["url"] or paper["link"] or ""),
+        # Where it can be read (its DOI, arXiv page, else the URL the inputs gave), as the
+        # map's export has it.
+        ("url", paper["link"] or ""),
         ("abstract", paper["abstract"] or ""),
         ("keywords", ", ".join(paper["keywords"])),
         ("note", note or ""),
