@@ -15,6 +15,11 @@ configfile: "config.yaml"
 config.update(workflow_config(config, workflow.source_path("workflow/schemas/config.schema.yaml")))
 
 
+# What `snakemake --report report.zip` says the workflow does; each output's caption is
+# beside it in workflow/report/.
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/parse.smk"
 
@@ -56,6 +61,8 @@ rule all:
         "results/topics",
         "results/themes",
         "results/metrics.json",
+        # The pages as one folder for `snakemake --report report.zip`.
+        "results/atlas",
         # The fit that update: incremental places papers with.
         MODEL_FIT["fit"],
         # The sweep runs only when config.yaml lists values to try, in full runs.

@@ -36,9 +36,6 @@ PER_1000_PAPERS = {
     "reduce_umap_map": Cost(493, 6.47, 31, 1.2),
     "write_tables": Cost(144, 8.96, 1, 0.11),
     "plot_topic_pages": Cost(205, 11.9, 2, 0.25),
-    # Measured at 17k only (exact search, 16 s on 2 busy cores): one block of similarities
-    # (2,048 rows x every paper, and its negated copy) beside the embeddings.
-    "find_neighbours": Cost(300, 20, 2, 1.0),
 }
 # Not measured at scale: the measured stage doing the most similar work.
 ALIKE = {
@@ -61,6 +58,10 @@ ALIKE = {
     "save_model": "write_tables",
     # The fitted UMAPs loaded, each with every fitted paper's embedding.
     "place_added_papers": "reduce_umap",
+    # Every embedding and a block of similarities (2,048 papers x all): at 17k papers 0.7 GB
+    # and under a minute, within reduce_umap's figures; above neighbours.exact_max it only
+    # reads UMAP's graph.
+    "find_neighbours": "reduce_umap",
 }
 # The table of one row per paper (topics.parse), which most jobs read.
 PAPERS_TABLE = "papers.parquet"

@@ -53,12 +53,11 @@ const MapNeighbours = (() => {
       return section;
     }
 
-    // After the panel's own content, before its link to the paper.
+    // After the panel's own content: the paper, then where to go from it.
     const show = map.showPaper;
     map.showPaper = (i) => {
       show(i);
-      if (panel.dataset.paper !== String(i)) return;
-      panel.insertBefore(list(i), panel.querySelector("a"));
+      if (panel.dataset.paper === String(i)) panel.appendChild(list(i));
     };
   }
 
