@@ -300,6 +300,8 @@ def test_added_papers_are_placed_marked_and_a_full_refit_equals_a_cold_run(tmp_p
     near = pd.read_csv(project / "results" / "paper_neighbours.csv")
     assert (near.groupby("paper_id").size() == 5).all()
     assert set(near["paper_id"]) == set(papers["paper_id"])
+    # Updated from the fit's lists, not searched again over all pairs.
+    assert "(update)" in (project / "results" / "logs" / "find_neighbours.log").read_text()
     added_ids = set(added["paper_id"])
     assert near["neighbour_id"].isin(added_ids).any()
     assert near[near["paper_id"].isin(added_ids)]["neighbour_id"].isin(added_ids).mean() < 1

@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 
 from topics.files import read_table, write_array, write_neighbours, write_papers
-from topics.neighbours import exact_neighbours, graph_neighbours, run_find_neighbours
+from topics.neighbours import (
+    exact_neighbours,
+    graph_neighbours,
+    neighbours_table,
+    run_find_neighbours,
+    updated_neighbours,
+)
 
 
 def brute_force(embeddings, k):
@@ -68,3 +74,24 @@ def test_the_job_writes_each_papers_neighbours_by_id_exact_below_the_threshold(t
     # Above exact_max, the graph is taken as it is.
     assert run_find_neighbours(*args, out, k=5, exact_max=n - 1) == "graph"
     assert read_table(out)["neighbours"].iloc[3].tolist() != table["neighbours"].iloc[3].tolist()
+
+
+def test_papers_added_since_the_fit_update_its_lists_to_the_exact_ones():
+    """update: incremental: the fit's lists, updated with the added papers (some of them
+    nearer than a fit paper's old neighbours) and without the removed ones, are what an
+    exact search of all the papers now gives."""
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(150, 12)).astype(np.float32)
+    ids = pd.Series([f"p{i:03d}" for i in range(150)])
+    fit_rows = np.arange(120)
+    fit = neighbours_table(ids[fit_rows], *exact_neighbours(vectors[fit_rows], 5))
+    # Now: 5 papers of the fit removed, 30 added, in the papers' (id) order.
+    now = np.array([i for i in range(150) if i not in {3, 40, 41, 77, 119}])
+    added = now >= 120
+    indices, similarities = updated_neighbours(vectors[now], ids[now].reset_index(drop=True),
+                                               added, fit, 5)  # fmt: skip
+    expected, expected_sims = exact_neighbours(vectors[now], 5)
+    assert (indices == expected).all()
+    assert np.allclose(similarities, expected_sims, atol=1e-4)
+    # Added papers do enter the lists of papers of the fit.
+    assert np.isin(indices[~added], np.flatnonzero(added)).any()

@@ -59,6 +59,9 @@ KEPT_INTERMEDIATES = [
     "themes",
     "theme_tree",
 ]
+# Kept by the fit for find_neighbours, which updates its lists (topics.neighbours), not for
+# placing.
+FIT_NEIGHBOURS = "neighbours"
 # Every file of a kept fit, by the name the rules give it (MODEL_FIT and MODEL_ESTIMATORS in
 # workflow/rules/common.smk): what topics.place reads.
 MODEL_FILES = [

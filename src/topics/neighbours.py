@@ -4,7 +4,9 @@ Exact below `exact_max` papers: a blockwise search over all pairs, a few seconds
 papers (benchmarks/RESULTS.md), so the list a reader sees is the true one. Above it the
 clustering UMAP's nearest-neighbour graph (results/intermediate/umap_neighbours.npz, its
 NN-descent search on the same embeddings with the cosine metric) is reused rather than
-searched again: all pairs grow with the square of the corpus.
+searched again: all pairs grow with the square of the corpus. An incremental run (update:
+incremental) updates the fit's lists with the papers added since, at the cost of added x
+all papers rather than all pairs (`updated_neighbours`).
 """
 
 import logging
@@ -68,6 +70,49 @@ def graph_neighbours(graph: tuple[np.ndarray, np.ndarray], k: int) -> tuple[np.n
     )
 
 
+def updated_neighbours(
+    embeddings: np.ndarray,
+    paper_ids: pd.Series,
+    added: np.ndarray,
+    fit: pd.DataFrame,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every paper's `k` nearest papers after papers were added since a fit (update:
+    incremental; `added`: True for those), without searching all pairs again: a paper of
+    the fit keeps the nearest of its fit's list (`fit`: the fit's neighbours table) and the
+    added papers, which is its true list wherever the fit's was; an added paper, and one
+    whose list lost a paper removed from the inputs, is searched for among all papers."""
+    row_of = {pid: row for row, pid in enumerate(paper_ids)}
+    listed = dict(zip(fit["paper_id"], zip(fit["neighbours"], fit["similarity"], strict=True),
+                      strict=True))  # fmt: skip
+    k = min(k, len(paper_ids) - 1)
+    indices = np.empty((len(paper_ids), k), dtype=np.int64)
+    similarities = np.empty((len(paper_ids), k), dtype=np.float32)
+    kept, search = [], []
+    for row, pid in enumerate(paper_ids):
+        ids, sims = listed.get(pid, ((), ()))
+        rows = [row_of[n] for n in ids if n in row_of]
+        if not added[row] and len(rows) >= k and len(rows) == len(ids):
+            indices[row], similarities[row] = rows[:k], np.asarray(sims[:k])
+            kept.append(row)
+        else:
+            search.append(row)
+    added = np.flatnonzero(added)
+    if len(kept) and len(added):
+        unit = _unit(embeddings)
+        kept_rows = np.array(kept)
+        new = unit[kept_rows] @ unit[added].T
+        candidates = np.hstack([indices[kept_rows], np.broadcast_to(added, new.shape)])
+        scores = np.hstack([similarities[kept_rows], new])
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        indices[kept_rows] = np.take_along_axis(candidates, order, axis=1)
+        similarities[kept_rows] = np.take_along_axis(scores, order, axis=1)
+    if search:
+        found = exact_neighbours(embeddings, k, queries=np.array(search))
+        indices[search], similarities[search] = found
+    return indices, similarities
+
+
 def neighbours_table(
     paper_ids: pd.Series, indices: np.ndarray, similarities: np.ndarray
 ) -> pd.DataFrame:
@@ -90,15 +135,25 @@ def run_find_neighbours(
     *,
     k: int,
     exact_max: int,
+    fit_path: str | Path | None = None,
+    assignments_path: str | Path | None = None,
 ) -> str:
     """results/intermediate/neighbours.parquet: each paper's `k` nearest papers, exact up
     to `exact_max` papers, else from the clustering UMAP's graph (`graph_path`) where it
-    has one. Returns how they were found ("exact" or "graph")."""
+    has one; in an incremental run (`fit_path`: the fit's neighbours; `assignments_path`:
+    which papers were added), the fit's lists updated with the papers added since. Returns
+    how they were found ("exact", "graph" or "update")."""
     started = time.perf_counter()
     papers = read_table(papers_path, ["paper_id"])
     embeddings = read_array(embeddings_path)
     graph = read_neighbours(graph_path) if graph_path and len(papers) > exact_max else None
-    if graph is not None and graph[0].shape[1] > k:
+    if fit_path is not None and assignments_path is not None:
+        how = "update"
+        added = read_table(assignments_path, ["added"])["added"].to_numpy(dtype=bool)
+        indices, similarities = updated_neighbours(
+            embeddings, papers["paper_id"], added, read_table(fit_path), k
+        )
+    elif graph is not None and graph[0].shape[1] > k:
         how, (indices, similarities) = "graph", graph_neighbours(graph, k)
     else:
         how, (indices, similarities) = "exact", exact_neighbours(embeddings, k)

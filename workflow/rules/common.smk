@@ -105,6 +105,7 @@ REPORT_INPUTS = {
 # models, which the fitting jobs write themselves.
 MODEL_FIT = {
     "embeddings": "results/model/embeddings.npy",
+    "neighbours": "results/model/neighbours.parquet",
     "reduced": "results/model/umap_cluster.npy",
     "fit": "results/model/fit.json",
     "fit_papers": "results/model/papers.parquet",

@@ -1,5 +1,6 @@
 # Papers like this one (topics.neighbours): each paper's nearest papers by cosine, in both
-# update modes: an incremental run's embeddings.npy holds the fit's vectors and the added ones.
+# update modes: an incremental run's embeddings.npy holds the fit's vectors and the added
+# ones, and the fit's lists are updated with the added papers rather than searched again.
 
 
 rule find_neighbours:
@@ -7,7 +8,14 @@ rule find_neighbours:
         papers="results/intermediate/papers.parquet",
         embeddings="results/intermediate/embeddings.npy",
         # UMAP's neighbour graph, reused above neighbours.exact_max papers (full runs only).
-        **({} if INCREMENTAL else {"graph": "results/intermediate/umap_neighbours.npz"}),
+        **(
+            {
+                "fit": ancient(MODEL_FIT["neighbours"]),
+                "assignments": "results/intermediate/assignments.parquet",
+            }
+            if INCREMENTAL
+            else {"graph": "results/intermediate/umap_neighbours.npz"}
+        ),
     output:
         neighbours="results/intermediate/neighbours.parquet",
     params:

@@ -9,5 +9,7 @@ with rule_log(snakemake.log[0]):
         snakemake.input.embeddings,
         snakemake.input.get("graph"),
         snakemake.output.neighbours,
+        fit_path=snakemake.input.get("fit"),
+        assignments_path=snakemake.input.get("assignments"),
         **snakemake.params.neighbours,
     )
