@@ -19,7 +19,7 @@ from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.plotting.static_map import static_topic_map
 from topics.report import pages
-from topics.report.bibtex import bibtex_entry, citation_keys
+from topics.report.bibtex import bib_filename, bibtex_entry, citation_keys
 from topics.report.map_data import pack, paper_columns
 from topics.report.reading_lists import list_filename
 from topics.report.render import json_for_script, render
@@ -62,10 +62,14 @@ def site(tmp_path_factory, corpus):
     topics.loc[1, "label"] = "<img src=x onerror=alert('label')>"
     (root / "topics").mkdir()
     (root / "themes").mkdir()
-    for topic in topics.itertuples():
-        (root / "topics" / list_filename(topic.topic_id, topic.label)).write_text("list")
-    for theme in report.themes.itertuples():
-        (root / "themes" / list_filename(theme.theme_id, theme.label)).write_text("list")
+    for folder, rows, level in [
+        ("topics", topics, "topic_id"),
+        ("themes", report.themes, "theme_id"),
+    ]:
+        for row in rows.itertuples():
+            name = list_filename(getattr(row, level), row.label)
+            (root / folder / name).write_text("list")
+            (root / folder / bib_filename(name)).write_text("@article{k, title = {t}}")
     for name in ["papers.csv", "topics.csv", "themes.csv", "parse_report.json"]:
         (root / name).write_text("placeholder")
     evil_skip = {"file": "a.txt", "line": 3, "reason": "no abstract",
@@ -302,7 +306,8 @@ def test_index_links_open_the_map_with_that_topic_or_theme_alone(open_page, site
     """The index links to topic_map.html#topic=<id> and #theme=<id>; the map isolates."""
     report, _ = corpus
     visit = open_page(site / "index.html")
-    visit.page.click('details.theme:has(tr[data-topic="2"]) > summary')  # unfold its theme
+    # Unfold its theme: a click on its name (the summary's middle may be one of its links).
+    visit.page.click('details.theme:has(tr[data-topic="2"]) > summary > b')
     visit.page.click('tr[data-topic="2"] a.isolate')
     visit.page.wait_for_function(READY, timeout=15000)
     assert visit.page.url.endswith("topic_map.html#topic=2")
