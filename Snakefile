@@ -15,6 +15,11 @@ configfile: "config.yaml"
 config.update(workflow_config(config, workflow.source_path("workflow/schemas/config.schema.yaml")))
 
 
+# What `snakemake --report report.zip` says the workflow does; each output's caption is
+# beside it in workflow/report/.
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/parse.smk"
 
@@ -37,6 +42,7 @@ else:
     include: "workflow/rules/sweep.smk"
 
 
+include: "workflow/rules/neighbours.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/report.smk"
 
@@ -51,9 +57,12 @@ rule all:
         "results/topics.csv",
         "results/themes.csv",
         "results/topic_trends.csv",
+        "results/paper_neighbours.csv",
         "results/topics",
         "results/themes",
         "results/metrics.json",
+        # The pages as one folder for `snakemake --report report.zip`.
+        "results/atlas",
         # The fit that update: incremental places papers with.
         MODEL_FIT["fit"],
         # The sweep runs only when config.yaml lists values to try, in full runs.

@@ -103,7 +103,8 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
             f"from topics.report.data import ReportPaths; from topics.report.tables "
             f"import run_tables; run_tables({report}, {w!r} + '/papers.csv', "
             f"{w!r} + '/topics.csv', {w!r} + '/themes.csv', {w!r} + '/topic_trends.csv', "
-            f"{w!r} + '/topics', {w!r} + '/themes', options={options!r})",
+            f"{w!r} + '/paper_neighbours.csv', {w!r} + '/topics', {w!r} + '/themes', "
+            f"options={options!r})",
         ),
         (
             "plot_topic_pages",

@@ -15,8 +15,9 @@ from scipy.cluster.hierarchy import fcluster, linkage
 
 from topics.centroids import topic_centroids
 from topics.files import Clusters, write_array, write_clusters, write_papers, write_table
+from topics.neighbours import exact_neighbours, neighbours_table
 from topics.parse import PAPER_COLUMNS
-from topics.report.data import Report, ReportPaths, paper_link, with_themes
+from topics.report.data import Report, ReportPaths, paper_link, with_neighbours, with_themes
 from topics.trends import topic_trends
 
 EVIL_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> Evil & "quoted" paper'
@@ -104,6 +105,9 @@ def synthetic_report(
     papers["link"] = pd.Series([paper_link(p) for p in papers.to_dict("records")], dtype=object)
     basis = rng.normal(size=(n_topics + 1, 16))
     embeddings = np.array([basis[t] + rng.normal(0, 0.1, 16) for t in topic_ids])
+    papers = with_neighbours(
+        papers, neighbours_table(papers["paper_id"], *exact_neighbours(embeddings, 5))
+    )
     ids = sorted(set(topic_ids.tolist()))
     sizes = papers["topic_id"].value_counts()
     topics = pd.DataFrame(
@@ -167,6 +171,7 @@ FILE_NAMES = ReportPaths(
     "theme_tree.npy",
     "trend_counts.parquet",
     "trends.parquet",
+    "neighbours.parquet",
 )
 
 
@@ -202,4 +207,12 @@ def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
     write_array(np.asarray(report.tree, dtype=float), paths.theme_tree)
     write_table(report.counts, paths.trend_counts)
     write_table(report.trends, paths.trends)
+    ids = papers["paper_id"].to_numpy()
+    write_table(
+        papers[["paper_id"]].assign(
+            neighbours=[list(ids[rows]) for rows in papers["neighbours"]],
+            similarity=papers["similarity"],
+        ),
+        paths.neighbours,
+    )
     return paths

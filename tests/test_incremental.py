@@ -296,6 +296,15 @@ def test_added_papers_are_placed_marked_and_a_full_refit_equals_a_cold_run(tmp_p
     # Every paper is in one reading list (outliers too): each added one marked there.
     lists = "".join(p.read_text() for p in (project / "results" / "topics").glob("*.md"))
     assert lists.count("added since the last fit") == added_count
+    # Every paper, added ones too, has its 5 nearest papers, among which added ones.
+    near = pd.read_csv(project / "results" / "paper_neighbours.csv")
+    assert (near.groupby("paper_id").size() == 5).all()
+    assert set(near["paper_id"]) == set(papers["paper_id"])
+    # Updated from the fit's lists, not searched again over all pairs.
+    assert "(update)" in (project / "results" / "logs" / "find_neighbours.log").read_text()
+    added_ids = set(added["paper_id"])
+    assert near["neighbour_id"].isin(added_ids).any()
+    assert near[near["paper_id"].isin(added_ids)]["neighbour_id"].isin(added_ids).mean() < 1
 
     # update: full refits on every paper: the same as a cold run on the same inputs.
     set_config(project, update="full")

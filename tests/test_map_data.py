@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from synthetic import EVIL_TITLE, synthetic_report
 
+from topics.report.bibtex import citation_keys
 from topics.report.map_data import CONTRACT, abstracts_script, map_data, pack, paper_columns
 
 SCHEMA = json.loads(CONTRACT.read_text(encoding="utf-8"))
@@ -49,6 +50,8 @@ def test_the_contract_refuses_what_the_script_could_not_read():
         {**papers, "year": [2020.0] * len(papers["year"])},  # a year not as digits
         {**papers, "added": [True] * len(papers["added"])},  # a flag not 0 or 1
         {**papers, "doi": [None] * len(papers["doi"])},  # missing text as null
+        {**papers, "neighbours": [["p1"]] * len(papers["doi"])},  # an id, not a row
+        {**papers, "key": ["Lovelace 2021"] * len(papers["doi"])},  # not a BibTeX key
     ]
     for columns in bad:
         with pytest.raises(jsonschema.ValidationError):
@@ -71,5 +74,10 @@ def test_map_data_carries_the_papers_compactly_and_text_as_data():
     assert {t["id"] for t in data["topics"]} == set(report.topics["topic_id"]) - {-1}
     theme = data["themes"][0]
     assert theme["topics"] == list(report.themes["topics"].iloc[0])
+    # Each paper's nearest papers as rows, most similar first, and the .bib files' keys.
+    assert papers["neighbours"] == report.papers["neighbours"].tolist()
+    assert all(len(rows) == 5 and i not in rows for i, rows in enumerate(papers["neighbours"]))
+    assert all(s == sorted(s, reverse=True) for s in papers["similarity"])
+    assert papers["key"] == [citation_keys(report.papers)[p] for p in report.papers["paper_id"]]
     abstracts = unpack(abstracts_script(report).split('"')[1])
     assert abstracts == report.papers["abstract"].tolist()

@@ -24,6 +24,16 @@ from topics.trends import topic_trends
 EVIL_TITLE = '<script>alert("x")</script> & <b>Bold</b> claims'
 
 
+# Each paper's two nearest papers, as find_neighbours writes them.
+NEIGHBOURS = pd.DataFrame(
+    {
+        "paper_id": ["p1", "p2", "p3", "p4"],
+        "neighbours": [["p2", "p3"], ["p1", "p4"], ["p1", "p2"], ["p3", "p1"]],
+        "similarity": [[0.9, 0.5], [0.9, 0.4], [0.5, 0.3], [0.2, 0.1]],
+    }
+)
+
+
 @pytest.fixture
 def inputs():
     """What write_tables reads: papers, topic assignments, topics and map positions."""
@@ -102,6 +112,7 @@ def write_inputs(folder, inputs) -> ReportPaths:
                                   np.zeros(len(papers), int), **DEFAULTS["trends"])  # fmt: skip
     write_table(counts, paths.trend_counts)
     write_table(trends, paths.trends)
+    write_table(NEIGHBOURS, paths.neighbours)
     return paths
 
 
@@ -166,7 +177,8 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     (tmp_path / "topics").mkdir()
     (tmp_path / "topics" / "99-stale.md").write_text("old")
     run_tables(paths, tmp_path / "papers.csv", tmp_path / "topics.csv", tmp_path / "themes.csv",
-               tmp_path / "topic_trends.csv", tmp_path / "topics", tmp_path / "themes",
+               tmp_path / "topic_trends.csv", tmp_path / "paper_neighbours.csv",
+               tmp_path / "topics", tmp_path / "themes",
                options=DEFAULTS["report"])  # fmt: skip
     papers = pd.read_csv(tmp_path / "papers.csv", keep_default_na=False)
     topics = pd.read_csv(tmp_path / "topics.csv", keep_default_na=False)
@@ -183,7 +195,9 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     # Each topic's stability is its core cluster's: p1 was an outlier, p2 holds topic 0.
     assert topics["stability"].tolist() == ["", "0.75", "0.5"]
     assert sorted(p.name for p in (tmp_path / "topics").iterdir()) == sorted(
-        ["-1-outliers-no-clear-topic.md", "0-masked-image-mim.md", "1-protein.md"]
+        f"{stem}.{ext}"
+        for stem in ["-1-outliers-no-clear-topic", "0-masked-image-mim", "1-protein"]
+        for ext in ["md", "bib"]
     )
     text = (tmp_path / "topics" / "0-masked-image-mim.md").read_text()
     assert text.index("Bold") < text.index("Masked Images")  # more central first
@@ -212,6 +226,17 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     assert theme.index("Topic 0: masked image, mim") < theme.index("Topic 1: protein")
     assert theme.index("Bold") < theme.index("Masked Images") < theme.index("Protein Folding")
     assert "Weather Notes" not in theme  # an outlier is in no theme
+    # Each paper's nearest papers, nearest first, with their titles and topics.
+    near = pd.read_csv(tmp_path / "paper_neighbours.csv", keep_default_na=False)
+    assert near[near["paper_id"] == "p1"].to_dict("records") == [
+        {"paper_id": "p1", "title": "Masked Images", "topic_id": 0, "rank": 1,
+         "neighbour_id": "p2", "neighbour_title": EVIL_TITLE, "neighbour_topic_id": 0,
+         "similarity": 0.9},
+        {"paper_id": "p1", "title": "Masked Images", "topic_id": 0, "rank": 2,
+         "neighbour_id": "p3", "neighbour_title": "Protein Folding", "neighbour_topic_id": 1,
+         "similarity": 0.5},
+    ]  # fmt: skip
+    assert len(near) == 8
 
 
 def test_slugs_are_file_name_safe():

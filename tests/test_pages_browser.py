@@ -19,6 +19,7 @@ from synthetic import EVIL_TITLE, synthetic_report, write_intermediates
 
 from topics.plotting.static_map import static_topic_map
 from topics.report import pages
+from topics.report.bibtex import bib_filename, bibtex_entry, citation_keys
 from topics.report.map_data import pack, paper_columns
 from topics.report.reading_lists import list_filename
 from topics.report.render import json_for_script, render
@@ -61,10 +62,14 @@ def site(tmp_path_factory, corpus):
     topics.loc[1, "label"] = "<img src=x onerror=alert('label')>"
     (root / "topics").mkdir()
     (root / "themes").mkdir()
-    for topic in topics.itertuples():
-        (root / "topics" / list_filename(topic.topic_id, topic.label)).write_text("list")
-    for theme in report.themes.itertuples():
-        (root / "themes" / list_filename(theme.theme_id, theme.label)).write_text("list")
+    for folder, rows, level in [
+        ("topics", topics, "topic_id"),
+        ("themes", report.themes, "theme_id"),
+    ]:
+        for row in rows.itertuples():
+            name = list_filename(getattr(row, level), row.label)
+            (root / folder / name).write_text("list")
+            (root / folder / bib_filename(name)).write_text("@article{k, title = {t}}")
     for name in ["papers.csv", "topics.csv", "themes.csv", "parse_report.json"]:
         (root / name).write_text("placeholder")
     evil_skip = {"file": "a.txt", "line": 3, "reason": "no abstract",
@@ -301,7 +306,8 @@ def test_index_links_open_the_map_with_that_topic_or_theme_alone(open_page, site
     """The index links to topic_map.html#topic=<id> and #theme=<id>; the map isolates."""
     report, _ = corpus
     visit = open_page(site / "index.html")
-    visit.page.click('details.theme:has(tr[data-topic="2"]) > summary')  # unfold its theme
+    # Unfold its theme: a click on its name (the summary's middle may be one of its links).
+    visit.page.click('details.theme:has(tr[data-topic="2"]) > summary > b')
     visit.page.click('tr[data-topic="2"] a.isolate')
     visit.page.wait_for_function(READY, timeout=15000)
     assert visit.page.url.endswith("topic_map.html#topic=2")
@@ -455,18 +461,49 @@ def test_a_box_selection_lists_its_papers_and_exports_exactly_them(
     assert sorted(exported["abstract"]) == sorted(papers.loc[selected, "abstract"])
     with page.expect_download() as bib_download:
         page.click("#export-bibtex")
-    library = bibtexparser.parse_string(Path(bib_download.value.path()).read_text())
+    text = Path(bib_download.value.path()).read_text()
+    library = bibtexparser.parse_string(text)
     assert not library.failed_blocks
-    entries = {entry["title"]: entry for entry in library.entries}
-    assert sorted(entries) == sorted(papers.loc[selected, "title"])
-    for row in selected:
-        entry = entries[papers.loc[row, "title"]]
-        assert entry["year"] == str(papers.loc[row, "year"])
-        assert entry["author"] == " and ".join(papers.loc[row, "authors"])
-        if papers.loc[row, "doi"]:
-            assert entry["doi"] == papers.loc[row, "doi"]
-        if papers.loc[row, "arxiv_id"]:
-            assert entry["eprint"] == papers.loc[row, "arxiv_id"]
+    # Entry for entry what the topics' .bib files hold (topics.report.bibtex), keys and
+    # escaping alike, less the keywords and the topic's note.
+    keys = citation_keys(papers)
+    rows = papers.loc[selected].assign(keywords=[[]] * len(selected)).to_dict("records")
+    assert text == "\n".join(bibtex_entry(paper, keys[paper["paper_id"]]) for paper in rows)
+    assert [entry.key for entry in library.entries] == [keys[p["paper_id"]] for p in rows]
+    visit.check_clean()
+
+
+def test_the_paper_panel_lists_papers_like_it_and_a_click_goes_to_one(open_page, site, corpus):
+    report, _ = corpus
+    papers = report.papers
+    visit = open_map(open_page, site)
+    page = visit.page
+    row = 4  # the paper alone in a corner: its neighbours are far from it
+    page.evaluate(f"window.topicMap.showPaper({row})")
+    listed = page.locator("#paper .neighbours li button")
+    assert listed.all_text_contents() == [
+        papers.loc[j, "title"] for j in papers.loc[row, "neighbours"]
+    ]
+    notes = page.locator("#paper .neighbours li span").all_text_contents()
+    assert [float(n.split(" · ")[0]) for n in notes] == [
+        round(s, 2) for s in papers.loc[row, "similarity"]
+    ]
+    # Zoomed in on the paper, its nearest paper is out of view: a click opens it and moves
+    # the map to it.
+    x, y = papers.loc[row, ["x", "y"]]
+    page.evaluate(f"""Plotly.relayout(document.getElementById('topic-map'),
+        {{'xaxis.range': [{x - 0.5}, {x + 0.5}], 'yaxis.range': [{y - 0.5}, {y + 0.5}]}})""")
+    ranges = """() => { const l = document.getElementById('topic-map').layout;
+        return [l.xaxis.range, l.yaxis.range]; }"""
+    before = page.evaluate(ranges)
+    first = int(papers.loc[row, "neighbours"][0])
+    listed.first.click()
+    page.wait_for_function(f"document.getElementById('paper').dataset.paper === '{first}'")
+    assert page.locator("#paper .paper-title").text_content() == papers.loc[first, "title"]
+    page.wait_for_function(f"({ranges})()[0][0] !== {before[0][0]}")
+    xr, yr = page.evaluate(ranges)
+    assert xr[0] <= papers.loc[first, "x"] <= xr[1] and yr[0] <= papers.loc[first, "y"] <= yr[1]
+    assert abs((xr[1] - xr[0]) - (before[0][1] - before[0][0])) < 1e-3  # moved, not zoomed
     visit.check_clean()
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from synthetic import synthetic_report, write_intermediates
 
+from topics.files import write_neighbours
 from topics.report.views import VIEWS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,6 +77,7 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
         (paths.papers, None),
         (inter / "embeddings.npy", lambda p: np.save(p, embeddings.astype(np.float32))),
         (inter / "umap_cluster.npy", lambda p: np.save(p, papers[["x", "y"]].to_numpy())),
+        (inter / "umap_neighbours.npz", lambda p: write_neighbours(None, p)),
         *(
             (path, None)
             for path in [
@@ -88,6 +90,7 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
                 paths.trend_counts,
                 paths.trends,
                 paths.stability,
+                paths.neighbours,
             ]
         ),
     ]
@@ -138,6 +141,7 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
         "derive_themes",
         "reduce_umap_map",
         "measure_trends",
+        "find_neighbours",
     }, ran
     results = tmp_path / "results"
     for name in OUTPUTS:
@@ -148,3 +152,5 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
     assert 'href="topic_map.html#topic=2"' in index
     assert (results / "topic_map.png").read_bytes()[:4] == b"\x89PNG"
     assert len(list((results / "topics").glob("*.md"))) == len(topics)
+    assert len(list((results / "topics").glob("*.bib"))) == len(topics)
+    assert (results / "paper_neighbours.csv").stat().st_size > 0

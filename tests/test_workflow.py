@@ -5,12 +5,14 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from test_pages_browser import CHROMIUM, Visit, browser  # noqa: F401 (browser: its fixture)
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "profiles"]
@@ -120,6 +122,17 @@ def test_snakemake_writes_every_output(project):
     assert len(lists) == len(topics)
     for name in ["index.html", "topic_map.html", "plotly.min.js", "parse_report.json"]:
         assert (results / name).stat().st_size > 0, name
+    # Every topic's and theme's papers as BibTeX beside its reading list.
+    for folder in ["topics", "themes"]:
+        assert {p.stem for p in (results / folder).glob("*.bib")} == {
+            p.stem for p in (results / folder).glob("*.md")
+        }
+    # Each paper's 5 nearest papers, other papers all.
+    near = pd.read_csv(results / "paper_neighbours.csv", keep_default_na=False)
+    assert (near.groupby("paper_id").size() == 5).all() and near["paper_id"].nunique() == len(
+        papers
+    )
+    assert (near["paper_id"] != near["neighbour_id"]).all()
 
 
 @pytest.mark.slow
@@ -169,6 +182,49 @@ def test_pages_work_offline_and_show_markup_as_text(project):
 def test_nothing_reruns_when_nothing_changed(project):
     project, _ = project
     assert planned_rules(project) == set()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent")
+def test_the_snakemake_report_opens_offline_with_the_map_working_inside_it(
+    project,
+    browser,  # noqa: F811
+    tmp_path,
+):
+    root, _ = project
+    result = snakemake(root, "--report", "report.zip")
+    assert result.returncode == 0, result.stderr[-3000:]
+    with zipfile.ZipFile(root / "report.zip") as archive:
+        archive.extractall(tmp_path)
+        names = archive.namelist()
+    results = root / "results"
+    # Every reading list and BibTeX file, the tables and the pages' folder are in it.
+    lists = {p.name for f in ["topics", "themes"] for p in (results / f).glob("[!.]*")}
+    assert lists <= {Path(name).name for name in names}
+    for name in ["papers.csv", "paper_neighbours.csv", "metrics.json", "topic_map.png"]:
+        assert any(n.endswith("/" + name) for n in names), name
+    visit = Visit(browser, (tmp_path / "report" / "report.html").as_uri())
+    page = visit.page
+    page.get_by_role("link", name="Atlas").click()
+    page.locator("tr", has_text="the pages: start here").locator("a").first.click()
+    with page.expect_event("framenavigated", lambda f: f.url.endswith("topic_map.html")) as nav:
+        page.frame_locator("iframe").get_by_role("link", name="Topic map").first.click()
+    frame = nav.value
+    frame.wait_for_function("document.body && document.body.dataset.ready === 'true'")
+    papers = pd.read_csv(results / "papers.csv", keep_default_na=False)
+    near = pd.read_csv(results / "paper_neighbours.csv", keep_default_na=False)
+    frame.evaluate("window.topicMap.showPaper(0)")
+    assert frame.locator("#paper .paper-title").text_content() == papers["title"][0]
+    expected = near[near["paper_id"] == papers["paper_id"][0]].sort_values("rank")
+    listed = frame.locator("#paper .neighbours li button")
+    assert listed.all_text_contents() == expected["neighbour_title"].tolist()
+    listed.first.click()
+    frame.wait_for_function(
+        "(title) => document.querySelector('#paper .paper-title').textContent === title",
+        arg=expected["neighbour_title"].iloc[0],
+    )
+    visit.check_clean()
+    visit.page.close()
 
 
 @pytest.mark.slow

@@ -48,6 +48,9 @@ FIT_SECTIONS = [
 NOT_FIT_KEYS = {"embedding": {"shard_size", "batch_size", "device", "cache_dir", "export_dir"}}
 # The intermediates a fit keeps as they were (the names of the rules' inputs and outputs).
 KEPT_INTERMEDIATES = [
+    # Every paper's vector: an incremental run's nearest papers (topics.neighbours) are
+    # searched among the fit's papers and the added ones.
+    "embeddings",
     "reduced",
     "clusters",
     "assignments",
@@ -56,6 +59,9 @@ KEPT_INTERMEDIATES = [
     "themes",
     "theme_tree",
 ]
+# Kept by the fit for find_neighbours, which updates its lists (topics.neighbours), not for
+# placing.
+FIT_NEIGHBOURS = "neighbours"
 # Every file of a kept fit, by the name the rules give it (MODEL_FIT and MODEL_ESTIMATORS in
 # workflow/rules/common.smk): what topics.place reads.
 MODEL_FILES = [

@@ -202,6 +202,8 @@ class Fit(NamedTuple):
     assignments: pd.DataFrame
     topics: pd.DataFrame
     themes: pd.DataFrame
+    # Every paper's embedding (papers x dimensions).
+    embeddings: np.ndarray
 
     @classmethod
     def read(cls, model: dict[str, str | Path]) -> "Fit":
@@ -212,6 +214,7 @@ class Fit(NamedTuple):
             read_table(model["assignments"]),
             read_table(model["topics"]),
             read_table(model["themes"]),
+            read_array(model["embeddings"]),
         )
 
     def topic_of_cluster(self) -> dict:
@@ -263,6 +266,7 @@ def merged(fit: Fit, placed: Placed, rows: np.ndarray, paper_ids: pd.Series, emb
         assignments,
         topics,
         resized_themes(fit.themes, topics),
+        rows_of(fit.embeddings, embeddings),
     )
 
 
@@ -274,9 +278,10 @@ def run_place(
     *,
     outliers: dict[str, Any],
 ) -> int:
-    """Write the run's intermediates (`out`: reduced, clusters, assignments, topics, coords,
-    themes, theme_tree) from the fit kept in results/model/ (`model`, topics.model) and the
-    added papers' vectors (`added_path`). Returns the number of papers placed."""
+    """Write the run's intermediates (`out`: embeddings, reduced, clusters, assignments,
+    topics, coords, themes, theme_tree) from the fit kept in results/model/ (`model`,
+    topics.model) and the added papers' vectors (`added_path`). Returns the number of
+    papers placed."""
     started = time.perf_counter()
     papers = read_table(papers_path, ["paper_id", "title", "abstract"])
     about = read_json(model["fit"])
@@ -297,6 +302,7 @@ def run_place(
     log.info("models loaded in %.1f s, %d papers placed in %.1f s",
              loaded - started, len(added), time.perf_counter() - loaded)  # fmt: skip
     now = merged(fit, placed, rows, papers["paper_id"], embeddings)
+    write_array(now.embeddings, out["embeddings"])
     write_array(now.reduced, out["reduced"])
     write_array(now.coords, out["coords"])
     write_clusters(now.clusters, out["clusters"])

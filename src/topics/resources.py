@@ -58,6 +58,10 @@ ALIKE = {
     "save_model": "write_tables",
     # The fitted UMAPs loaded, each with every fitted paper's embedding.
     "place_added_papers": "reduce_umap",
+    # Every embedding and a block of similarities (2,048 papers x all): at 17k papers 0.7 GB
+    # and under a minute, within reduce_umap's figures; above neighbours.exact_max it only
+    # reads UMAP's graph.
+    "find_neighbours": "reduce_umap",
 }
 # The table of one row per paper (topics.parse), which most jobs read.
 PAPERS_TABLE = "papers.parquet"

@@ -109,6 +109,7 @@ REPORT_INPUTS = {
     "theme_tree": "results/intermediate/theme_tree.npy",
     "trend_counts": "results/intermediate/trend_counts.parquet",
     "trends": "results/intermediate/trends.parquet",
+    "neighbours": "results/intermediate/neighbours.parquet",
 }
 
 
@@ -117,6 +118,8 @@ REPORT_INPUTS = {
 # for outlier reassignment, and fit.json (when, under which parameters); then the fitted
 # models, which the fitting jobs write themselves.
 MODEL_FIT = {
+    "embeddings": "results/model/embeddings.npy",
+    "neighbours": "results/model/neighbours.parquet",
     "reduced": "results/model/umap_cluster.npy",
     "fit": "results/model/fit.json",
     "fit_papers": "results/model/papers.parquet",

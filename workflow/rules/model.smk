@@ -13,6 +13,7 @@ rule save_model:
         coords="results/intermediate/umap_map.npy",
         themes="results/intermediate/themes.parquet",
         theme_tree="results/intermediate/theme_tree.npy",
+        neighbours="results/intermediate/neighbours.parquet",
         # The fitted models: fit.json is written once they are.
         models=list(MODEL_ESTIMATORS.values()),
     output:

@@ -32,6 +32,8 @@ rule place_added_papers:
         added="results/intermediate/added/embeddings.npz",
         **{name: ancient(path) for name, path in (MODEL_FIT | MODEL_ESTIMATORS).items()},
     output:
+        # The fit's vectors and the added papers', in the papers' order: what find_neighbours reads.
+        embeddings="results/intermediate/embeddings.npy",
         reduced="results/intermediate/umap_cluster.npy",
         clusters="results/intermediate/clusters.npz",
         assignments="results/intermediate/assignments.parquet",

@@ -7,12 +7,53 @@ rule write_tables:
     input:
         **REPORT_INPUTS,
     output:
-        papers_csv="results/papers.csv",
-        topics_csv="results/topics.csv",
-        themes_csv="results/themes.csv",
-        trends_csv="results/topic_trends.csv",
-        lists=directory("results/topics"),
-        theme_lists=directory("results/themes"),
+        papers_csv=report(
+            "results/papers.csv",
+            caption="../report/papers_csv.rst",
+            category="2. Tables",
+            labels={"table": "papers"},
+        ),
+        topics_csv=report(
+            "results/topics.csv",
+            caption="../report/topics_csv.rst",
+            category="2. Tables",
+            labels={"table": "topics"},
+        ),
+        themes_csv=report(
+            "results/themes.csv",
+            caption="../report/themes_csv.rst",
+            category="2. Tables",
+            labels={"table": "themes"},
+        ),
+        trends_csv=report(
+            "results/topic_trends.csv",
+            caption="../report/topic_trends_csv.rst",
+            category="2. Tables",
+            labels={"table": "trends"},
+        ),
+        neighbours_csv=report(
+            "results/paper_neighbours.csv",
+            caption="../report/paper_neighbours_csv.rst",
+            category="2. Tables",
+            labels={"table": "nearest papers"},
+        ),
+        # Each topic's and theme's reading list and BibTeX, one entry of the report each.
+        lists=report(
+            directory("results/topics"),
+            patterns=["{name}.{kind}"],
+            caption="../report/topic_lists.rst",
+            category="3. Reading lists",
+            subcategory="Topics",
+            labels={"topic": "{name}", "file": "{kind}"},
+        ),
+        theme_lists=report(
+            directory("results/themes"),
+            patterns=["{name}.{kind}"],
+            caption="../report/theme_lists.rst",
+            category="3. Reading lists",
+            subcategory="Themes",
+            labels={"theme": "{name}", "file": "{kind}"},
+        ),
     params:
         options=config["report"],
     threads: 1
@@ -56,7 +97,12 @@ rule plot_static_map:
     input:
         **REPORT_INPUTS,
     output:
-        png="results/topic_map.png",
+        png=report(
+            "results/topic_map.png",
+            caption="../report/topic_map_png.rst",
+            category="1. Atlas",
+            labels={"what": "the map as a picture"},
+        ),
     params:
         options=config["report"],
     threads: 1
@@ -95,3 +141,52 @@ rule write_index:
         "results/benchmarks/write_index.tsv"
     script:
         "../scripts/write_index.py"
+
+
+# `snakemake --report report.zip`: the pages with what they load and link to, as one folder
+# the report opens at its index (topics.report.bundle), beside the tables, reading lists and
+# BibTeX files marked where their rules write them.
+rule bundle_pages:
+    input:
+        [f"results/{view.file}" for view in VIEWS],
+        [f"results/{name}" for name in PAGE_FILES],
+        "results/plotly.min.js",
+        "results/topic_map.png",
+        "results/papers.csv",
+        "results/topics.csv",
+        "results/themes.csv",
+        "results/topic_trends.csv",
+        "results/paper_neighbours.csv",
+        # Marked as inputs here (Snakemake's report reads marks on inputs too), so that every
+        # mark and caption of the report is in this file.
+        report(
+            "results/parse_report.json",
+            caption="../report/parse_report.rst",
+            category="4. Quality and inputs",
+            labels={"file": "parse report"},
+        ),
+        report(
+            "results/metrics.json",
+            caption="../report/metrics.rst",
+            category="4. Quality and inputs",
+            labels={"file": "quality metrics"},
+        ),
+        "results/topics",
+        "results/themes",
+    output:
+        atlas=report(
+            directory("results/atlas"),
+            htmlindex="index.html",
+            caption="../report/atlas.rst",
+            category="1. Atlas",
+            labels={"what": "the pages: start here"},
+        ),
+    threads: 1
+    # Files copied a buffer at a time: memory does not grow with the corpus.
+    resources:
+        mem_mb=300,
+        runtime=10,
+    log:
+        "results/logs/bundle_pages.log",
+    script:
+        "../scripts/bundle_pages.py"

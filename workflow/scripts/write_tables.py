@@ -12,6 +12,7 @@ with rule_log(snakemake.log[0]):
         out.topics_csv,
         out.themes_csv,
         out.trends_csv,
+        out.neighbours_csv,
         out.lists,
         out.theme_lists,
         options=snakemake.params.options,

@@ -1,11 +1,12 @@
 """The report's tables, joined once from the intermediates: every report job reads these.
 
 `papers`: one row per paper in corpus order, with its topic and theme, map position,
-centrality, sources and metadata. `topics`: one row per topic with its theme, label, size,
-share, stability, keywords and scores and centroid. `themes`: one row per theme with its
-label, size, share, keywords and topics. Each topic and theme has its map colour (a theme's
-topics are shades of its hue). The CSV exports, the reading lists, the pages and the
-static map are all views of these tables, so they can never disagree.
+centrality, sources, metadata and nearest papers. `topics`: one row per topic with its
+theme, label, size, share, stability, keywords and scores and centroid. `themes`: one
+row per theme with its label, size, share, keywords and topics. Each topic and theme has
+its map colour (a theme's topics are shades of its hue). The CSV exports, the reading
+lists, the pages and the static map are all views of these tables, so they can never
+disagree.
 """
 
 from collections.abc import Mapping
@@ -39,11 +40,13 @@ class ReportPaths(NamedTuple):
     theme_tree: str | Path
     trend_counts: str | Path
     trends: str | Path
+    # Each paper's nearest papers (topics.neighbours); None: no lists.
+    neighbours: str | Path | None = None
 
     @classmethod
     def of(cls, inputs: Mapping[str, Any]) -> "ReportPaths":
         """From a rule's named inputs (REPORT_INPUTS in workflow/rules/common.smk)."""
-        return cls(*(inputs[name] for name in cls._fields))
+        return cls(*(inputs.get(name) for name in cls._fields))
 
 
 def papers_table(
@@ -89,6 +92,23 @@ def papers_table(
     links = [paper_link(paper) for paper in table.to_dict("records")]
     table["link"] = pd.Series(links, index=table.index, dtype=object)
     return table
+
+
+def with_neighbours(papers: pd.DataFrame, neighbours: pd.DataFrame | None) -> pd.DataFrame:
+    """The papers with their nearest papers as rows of the papers table (`neighbours`,
+    most similar first) and their cosine similarities (`similarity`); empty lists where
+    none were found."""
+    row_of = {pid: row for row, pid in enumerate(papers["paper_id"])}
+    found = {} if neighbours is None else {
+        pid: ([row_of[n] for n in ids if n in row_of], list(sims))
+        for pid, ids, sims in zip(neighbours["paper_id"], neighbours["neighbours"],
+                                  neighbours["similarity"], strict=True)
+    }  # fmt: skip
+    pairs = [found.get(pid, ([], [])) for pid in papers["paper_id"]]
+    return papers.assign(
+        neighbours=[rows for rows, _ in pairs],
+        similarity=[[float(s) for s in sims][: len(rows)] for rows, sims in pairs],
+    )
 
 
 def paper_link(paper: Mapping[str, Any]) -> str | None:
@@ -212,6 +232,7 @@ def load_report(paths: ReportPaths, options: dict[str, Any]) -> Report:
         assignments["topic_id"].to_numpy(),
     )
     table = papers_table(papers, assignments, topics, read_array(paths.coords))
+    table = with_neighbours(table, read_table(paths.neighbours) if paths.neighbours else None)
     papers, topics, themes = with_themes(
         table,
         topics_table(topics, len(table), stability),

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from topics.plotting.labels import level_centres, wrap_label
+from topics.report.bibtex import citation_keys
 
 # The written contract between `map_data` and the page's script, a JSON Schema.
 CONTRACT = resources.files("topics.report").joinpath("static", "map", "map_data.schema.json")
@@ -41,6 +42,7 @@ def _flags(values: pd.Series) -> list[int]:
 
 def paper_columns(papers: pd.DataFrame) -> dict[str, list]:
     """The papers as the contract's columns ($defs/papers), in the papers table's order."""
+    keys = citation_keys(papers)
     return {
         "title": _text(papers["title"]),
         "topic": papers["topic_id"].astype(int).tolist(),
@@ -53,6 +55,9 @@ def paper_columns(papers: pd.DataFrame) -> dict[str, list]:
         "doi": _text(papers["doi"]),
         "arxiv_id": _text(papers["arxiv_id"]),
         "link": _text(papers["link"]),
+        "key": [keys[pid] for pid in papers["paper_id"]],
+        "neighbours": [[int(row) for row in rows] for rows in papers["neighbours"]],
+        "similarity": [[round(float(s), 3) for s in sims] for sims in papers["similarity"]],
     }
 
 

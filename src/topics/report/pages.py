@@ -19,6 +19,7 @@ import pandas as pd
 from topics.files import read_json, write_text
 from topics.metric_names import METRICS
 from topics.plotting.style import LIST_SEPARATOR
+from topics.report.bibtex import bib_filename
 from topics.report.data import Report, ReportPaths, load_report
 from topics.report.reading_lists import list_filename
 from topics.report.render import render
@@ -144,6 +145,7 @@ def _topic_row(topic: Any) -> dict[str, Any]:
         "stability": _stability(topic.stability),
         "keywords": LIST_SEPARATOR.join(topic.keywords),
         "reading_list": list_filename(topic.topic_id, topic.label),
+        "bibtex": bib_filename(list_filename(topic.topic_id, topic.label)),
     }
 
 
@@ -216,6 +218,7 @@ def index_context(
             "share": f"{100 * theme.share:.1f}%",
             "keywords": LIST_SEPARATOR.join(theme.keywords),
             "reading_list": list_filename(theme.theme_id, theme.label),
+            "bibtex": bib_filename(list_filename(theme.theme_id, theme.label)),
             "topics": [_topic_row(by_id[t]) for t in theme.topics if t in by_id],
         }
         for theme in report.themes.itertuples()

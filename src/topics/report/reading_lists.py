@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from topics.plotting.style import LIST_SEPARATOR
+from topics.report.bibtex import bib_filename, bibtex_file, citation_keys
 
 ABSTRACT_PREVIEW_CHARS = 400
 # Papers of each topic in its theme's reading list.
@@ -94,6 +95,16 @@ ORDER_NOTES = {
 }
 
 
+def _bib_line(name: str) -> list[str]:
+    return [f"These papers as BibTeX, for a reference manager: [{name}]({name})", ""]
+
+
+def topic_note(topic_id: int, label: str, theme_label: Any) -> str:
+    """The note of a paper's BibTeX entry: its topic and theme, as the map names them."""
+    theme = f" (theme: {theme_label})" if isinstance(theme_label, str) else ""
+    return f"Topic {topic_id}: {label}{theme}"
+
+
 def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int, order: str) -> str:
     """The Markdown of one topic's reading list (rows of the report tables, topics.report.data)."""
     members = ordered(members, order)
@@ -115,6 +126,7 @@ def reading_list(topic: pd.Series, members: pd.DataFrame, corpus_size: int, orde
         ),
         "",
         *_authors_line(topic.top_authors),
+        *_bib_line(bib_filename(list_filename(topic.topic_id, topic.label))),
         ORDER_NOTES[order],
         "",
     ]
@@ -136,13 +148,18 @@ def write_reading_lists(
     papers: pd.DataFrame, topics: pd.DataFrame, out_dir: str | Path, order: str
 ) -> list[Path]:
     """One list per row of the report's `topics` table into `out_dir`, which is emptied
-    first."""
+    first, each with its papers as BibTeX beside it (the same stem, .bib), in its order."""
     out = _empty(out_dir)
+    keys = citation_keys(papers)
     written = []
     for topic in topics.itertuples():
         path = out / list_filename(topic.topic_id, topic.label)
         members = papers[papers["topic_id"] == topic.topic_id]
         path.write_text(reading_list(topic, members, len(papers), order), encoding="utf-8")
+        note = topic_note(topic.topic_id, topic.label, topic.theme_label)
+        rows = ordered(members, order).to_dict("records")
+        bib = bibtex_file(rows, keys, [note] * len(rows))
+        path.with_suffix(".bib").write_text(bib, encoding="utf-8")
         written.append(path)
     return written
 
@@ -159,6 +176,7 @@ def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame, o
         f"Keywords: {_text(LIST_SEPARATOR.join(theme.keywords))}",
         "",
         *_authors_line(theme.top_authors),
+        *_bib_line(bib_filename(list_filename(theme.theme_id, theme.label))),
         f"Each topic's first {THEME_LIST_PAPERS} papers ("
         + ("closest to its centre" if order == "centrality" else "newest")
         + "); the topic's own list (../topics/) has them all.",
@@ -171,7 +189,8 @@ def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame, o
         lines += [
             f"## Topic {topic_id}: {_text(topic['label'])} ({len(members)} papers)",
             "",
-            f"[reading list](../topics/{list_filename(topic_id, topic['label'])})",
+            f"[reading list](../topics/{list_filename(topic_id, topic['label'])}) · "
+            f"[BibTeX](../topics/{bib_filename(list_filename(topic_id, topic['label']))})",
             "",
         ]
         for rank, paper in enumerate(members.head(THEME_LIST_PAPERS).to_dict("records"), 1):
@@ -179,12 +198,28 @@ def theme_reading_list(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame, o
     return "\n".join(lines)
 
 
+def theme_papers(theme: Any, topics: pd.DataFrame, papers: pd.DataFrame, order: str):
+    """Every paper of a theme in its reading list's order (its topics, largest first, each
+    from its centre outwards or newest first) with its BibTeX note."""
+    by_id = topics.set_index("topic_id")
+    rows, notes = [], []
+    for topic_id in theme.topics:
+        members = ordered(papers[papers["topic_id"] == topic_id], order).to_dict("records")
+        rows += members
+        notes += [topic_note(topic_id, by_id.loc[topic_id, "label"], theme.label)] * len(members)
+    return rows, notes
+
+
 def write_theme_lists(report: Any, out_dir: str | Path, order: str) -> list[Path]:
-    """One list per theme into `out_dir`, which is emptied first."""
+    """One list per theme into `out_dir`, which is emptied first, each with all its papers
+    as BibTeX beside it (the same stem, .bib)."""
     out = _empty(out_dir)
+    keys = citation_keys(report.papers)
     written = []
     for theme in report.themes.itertuples():
         path = out / list_filename(theme.theme_id, theme.label)
         path.write_text(theme_reading_list(theme, report.topics, report.papers, order), "utf-8")
+        rows, notes = theme_papers(theme, report.topics, report.papers, order)
+        path.with_suffix(".bib").write_text(bibtex_file(rows, keys, notes), encoding="utf-8")
         written.append(path)
     return written

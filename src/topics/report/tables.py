@@ -112,23 +112,54 @@ def trends_csv(report: Any) -> pd.DataFrame:
     return table
 
 
+NEIGHBOURS_CSV_COLUMNS = [
+    "paper_id",
+    "title",
+    "topic_id",
+    "rank",
+    "neighbour_id",
+    "neighbour_title",
+    "neighbour_topic_id",
+    "similarity",
+]
+
+
+def neighbours_csv(papers: pd.DataFrame) -> pd.DataFrame:
+    """paper_neighbours.csv: one row per paper and neighbour, nearest first (rank 1)."""
+    pairs = papers[["paper_id", "title", "topic_id", "neighbours", "similarity"]].explode(
+        ["neighbours", "similarity"]
+    )
+    pairs = pairs.dropna(subset=["neighbours"])
+    rows = pairs["neighbours"].astype(int).to_numpy()
+    return pairs.assign(
+        rank=pairs.groupby(level=0).cumcount() + 1,
+        neighbour_id=papers["paper_id"].to_numpy()[rows],
+        neighbour_title=papers["title"].to_numpy()[rows],
+        neighbour_topic_id=papers["topic_id"].to_numpy()[rows],
+        similarity=pairs["similarity"].astype(float).round(4),
+    )[NEIGHBOURS_CSV_COLUMNS]
+
+
 def run_tables(
     paths: ReportPaths,
     papers_csv_path: str | Path,
     topics_csv_path: str | Path,
     themes_csv_path: str | Path,
     trends_csv_path: str | Path,
+    neighbours_csv_path: str | Path,
     lists_dir: str | Path,
     theme_lists_dir: str | Path,
     *,
     options: dict[str, Any],
 ) -> None:
-    """papers.csv, topics.csv, themes.csv, topic_trends.csv and the reading lists of the
+    """papers.csv, topics.csv, themes.csv, topic_trends.csv, paper_neighbours.csv and the
+    reading lists of the
     topics (`lists_dir`) and of the themes (`theme_lists_dir`), all from the same tables."""
     report = load_report(paths, options)
     papers_csv(report.papers).to_csv(papers_csv_path, index=False)
     topics_csv(report.topics, report.papers).to_csv(topics_csv_path, index=False)
     themes_csv(report.themes).to_csv(themes_csv_path, index=False)
     trends_csv(report).to_csv(trends_csv_path, index=False)
+    neighbours_csv(report.papers).to_csv(neighbours_csv_path, index=False)
     write_reading_lists(report.papers, report.topics, lists_dir, options["reading_list_order"])
     write_theme_lists(report, theme_lists_dir, options["reading_list_order"])

@@ -1,11 +1,11 @@
 // The topic map's page, put together from its components (one file each, in this folder):
 // the data, which papers are drawn, colours, names, legend, paper panel, search,
-// selection, filters and address. Each component's install() adds its part to `map`:
+// selection, filters, address and the paper's nearest papers. Each component's install() adds its part to `map`:
 //   gd, data (data.js), points (the trace's x, y and sizes, by paper row), abstracts;
 //   state: hidden (topic ids), shown (point index -> paper row), hits (search), colourBy,
 //   yearFilter, selected (box or lasso rows), selectedPaper (the panel's);
 //   the components' functions: redraw, highlighted, allTopics, toggle, isolate, colours,
-//   inYears, drawKey, renderNames, syncLegend, showPaper, search, showSelection,
+//   inYears, drawKey, renderNames, syncLegend, showPaper, goToPaper, search, showSelection,
 //   isolateFromAddress.
 "use strict";
 
@@ -20,8 +20,8 @@
     abstracts: MapData.abstractLoader(),
     state: { hits: null, selected: null, selectedPaper: null },
   };
-  for (const part of [MapDrawn, MapColours, MapNames, MapFilters, PaperPanel, MapSearch,
-    MapSelection, MapAddress, MapLegend]) {
+  for (const part of [MapDrawn, MapColours, MapNames, MapFilters, PaperPanel, MapNeighbours,
+    MapSearch, MapSelection, MapAddress, MapLegend]) {
     part.install(map);
   }
   // The figure as drawn shows every paper in its theme's colours: only a #theme= or
@@ -29,7 +29,7 @@
   await (map.isolateFromAddress() || map.renderNames());
   // For the page's own tests and the curious: the paper rows drawn, in point order.
   window.topicMap = {
-    showPaper: map.showPaper, search: map.search, isolate: map.isolate, toggle: map.toggle,
+    showPaper: map.showPaper, goToPaper: map.goToPaper, search: map.search, isolate: map.isolate, toggle: map.toggle,
     shown: () => map.state.shown.slice(),
     selected: () => (map.state.selected ? map.state.selected.slice() : null),
     paper: data.paper,

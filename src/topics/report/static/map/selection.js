@@ -11,9 +11,17 @@ const MapSelection = (() => {
     return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 
-  // BibTeX text in braces: braces and backslashes escaped, so every entry stays balanced.
+  // LaTeX's specials as topics.report.bibtex.LATEX_SPECIALS writes them (the topics' .bib
+  // files), in one pass; whitespace one space. BibTeX counts braces whatever precedes them,
+  // so a brace becomes a command with balanced braces of its own.
+  const LATEX_SPECIALS = {
+    "\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
+    "$": "\\$", "&": "\\&", "%": "\\%", "#": "\\#", "_": "\\_",
+    "^": "\\textasciicircum{}", "~": "\\textasciitilde{}",
+  };
   function bibText(text) {
-    return String(text).replace(/\\/g, "\\textbackslash{}").replace(/([{}])/g, "\\$1");
+    return String(text).split(/\s+/).filter(Boolean).join(" ")
+      .replace(/[\\{}$&%#_^~]/g, (c) => LATEX_SPECIALS[c]);
   }
 
   function download(name, text, type) {
@@ -43,22 +51,16 @@ const MapSelection = (() => {
       return lines.join("\r\n") + "\r\n";
     }
 
+    // The entries topics.report.bibtex.bibtex_entry writes, with the same keys (the map's
+    // data carries them), less the keywords and the topic's note.
     function bibtex(rows) {
-      const used = new Map();
       return rows.map((i) => {
-        const first = (papers.authors[i][0] || "anon").split(/[ ,]+/).filter(Boolean);
-        const surname = (papers.authors[i][0] || "").includes(",") ? first[0] : first[first.length - 1] || "anon";
-        const word = (papers.title[i].match(/[A-Za-z]{3,}/) || ["paper"])[0];
-        let key = (surname + (papers.year[i] || "") + word).normalize("NFKD").replace(/[^A-Za-z0-9]/g, "").toLowerCase();
-        const n = (used.get(key) || 0) + 1;
-        used.set(key, n);
-        if (n > 1) key += String.fromCharCode(96 + n);
         const fields = [["title", papers.title[i]], ["author", papers.authors[i].join(" and ")],
           ["year", papers.year[i]], ["journal", papers.venue[i]], ["doi", papers.doi[i]],
           ["eprint", papers.arxiv_id[i]], ["archiveprefix", papers.arxiv_id[i] ? "arXiv" : ""],
           ["url", papers.link[i]], ["abstract", abstracts.of(i) || ""]];
         const body = fields.filter(([, v]) => v).map(([k, v]) => "  " + k + " = {" + bibText(v) + "}");
-        return "@article{" + key + ",\n" + body.join(",\n") + "\n}\n";
+        return "@article{" + papers.key[i] + ",\n" + body.join(",\n") + "\n}\n";
       }).join("\n");
     }
 
