@@ -157,6 +157,11 @@ def test_an_incremental_run_needs_a_fit_made_with_the_same_parameters(tmp_path):
         check_fit(config, tmp_path / "fit.json")
     write_fit(tmp_path / "fit.json", config)
     assert check_fit(config, tmp_path / "fit.json")["papers"] == 3
+    # A fit kept by an earlier version, without a file placing now needs.
+    with pytest.raises(UserError, match=r"lacks .*neighbours\.parquet .* update: full"):
+        check_fit(
+            config, tmp_path / "fit.json", [tmp_path / "fit.json", tmp_path / "neighbours.parquet"]
+        )
     # How vectors are computed is not what they are: the fit stays valid.
     faster = {**config, "embedding": {**config["embedding"], "batch_size": 64}}
     check_fit(faster, tmp_path / "fit.json")

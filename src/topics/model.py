@@ -11,7 +11,7 @@ run whose parameters the fit did not use.
 import datetime
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -147,13 +147,23 @@ def changed_parameter(fitted: Mapping[str, Any], now: Mapping[str, Any]) -> str 
     return None
 
 
-def check_fit(config: Mapping[str, Any], fit_path: str | Path) -> dict[str, Any]:
+def check_fit(
+    config: Mapping[str, Any], fit_path: str | Path, files: Iterable[str | Path] = ()
+) -> dict[str, Any]:
     """fit.json of the fit an incremental run places papers with; UserError when there is
-    none, when a fit parameter changed since, or when outliers cannot be placed alike."""
+    none, when one of the fit's other `files` is missing (a fit kept by an earlier version
+    of the pipeline), when a fit parameter changed since, or when outliers cannot be placed
+    alike."""
     if not Path(fit_path).exists():
         raise UserError(
             f"config.yaml: update is incremental but {fit_path} holds no fitted model; "
             f"run once with update: full."
+        )
+    if missing := [str(path) for path in files if not Path(path).exists()]:
+        raise UserError(
+            f"config.yaml: update is incremental but the fitted model lacks "
+            f"{', '.join(missing)} (kept by an earlier version of topics); run once with "
+            f"update: full."
         )
     fit = read_json(fit_path)
     # Fits made while HDBSCAN's size cap was config's topics.max_share.

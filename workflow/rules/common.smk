@@ -139,7 +139,7 @@ MODEL_ESTIMATORS = {
 INCREMENTAL = config["update"] == "incremental"
 if INCREMENTAL:
     try:
-        check_fit(config, MODEL_FIT["fit"])
+        check_fit(config, MODEL_FIT["fit"], [*MODEL_FIT.values(), *MODEL_ESTIMATORS.values()])
     except UserError as error:
         sys.exit(f"topics: {error}")
 
