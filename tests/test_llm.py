@@ -127,7 +127,7 @@ class Scripted:
 
 
 def prompts(n):
-    return [topic_prompt(f"keyword name {i}", [f"word{i}"], [f"Title {i}"]) for i in range(n)]
+    return [topic_prompt(f"phrase name {i}", [f"word{i}"], [f"Title {i}"]) for i in range(n)]
 
 
 def test_cached_answers_are_not_asked_again(tmp_path):
@@ -152,7 +152,7 @@ def test_failures_fall_back_with_a_log_line_and_are_asked_again_later(tmp_path, 
     with caplog.at_level(logging.WARNING, logger="topics"):
         names = ask_names(prompts(2), ["topic 0", "topic 1"], backend, cache, timeout=5, budget=60)
     assert names == ["", ""]
-    assert "topic 0: no answer (TimeoutError: timed out); keeps its keyword name" in caplog.text
+    assert "topic 0: no answer (TimeoutError: timed out); keeps its phrase name" in caplog.text
     assert "topic 1: unusable answer (over 8 words" in caplog.text
     # The unusable answer is kept (the model would say it again); the failure is asked again.
     retry = Scripted(["Matrix sensing"])
@@ -170,7 +170,7 @@ def test_a_spent_budget_or_a_failing_model_stops_the_asking(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="topics"):
         names = ask_names(prompts(2), ["a", "b"], backend, AnswerCache(None), timeout=5, budget=0)
     assert names == ["", ""] and backend.asked == 0
-    assert "a: not asked (0 s budget spent); keeps its keyword name" in caplog.text
+    assert "a: not asked (0 s budget spent); keeps its phrase name" in caplog.text
     down = Scripted([ConnectionRefusedError("refused")] * llm.MAX_FAILURES)
     names = ask_names(prompts(5), list("abcde"), down, AnswerCache(None), timeout=5, budget=60)
     assert names == [""] * 5 and down.asked == llm.MAX_FAILURES
@@ -179,14 +179,14 @@ def test_a_spent_budget_or_a_failing_model_stops_the_asking(tmp_path, caplog):
 def test_the_models_names_are_shown_where_usable_and_unique_both_kept():
     table = pd.DataFrame({"topic_id": [0, 1, 2, 3], "label": ["a b", "c d", "e f", "g h"]})
     named = with_names(table, ["Matrix sensing", "", "matrix sensing", "C D"])
-    # Topic 2's name is topic 0's, topic 3's is topic 1's keyword name: not shown.
+    # Topic 2's name is topic 0's, topic 3's is topic 1's phrase name: not shown.
     assert named["label"].tolist() == ["Matrix sensing", "c d", "e f", "g h"]
     assert named["name"].tolist() == ["a b", "c d", "e f", "g h"]
     assert named["llm_name"].tolist() == ["Matrix sensing", "", "matrix sensing", "C D"]
     off = with_names(table)
     assert off["label"].tolist() == off["name"].tolist() == table["label"].tolist()
     assert off["llm_name"].tolist() == [""] * 4
-    # A table that has its keyword name in `name` keeps it there.
+    # A table that has its phrase name in `name` keeps it there.
     phrased = table.assign(name=["A", "B", "C", "D"], label=["A", "B", "C", "D"])
     assert with_names(phrased, ["x", "", "", ""])["label"].tolist() == ["x", "B", "C", "D"]
 
@@ -286,7 +286,7 @@ def test_an_endpoint_names_topics_and_themes_deterministically_and_once(tmp_path
         assert body["max_tokens"] == 24 and body["stream"] is False
         question = body["messages"][-1]["content"]
         assert f"- {TITLES[0]}" in question and TITLES[1] not in question  # titles: 1
-        # A theme is asked with its topics' keyword names, not the model's names of them.
+        # A theme is asked with its topics' phrase names, not the model's names of them.
         assert (
             "- rank matrix, sensing\n- graph, gnn"
             in server.requests[3][1]["messages"][-1]["content"]
@@ -368,7 +368,7 @@ def smollm2() -> Path:
 
 @pytest.mark.slow
 def test_smollm2_names_real_topics_and_a_rerun_loads_nothing(tmp_path, monkeypatch, caplog):
-    # Three topics of the bundled seeds as the pipeline found them: keyword name, keywords
+    # Three topics of the bundled seeds as the pipeline found them: phrase name, keywords
     # and the five most central titles (benchmarks/RESULTS.md: SmolLM2 named the first two
     # in the seeds' run and not the third).
     topics = pd.DataFrame(
@@ -432,7 +432,7 @@ def test_smollm2_names_real_topics_and_a_rerun_loads_nothing(tmp_path, monkeypat
 
 
 def namer(body):
-    """An endpoint's answer naming each topic or theme after its keyword name's first phrase."""
+    """An endpoint's answer naming each topic or theme after its phrase name's first phrase."""
     question = body["messages"][-1]["content"]
     first = question.split("Keyword name: ", 1)[1].split("\n")[0].split(",")[0]
     kind = "Topic" if question.startswith("Papers of one topic") else "Theme"

@@ -1,16 +1,16 @@
-"""Optional names from a language model (config.yaml labels.llm), beside the keyword names.
+"""Optional names from a language model (config.yaml labels.llm), beside the phrase names.
 
 A local model (a GGUF file or a transformers model folder, run by transformers) or an
 OpenAI-compatible endpoint (Ollama, llama.cpp's server, vLLM, LM Studio) names each topic
-from its keyword name, keywords and most central titles, and each theme from its keyword
-name, keywords and its topics' keyword names (not the model's own topic names, so that a
+from its phrase name, keywords and most central titles, and each theme from its keyword
+name, keywords and its topics' phrase names (not the model's own topic names, so that a
 theme's question does not change with every answer the model gave below it).
 
 Deterministic: greedy decoding (temperature 0) with a fixed seed. Cached: every answer is
 kept on disk, keyed by the model, the prompt and the generation settings, so a rerun asks
 only what it never asked, and loads no model when it has every answer. Bounded: each
 request has a timeout and a job's requests together a budget. Any failure, or an answer
-that is no name (clean_name), leaves that topic its keyword name, with a log line.
+that is no name (clean_name), leaves that topic its phrase name, with a log line.
 """
 
 import contextlib
@@ -114,7 +114,7 @@ QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb*_# "
 
 
 def topic_prompt(name: str, keywords: Sequence[str], titles: Sequence[str]) -> Messages:
-    """The chat that asks for a topic's name: keyword name, keywords, most central titles."""
+    """The chat that asks for a topic's name: phrase name, keywords, most central titles."""
 
     def question(name: str, keywords: Sequence[str], titles: Sequence[str]) -> str:
         return "\n".join(
@@ -132,7 +132,7 @@ def topic_prompt(name: str, keywords: Sequence[str], titles: Sequence[str]) -> M
 
 
 def theme_prompt(name: str, keywords: Sequence[str], topics: Sequence[str]) -> Messages:
-    """The chat that asks for a theme's name: keyword name, keywords, its topics' names."""
+    """The chat that asks for a theme's name: phrase name, keywords, its topics' names."""
 
     def question(name: str, keywords: Sequence[str], topics: Sequence[str]) -> str:
         return "\n".join(
@@ -417,7 +417,7 @@ def ask_names(
             left = budget - (time.monotonic() - started)
             if left <= 0 or failures >= MAX_FAILURES:
                 why = f"{budget:g} s budget spent" if left <= 0 else "the model keeps failing"
-                log.warning("%s: not asked (%s); keeps its keyword name", subject, why)
+                log.warning("%s: not asked (%s); keeps its phrase name", subject, why)
                 names.append("")
                 continue
             try:
@@ -429,7 +429,7 @@ def ask_names(
                 raise
             except Exception as error:  # any failure of the model or the endpoint
                 failures += 1
-                log.warning("%s: no answer (%s); keeps its keyword name", subject, _why(error))
+                log.warning("%s: no answer (%s); keeps its phrase name", subject, _why(error))
                 names.append("")
                 continue
             failures = 0
@@ -440,7 +440,7 @@ def ask_names(
         if name and not record["complete"]:
             name, problem = "", f"cut off at max_new_tokens: {record['answer']!r}"
         if problem:
-            log.warning("%s: unusable answer (%s); keeps its keyword name", subject, problem)
+            log.warning("%s: unusable answer (%s); keeps its phrase name", subject, problem)
         names.append(name)
     return names
 
@@ -452,11 +452,11 @@ def _why(error: Exception) -> str:
 
 
 def with_names(table: pd.DataFrame, llm_names: Sequence[str] | None = None) -> pd.DataFrame:
-    """The table with its keyword name in `name`, the model's in `llm_name` ("" for none)
+    """The table with its phrase name in `name`, the model's in `llm_name` ("" for none)
     and `label`, the name shown everywhere, the model's where it gave one.
 
-    The keyword name is `name` where the table has one, else its `label`. A model's name
-    that another row's model or keyword name already has (ignoring case) is not shown, so
+    The phrase name is `name` where the table has one, else its `label`. A model's name
+    that another row's model or phrase name already has (ignoring case) is not shown, so
     names stay unique; it stays in llm_name.
     """
     names = (table["name"] if "name" in table else table["label"]).astype(str).tolist()
@@ -527,7 +527,7 @@ def name_themes(
     threads: int = 1,
 ) -> pd.DataFrame:
     """The themes table (topics.themes) with names (with_names), the model's asked when
-    `llm` is set, from each theme's keyword name, keywords and its topics' keyword names."""
+    `llm` is set, from each theme's phrase name, keywords and its topics' phrase names."""
     if not llm or themes.empty:
         return with_names(themes)
     topic_names = dict(

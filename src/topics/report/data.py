@@ -69,7 +69,7 @@ def papers_table(
             "title": papers["title"],
             "topic_id": assignments["topic_id"].astype(int),
             "topic_label": assignments["topic_id"].map(labels),
-            # Its keyword name and the language model's ("" without one), topics.llm.
+            # Its phrase name and the language model's ("" without one), topics.llm.
             "topic_name": assignments["topic_id"].map(names),
             "topic_llm_name": assignments["topic_id"].map(llm_names),
             # True for papers HDBSCAN left as outliers and outlier reassignment put in a topic.
@@ -121,7 +121,7 @@ def paper_link(paper: Mapping[str, Any]) -> str | None:
 
 
 def with_name_columns(table: pd.DataFrame) -> pd.DataFrame:
-    """A topics or themes table with its keyword name (`name`) and the language model's
+    """A topics or themes table with its phrase name (`name`) and the language model's
     (`llm_name`, "" without one; topics.llm); a fit kept before names has its label."""
     if "name" not in table:
         table = table.assign(name=table["label"])

@@ -1,7 +1,7 @@
 """The two tables a researcher opens first, papers.csv and topics.csv, and the reading lists.
 
 Exports for people (and spreadsheets): lists become text joined by LIST_SEPARATOR. Each
-topic and theme has its label (the name every page shows), its keyword name and the
+topic and theme has its label (the name every page shows), its phrase name and the
 language model's name ("" without one; topics.llm). No job
 reads them back; every report job reads the intermediates through topics.report.data.
 """
@@ -20,7 +20,7 @@ PAPERS_CSV_COLUMNS = [
     "title",
     "topic_id",
     "topic_label",
-    # The topic's keyword name and the language model's ("" without one).
+    # The topic's phrase name and the language model's ("" without one).
     "topic_name",
     "topic_llm_name",
     "theme_id",
