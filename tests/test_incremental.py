@@ -233,9 +233,13 @@ def test_an_incremental_run_after_a_fit_parameter_changed_says_to_refit(tmp_path
         REPO / "workflow/schemas/config.schema.yaml",
     )
     write_fit(tmp_path / "results" / "model" / "fit.json", config)
-    # The same parameters pass the check (the dry run then misses the model's other files).
+    # The same parameters pass that check; the fit's other files are missing here, as in a
+    # fit kept by an earlier version, and the run says which and what to do.
     same = snakemake(tmp_path, "--dry-run")
-    assert "topics: config.yaml" not in same.stdout + same.stderr
+    assert same.returncode == 1
+    assert "umap.n_neighbors" not in same.stderr
+    assert "lacks results/model/embeddings.npy" in same.stderr
+    assert "run once with update: full." in same.stderr
     set_config(tmp_path, update="incremental", umap={**config["umap"], "n_neighbors": 10})
     result = snakemake(tmp_path, "--dry-run")
     assert result.returncode == 1

@@ -151,19 +151,13 @@ def check_fit(
     config: Mapping[str, Any], fit_path: str | Path, files: Iterable[str | Path] = ()
 ) -> dict[str, Any]:
     """fit.json of the fit an incremental run places papers with; UserError when there is
-    none, when one of the fit's other `files` is missing (a fit kept by an earlier version
-    of the pipeline), when a fit parameter changed since, or when outliers cannot be placed
-    alike."""
+    none, when a fit parameter changed since, when outliers cannot be placed alike, or
+    when one of the fit's other `files` is missing (a fit kept by an earlier version of the
+    pipeline)."""
     if not Path(fit_path).exists():
         raise UserError(
             f"config.yaml: update is incremental but {fit_path} holds no fitted model; "
             f"run once with update: full."
-        )
-    if missing := [str(path) for path in files if not Path(path).exists()]:
-        raise UserError(
-            f"config.yaml: update is incremental but the fitted model lacks "
-            f"{', '.join(missing)} (kept by an earlier version of topics); run once with "
-            f"update: full."
         )
     fit = read_json(fit_path)
     # Fits made while HDBSCAN's size cap was config's topics.max_share.
@@ -184,5 +178,11 @@ def check_fit(
             f"config.yaml: outliers.strategy {strategy!r} cannot place added papers as the "
             f"fit placed its outliers; use update: full, or outliers.strategy "
             f"{' or '.join(PLACEABLE_OUTLIER_STRATEGIES)}."
+        )
+    if missing := [str(path) for path in files if not Path(path).exists()]:
+        raise UserError(
+            f"config.yaml: update is incremental but the fitted model lacks "
+            f"{', '.join(missing)} (kept by an earlier version of topics); run once with "
+            f"update: full."
         )
     return fit
