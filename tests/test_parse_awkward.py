@@ -59,6 +59,15 @@ def test_a_file_no_reader_can_read_is_reported_in_a_sentence_and_the_run_goes_on
     assert report.skipped[0].reason.startswith(reason)
 
 
+def test_a_truncated_api_page_costs_its_damaged_pieces_not_the_run():
+    """Cut short, an OpenAlex page's scan finds loose pieces of works (authorships) beside
+    whole works: the pieces are reported one by one, not taken for an unknown table."""
+    page = (Path(__file__).parent / "fixtures" / "inputs" / "openalex_works.json").read_bytes()
+    papers, report = with_good("page.json", page[: len(page) * 2 // 3])
+    assert len(papers) >= 2
+    assert any("no paper record" in issue.reason for issue in report.skipped)
+
+
 def test_empty_tables_are_read_as_empty_files(tmp_path):
     for name in ("empty.csv", "empty.parquet"):
         papers, report = with_good(name)

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from topics.errors import UserError
 from topics.readers import tabular
 from topics.readers.records import Issue, Read, clean, rebuild_abstract, split_list
 
@@ -128,10 +129,18 @@ def _flatten(obj: Mapping, prefix: str = "") -> dict:
 
 
 def read_objects(
-    items: list[tuple[int | None, object]], source: str, columns: Mapping[str, str | None], fmt: str
+    items: list[tuple[int | None, object]],
+    source: str,
+    columns: Mapping[str, str | None],
+    fmt: str,
+    recovered: bool = False,
 ) -> Read:
     """Records from (line, object) pairs: OpenAlex and arXiv objects by their own rules,
-    the rest through the table layouts (a config mapping, or common key names)."""
+    the rest through the table layouts (a config mapping, or common key names).
+
+    `recovered`: the objects were scanned out of a damaged file, where pieces of a record
+    (an OpenAlex work's authorships) can stand alone; objects whose keys name no title
+    are then reported one by one rather than stopping the run as an unknown table."""
     result = Read(fmt)
     kinds: dict[str, int] = {}
     generic: list[tuple[int, int | None, dict]] = []
@@ -153,7 +162,23 @@ def read_objects(
         names = list(dict.fromkeys(key for _, _, row in generic[:1000] for key in row))
         layout = tabular.detect_layout(names)
         resolved = tabular.resolve(names, layout, columns)
-        result.warnings += tabular.check(source, names, layout, resolved)
+        try:
+            result.warnings += tabular.check(source, names, layout, resolved)
+        except UserError:
+            if not recovered:
+                raise
+            for number, line, row in generic:
+                result.skipped.append(
+                    Issue(
+                        source,
+                        line,
+                        "a piece of a damaged JSON file that is no paper record (no title); "
+                        "fix or export the file again to read it",
+                        clean(", ".join(row))[:80],
+                        number,
+                    )
+                )
+            generic = []
         for number, line, row in generic:
             tabular.add_row(result, source, row, resolved, line=line, record=number)
     if kinds:
@@ -396,7 +421,7 @@ def read_json(lines: list[str], source: str, columns: Mapping[str, str | None]) 
         return Read("json", skipped=[_too_deep_file(source)])
     except ValueError:
         items, skipped, warnings = scan_objects(text, source)
-        result = read_objects(items, source, columns, "json")
+        result = read_objects(items, source, columns, "json", recovered=True)
         result.skipped = skipped + result.skipped
         result.warnings = warnings + result.warnings
         return result
