@@ -146,7 +146,7 @@ def small_project(root: Path, name: str) -> None:
     (root / "seeds" / "a.txt").write_text("\n".join(lines.splitlines()[:162]) + "\n")
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
     config["embedding"]["shard_size"] = 25
-    config["stability"]["seeds"] = [config["umap"]["random_state"]]
+    config["consensus"]["throws"] = 1
     config["hdbscan"]["min_cluster_size"] = 5
     (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     profile = root / "profiles" / "slurm" / "config.yaml"

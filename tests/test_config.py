@@ -101,6 +101,19 @@ def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
             "'sweep: topics.max_share' is now 'sweep: hdbscan.max_share'",
         ),
         (
+            {"stability": {"seeds": [42, 43, 44]}},
+            "'stability.seeds' is gone; write 'consensus: {throws: N}' instead (N throws seeded "
+            "from umap.random_state",
+        ),
+        (
+            {"consensus": {"throws": 3, "need": 4}},
+            "consensus.need (4) is above consensus.throws (3)",
+        ),
+        (
+            {"outliers": {"strategy": "probabilities"}},
+            "outliers.strategy 'probabilities' reads one HDBSCAN's soft membership",
+        ),
+        (
             {"vectorizer": {"ngram_range": [3, 1]}},
             "'vectorizer.ngram_range' has [3, 1], its shortest keyword length above its longest",
         ),

@@ -65,8 +65,8 @@ def test_clustering_job_loads_neither_torch_nor_bertopic(tmp_path):
         rng = np.random.default_rng(0)
         points = np.concatenate([rng.normal(c, 0.1, size=(30, 5)) for c in (0, 3, 6)])
         np.save({str(tmp_path / "r.npy")!r}, points.astype(np.float32))
-        run_cluster({str(tmp_path / "r.npy")!r}, {str(tmp_path / "c.npz")!r},
-                    **{DEFAULTS["hdbscan"]!r})
+        run_cluster([{str(tmp_path / "r.npy")!r}], {str(tmp_path / "c.npz")!r},
+                    seeds=[42], need=None, **{DEFAULTS["hdbscan"]!r})
     """)
     assert loaded.isdisjoint({"torch", "transformers", "sentence_transformers", "bertopic"})
 

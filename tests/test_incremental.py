@@ -112,10 +112,80 @@ def test_an_added_outlier_meets_the_fits_outlier_rule_as_bertopic_applies_it(cor
 
 
 def test_clusters_map_to_the_topics_labelling_gave_their_core_papers():
+    # One throw: the kept HDBSCAN's clusters are the topics' (renumbered by labelling);
+    # topics before reassignment, -1 for HDBSCAN's outliers.
     clusters = np.array([0, 0, 1, 1, -1, -1])
-    topics = np.array([1, 1, 0, 0, 0, -1])
-    reassigned = np.array([False, False, False, False, True, False])
-    assert cluster_topics(clusters, topics, reassigned) == {0: 1, 1: 0}
+    topics = np.array([1, 1, 0, 0, -1, -1])
+    assert cluster_topics(clusters, topics) == {0: 1, 1: 0}
+
+
+def test_a_consensus_fits_clusters_map_where_their_papers_went():
+    """Topics of several throws: the kept HDBSCAN (the main throw's) has clusters the
+    consensus split (0), kept (1) or mostly left out (2); an added paper predicted into a
+    cluster goes where most of the cluster's fitted papers went."""
+    fitted = np.array([0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, -1])
+    topics = np.array([3, 3, 3, 4, 4, 5, 5, 5, -1, -1, 6, 6])
+    assert cluster_topics(fitted, topics) == {0: 3, 1: 5, 2: -1}
+
+
+def test_placing_into_a_consensus_fit_keeps_its_papers_and_maps_added_ones(tmp_path):
+    """merged() on a fit whose topics several throws agreed on: the fit's papers keep
+    their clusters and agreement, an added paper gets the consensus cluster of the topic
+    its HDBSCAN cluster led it to, its own HDBSCAN label in `fitted`, and no agreement."""
+    from topics.files import Clusters
+    from topics.place import Fit, Placed, merged
+
+    labels = np.array([1, 1, 0, 0, -1])  # the consensus (paper 4: the throws disagreed)
+    main = np.array([0, 0, 1, 1, 1])  # the kept HDBSCAN's own clusters
+    assignments = pd.DataFrame(
+        {
+            "paper_id": list("abcde"),
+            "topic_id": [0, 0, 1, 1, 1],  # labelling renumbered by size; e reassigned
+            "reassigned": [False] * 4 + [True],
+            "centrality": np.ones(5),
+            "agreement": np.array([1, 0.5, 1, 1, np.nan], dtype=np.float32),
+            "added": [False] * 5,
+        }
+    )
+    topics = pd.DataFrame(
+        {
+            "topic_id": [0, 1],
+            "label": ["A", "B"],
+            "size": [2, 3],
+            "keywords": [["a"], ["b"]],
+            "scores": [[1.0], [1.0]],
+            "centroid": [np.ones(3), -np.ones(3)],
+        }
+    )
+    themes = pd.DataFrame({"theme_id": [0], "label": ["T"], "size": [5], "topics": [[0, 1]]})
+    fit = Fit(
+        np.zeros((5, 2)),
+        np.zeros((5, 2)),
+        Clusters(labels, agreement=assignments["agreement"].to_numpy(), fitted=main),
+        assignments,
+        topics,
+        themes,
+        np.ones((5, 3)),
+    )
+    topic_of_cluster = fit.topic_of_cluster()
+    assert topic_of_cluster == {0: 0, 1: 1}
+    # Two added papers: one predicted into cluster 1 (so topic 1), one noise reassigned to 0.
+    placed = Placed(
+        np.zeros((2, 2)),
+        np.array([1, -1]),
+        np.ones(2, dtype=np.float32),
+        np.array([topic_of_cluster[1], 0]),
+        np.array([False, True]),
+        np.zeros((2, 2)),
+    )
+    rows = np.array([0, 1, 2, 3, 4, -1, -1])
+    now = merged(fit, placed, rows, pd.Series(list("abcdefg")), -np.ones((2, 3)))
+    assert now.clusters.labels.tolist() == [1, 1, 0, 0, -1, 0, -1]
+    assert now.clusters.fitted.tolist() == [0, 0, 1, 1, 1, 1, -1]
+    assert now.assignments["topic_id"].tolist() == [0, 0, 1, 1, 1, 1, 0]
+    agreement = now.assignments["agreement"].to_numpy()
+    np.testing.assert_array_equal(agreement[:4], [1, 0.5, 1, 1])
+    assert np.isnan(agreement[4:]).all()
 
 
 def test_a_paper_whose_text_changed_since_the_fit_is_placed_anew():
@@ -205,8 +275,9 @@ def make_project(root, files, update="full"):
 
 def set_config(root, **values):
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
-    # No stability seeds: two UMAP fits fewer per full run; stability.json is still made.
-    config["stability"]["seeds"] = []
+    # Two throws, three fewer UMAP fits per full run than the default, and still topics
+    # agreed by several throws, which incremental runs place papers into.
+    config["consensus"]["throws"] = 2
     config.update(values)
     (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
@@ -274,10 +345,13 @@ def test_added_papers_are_placed_marked_and_a_full_refit_equals_a_cold_run(tmp_p
     old = assignments.set_index("paper_id").loc[fit_assignments["paper_id"]]
     np.testing.assert_array_equal(old["topic_id"], fit_assignments["topic_id"])
     np.testing.assert_array_equal(old["centrality"], fit_assignments["centrality"])
+    np.testing.assert_array_equal(old["agreement"], fit_assignments["agreement"])
     row = {pid: i for i, pid in enumerate(assignments["paper_id"])}
     np.testing.assert_array_equal(coords[[row[p] for p in fit_assignments["paper_id"]]], fit_coords)
     # Added papers are in the fit's topics (or outliers) and on its map; labels unchanged.
     added = assignments[assignments["added"]]
+    # The throws never saw them: no agreement.
+    assert added["agreement"].isna().all() and papers.loc[papers["added"], "agreement"].isna().all()
     assert set(added["topic_id"]) <= set(fit_topics["topic_id"]) | {-1}
     assert (added["topic_id"] >= 0).mean() > 0.5
     low, high = fit_coords.min(axis=0), fit_coords.max(axis=0)

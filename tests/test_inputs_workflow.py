@@ -53,7 +53,7 @@ def make_project(root: Path) -> None:
     os.symlink(root / "private.txt", seeds / "notes.txt")
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
     config["hdbscan"]["min_cluster_size"] = 5
-    config["stability"]["seeds"] = [42]
+    config["consensus"]["throws"] = 1
     (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 

@@ -445,7 +445,7 @@ def test_the_workflow_shows_an_endpoints_names_and_keeps_both(tmp_path):
 
     make_project(tmp_path)
     config = yaml.safe_load((tmp_path / "config.yaml").read_text(encoding="utf-8"))
-    config["stability"]["seeds"] = [42]
+    config["consensus"]["throws"] = 1
     with Server(namer) as server:
         config["labels"]["llm"] = {"url": server.url, "api_model": "namer"}
         (tmp_path / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")

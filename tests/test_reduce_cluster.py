@@ -34,6 +34,11 @@ def hdbscan_params(**changes):
     return {**DEFAULTS["hdbscan"], **changes}
 
 
+def run_one(reduced_path, clusters_path, **params):
+    """run_cluster on one throw, as consensus.throws: 1 runs it."""
+    return run_cluster([reduced_path], clusters_path, seeds=[42], need=None, **params)
+
+
 def test_umap_keeps_neighbourhoods(blobs):
     points, _ = blobs
     reduced = umap_reduce(points, **umap_params(n_components=2, n_neighbors=10, metric="euclidean"))
@@ -64,7 +69,7 @@ def test_umap_refuses_a_corpus_too_small_to_reduce(blobs):
 
 def test_hdbscan_finds_the_blobs(blobs):
     points, truth = blobs
-    labels, strengths, membership, _ = hdbscan_cluster(
+    labels, strengths, membership, *_ = hdbscan_cluster(
         points, **hdbscan_params(min_cluster_size=10), soft_membership=True
     )
     assert len(set(labels) - {-1}) == 3
@@ -85,9 +90,7 @@ def test_min_cluster_size_larger_than_the_corpus_yields_all_outliers_not_an_erro
 def test_run_reduce_then_run_cluster_round_trip_files(tmp_path, blobs):
     np.save(tmp_path / "e.npy", blobs[0])
     run_reduce(tmp_path / "e.npy", tmp_path / "r.npy", **umap_params(metric="euclidean"))
-    labels = run_cluster(
-        tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10)
-    )
+    labels = run_one(tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10))
     with np.load(tmp_path / "c.npz") as saved:
         np.testing.assert_array_equal(saved["labels"], labels)
     assert adjusted_rand_score(blobs[1], labels) > 0.9
@@ -99,7 +102,7 @@ def test_one_cluster_holding_most_papers_is_reported_with_what_to_try(tmp_path, 
     reduced = np.vstack([rng.normal(0, 0.05, (80, 2)), rng.normal(5, 0.05, (10, 2))])
     np.save(tmp_path / "r.npy", reduced.astype(np.float32))
     with caplog.at_level("WARNING", logger="topics"):
-        labels = run_cluster(
+        labels = run_one(
             tmp_path / "r.npy",
             tmp_path / "c.npz",
             **hdbscan_params(min_cluster_size=5, max_share=1.0),
@@ -124,7 +127,7 @@ def test_eom_keeping_one_giant_cluster_is_split_by_the_cap_and_the_log_says_so(t
     np.save(tmp_path / "r.npy", collapsing())
     params = hdbscan_params(min_cluster_size=10)
     with caplog.at_level("INFO", logger="topics"):
-        labels = run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", **params)
+        labels = run_one(tmp_path / "r.npy", tmp_path / "c.npz", **params)
     uncapped = np.load(tmp_path / "c.npz")["uncapped"]
     # Without the cap: the six blobs as one cluster of 89% of the papers, and the far ones.
     assert np.bincount(uncapped[uncapped >= 0]).tolist() == [30, 240]
@@ -165,7 +168,7 @@ def test_hdbscan_private_tree_selection_still_gives_its_own_labels():
 def test_balanced_clusters_raise_no_warning(tmp_path, blobs, caplog):
     np.save(tmp_path / "r.npy", blobs[0])
     with caplog.at_level("WARNING", logger="topics"):
-        run_cluster(tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10))
+        run_one(tmp_path / "r.npy", tmp_path / "c.npz", **hdbscan_params(min_cluster_size=10))
     assert largest_cluster_share(np.load(tmp_path / "c.npz")["labels"]) < 0.5
     assert caplog.text == ""
 

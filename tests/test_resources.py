@@ -21,9 +21,9 @@ from topics.resources import (
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = ROOT / "benchmarks" / "SCALE.md"
 RULES = ROOT / "workflow" / "rules"
-# Rules whose inputs the workflow names by a function of the wildcards, not a path: the
-# reductions that reduce_umap_seed and reduce_umap_sweep write, .npy arrays like theirs.
-INPUTS_BY_FUNCTION = {"measure_stability", "cluster_hdbscan_sweep", "measure_stability_sweep"}
+# Rules whose inputs the workflow names by a function (of the throws' seeds, of the
+# wildcards), not a path: the reductions that reduce_umap(_seed, _sweep) write, .npy arrays.
+INPUTS_BY_FUNCTION = {"cluster_hdbscan", "cluster_hdbscan_sweep"}
 # Rules whose work does not grow with the corpus: one metrics.json per combination.
 NOT_CORPUS_SIZED = {"summarize_sweep"}
 

@@ -69,12 +69,12 @@ def snakemake(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def small_project(root: Path) -> int:
-    """make_project's papers in 4 embedding shards, no extra stability seeds (fewer jobs);
+    """make_project's papers in 4 embedding shards, one throw (consensus.throws: fewer jobs);
     return how many papers to expect."""
     papers = len(make_project(root))
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
     config["embedding"]["shard_size"] = 25
-    config["stability"]["seeds"] = [config["umap"]["random_state"]]
+    config["consensus"]["throws"] = 1
     (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return papers
 

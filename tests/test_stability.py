@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
+from topics.cluster import run_cluster
+from topics.files import Clusters, read_json, write_neighbours
 from topics.stability import (
     pairwise_ari,
-    run_stability,
-    stability_report,
+    throws_report,
     together_share,
     topic_scores,
     topic_stability,
@@ -36,15 +37,28 @@ def test_stable_topic_scores_higher_than_a_dissolving_one():
     assert scores[1] == pytest.approx((6 / 30 + 1.0) / 2)
 
 
-def test_report_scores_each_cluster_against_the_other_seeds():
-    clusters = np.array([0, 0, 0, 1, 1, 1, -1])
-    runs = {42: clusters, 43: np.array([0, 0, 0, 1, 1, 2, 2])}
-    report = stability_report(runs, 42, clusters)
-    assert report["seeds"] == [42, 43]
-    assert report["clusters"] == {"42": 2, "43": 3}
+def test_each_cluster_is_scored_against_every_throw_and_outliers_counted():
+    # The topics' clusters (a consensus: -1 where the throws disagree) and two throws.
+    labels = np.array([0, 0, 0, 1, 1, 1, -1])
+    runs = {42: np.array([0, 0, 0, 1, 1, 1, 1]), 1_000_042: np.array([0, 0, 0, 1, 1, 2, 2])}
+    agreement = np.array([1, 1, 1, 1, 1, 0.5, np.nan])
+    report = throws_report(runs, Clusters(labels, agreement=agreement), need=2)
+    assert report["seeds"] == [42, 1_000_042] and report["throws"] == 2 and report["need"] == 2
+    assert report["clusters"] == {"42": 2, "1000042": 3}
     assert report["cluster_stability"]["0"] == 1.0
-    assert report["cluster_stability"]["1"] == pytest.approx(2 / 6, abs=1e-4)
-    assert set(report["pairwise_ari"]) == {"42-43"}
+    # Cluster 1 stays whole in the first throw, 2 of its 6 pairs together in the second.
+    assert report["cluster_stability"]["1"] == pytest.approx((1 + 2 / 6) / 2, abs=1e-4)
+    assert set(report["pairwise_ari"]) == {"42-1000042"}
+    assert report["topics"] == 2 and report["outliers"] == 1
+    assert report["agreement_mean"] == pytest.approx(5.5 / 6, abs=1e-4)
+    assert report["all_agree_share"] == pytest.approx(5 / 6, abs=1e-4)
+
+
+def test_one_throw_measures_no_stability():
+    labels = np.array([0, 0, 1, 1, -1])
+    report = throws_report({42: labels}, Clusters(labels), need=1)
+    assert report["cluster_stability"] == {} and report["mean_ari"] is None
+    assert report["need"] is None and report["outliers"] == 1
 
 
 def test_topics_take_the_score_of_the_cluster_their_core_papers_came_from():
@@ -55,43 +69,30 @@ def test_topics_take_the_score_of_the_cluster_their_core_papers_came_from():
     assert scores == {"0": 0.3333, "1": 1.0}
 
 
-def test_a_seed_whose_clustering_collapses_is_named_in_the_log(tmp_path, caplog):
+def test_a_throw_whose_clustering_collapses_is_named_in_the_log(tmp_path, caplog):
     rng = np.random.default_rng(0)
-    reference = np.array([0] * 45 + [1] * 45)
-    np.savez(tmp_path / "c.npz", labels=reference)
-    # Seed 43's reduction: 80 papers in one tight blob, 10 far away.
+    # The main throw: two groups of 45; the second throw: 80 papers in one tight blob.
+    main = np.vstack([rng.normal(0, 0.05, (45, 2)), rng.normal(5, 0.05, (45, 2))])
     collapsed = np.vstack([rng.normal(0, 0.05, (80, 2)), rng.normal(5, 0.05, (10, 2))])
+    np.save(tmp_path / "r42.npy", main.astype(np.float32))
     np.save(tmp_path / "r43.npy", collapsed.astype(np.float32))
+    np.save(tmp_path / "e.npy", main.astype(np.float32))
+    write_neighbours(None, tmp_path / "n.npz")
     with caplog.at_level("WARNING", logger="topics"):
-        report = run_stability(
-            [tmp_path / "r43.npy"],
-            [42, 43],
-            42,
+        run_cluster(
+            [tmp_path / "r42.npy", tmp_path / "r43.npy"],
             tmp_path / "c.npz",
+            None,
             tmp_path / "stability.json",
+            seeds=[42, 43],
+            need=None,
+            graph=(tmp_path / "n.npz", tmp_path / "e.npy"),
+            umap={"n_neighbors": 10, "metric": "euclidean"},
             min_cluster_size=5,
             # The size cap off: a collapse is what this test is about.
             max_share=1.0,
         )
+    report = read_json(tmp_path / "stability.json")
     assert report["clusters"] == {"42": 2, "43": 2}
-    assert "UMAP seed 43: HDBSCAN put 89% of the papers in one cluster" in caplog.text
+    assert "UMAP seed 43: HDBSCAN put 89% of the papers in one of its 2 clusters" in caplog.text
     assert "seed 42" not in caplog.text
-
-
-def test_the_size_cap_acts_on_every_seed_and_the_log_says_what_it_split(tmp_path, caplog):
-    from test_reduce_cluster import collapsing
-
-    np.savez(tmp_path / "c.npz", labels=np.zeros(270, dtype=int))
-    np.save(tmp_path / "r43.npy", collapsing())
-    with caplog.at_level("INFO", logger="topics"):
-        report = run_stability(
-            [tmp_path / "r43.npy"],
-            [42, 43],
-            42,
-            tmp_path / "c.npz",
-            tmp_path / "stability.json",
-            min_cluster_size=10,
-            max_share=0.1,
-        )
-    assert report["clusters"]["43"] == 7
-    assert "UMAP seed 43: eom without the cap would have kept one cluster of 88.9%" in caplog.text

@@ -62,7 +62,7 @@ def sweep_run(tmp_path_factory) -> Path:
         tmp_path_factory.mktemp("sweep"),
         {
             "hdbscan": {"min_cluster_size": 5},
-            "stability": {"seeds": [42, 43]},
+            "consensus": {"throws": 2},
             "sweep": {"hdbscan.min_cluster_size": [5, 8]},
         },
     )
@@ -100,7 +100,13 @@ def test_every_run_writes_metrics_stability_and_reassignment(sweep_run):
     ]:
         assert key in metrics
     assert metrics["outlier_share"] <= metrics["outlier_share_before"]
-    # The sweep's min_cluster_size=5 combination is the main run's own settings.
+    # Topics of two throws: the papers they disagree on are the outliers before reassignment.
+    assert metrics["throws"] == 2 and metrics["stability_seeds"] == [42, 1_000_042]
+    assert metrics["consensus_outliers"] == round(
+        metrics["outlier_share_before"] * metrics["papers"]
+    )
+    # The sweep's min_cluster_size=5 combination is the main run's own settings, its topics
+    # agreed by the same throws.
     same = json.loads(
         (results / "sweep" / "hdbscan.min_cluster_size=5" / "metrics.json").read_text()
     )
@@ -109,12 +115,17 @@ def test_every_run_writes_metrics_stability_and_reassignment(sweep_run):
     assert topics.loc[topics["topic_id"] != -1, "stability"].between(0, 1).all()
     papers = pd.read_csv(results / "papers.csv")
     assert papers["reassigned"].sum() == metrics["reassigned"]
+    # Each paper's agreement: a share of the two throws, empty for those they left out.
+    agreement = papers["agreement"]
+    assert agreement.dropna().isin([0.5, 1.0]).all()
+    assert agreement.isna().sum() == metrics["consensus_outliers"]
+    assert agreement[papers["reassigned"]].isna().all()
     assert "Quality" in (results / "index.html").read_text()
 
 
 @pytest.mark.slow
 def test_same_seed_twice_gives_identical_papers_csv(sweep_run, tmp_path):
-    again = make_copy(tmp_path, {"hdbscan": {"min_cluster_size": 5}, "stability": {"seeds": []}})
+    again = make_copy(tmp_path, {"hdbscan": {"min_cluster_size": 5}, "consensus": {"throws": 2}})
     snakemake(again)
     first = (sweep_run / "results" / "papers.csv").read_bytes()
     assert (again / "results" / "papers.csv").read_bytes() == first

@@ -1,13 +1,22 @@
 """Cluster the UMAP-reduced papers with HDBSCAN, no topic above a share of the corpus."""
 
+import functools
 import logging
 import math
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from topics.files import Clusters, read_array, write_clusters, write_model
+from topics.files import (
+    Clusters,
+    read_array,
+    read_neighbours,
+    write_clusters,
+    write_json,
+    write_model,
+)
 
 log = logging.getLogger("topics")
 
@@ -146,31 +155,196 @@ def cap_effect(labels: np.ndarray, uncapped: np.ndarray | None) -> str | None:
     return "eom without the cap would have kept " + "; and ".join(parts)
 
 
+# Throw i's UMAP seed is umap.random_state + i x THROW_STRIDE (see throw_seeds).
+THROW_STRIDE = 1_000_000
+
+
+def throw_seeds(random_state: int, throws: int) -> list[int]:
+    """The UMAP seeds of `throws` throws: random_state itself first (the main run, whose
+    reduction, HDBSCAN and map are kept), then a million apart.
+
+    Runs whose random_states differ (by other than a multiple of a million) share no
+    throw, so their topics agree only as far as the method makes them: seeds
+    random_state + 1, + 2, ... would let random_states 42 and 43 share four throws of five
+    and fake their agreement.
+    """
+    return [random_state + i * THROW_STRIDE for i in range(throws)]
+
+
+def majority(throws: int) -> int:
+    """The throws that make a majority of `throws` (consensus.need: null)."""
+    return throws // 2 + 1
+
+
+def consensus_graph(
+    neighbours: tuple[np.ndarray, np.ndarray] | None,
+    embeddings: np.ndarray,
+    *,
+    n_neighbors: int,
+    metric: str = "cosine",
+) -> np.ndarray:
+    """The nearest-neighbour graph the throws vote on (papers x k row indices): the main
+    UMAP's own (topics.reduce.fitted_neighbours) where it searched one, the graph every
+    throw's UMAP was built on; else (under 4,096 papers, where UMAP measures every
+    distance) the exact `n_neighbors` nearest papers by UMAP's metric."""
+    if neighbours is not None:
+        return np.asarray(neighbours[0])
+    from sklearn.neighbors import NearestNeighbors
+
+    k = max(1, min(n_neighbors, len(embeddings) - 1))
+    try:
+        search = NearestNeighbors(n_neighbors=k, metric=metric).fit(embeddings)
+    except ValueError:  # a metric of UMAP's that scikit-learn lacks
+        log.info("the consensus graph: scikit-learn has no %r metric, cosine instead", metric)
+        search = NearestNeighbors(n_neighbors=k, metric="cosine").fit(embeddings)
+    return search.kneighbors(return_distance=False)
+
+
+def cluster_throws(
+    reductions: list[np.ndarray],
+    graph: np.ndarray | None,
+    *,
+    need: int | None,
+    min_cluster_size: int,
+    max_share: float,
+    soft_membership: bool = False,
+    prediction_data: bool = False,
+    **params: Any,
+) -> tuple[Any, Clusters, list[Clusters]]:
+    """(the main throw's fitted HDBSCAN, the clusters topics are made of, each throw's
+    HDBSCAN clusters).
+
+    HDBSCAN (hdbscan_fit, the same parameters and size cap) on each throw's reduction,
+    the first the main run's. One throw: its clusters as they are. Several: their
+    consensus (topics.consensus.consensus_topics) on `graph`, two neighbouring papers kept
+    together where `need` throws (None: a majority) put them in one cluster, groups under
+    min_cluster_size outliers; `fitted` keeps the main throw's labels, which the kept
+    HDBSCAN predicts. Each paper's agreement: the share of throws that agree with its
+    cluster (topics.consensus.agreement_share; 1 for one throw), nan for outliers.
+    """
+    from topics.consensus import agreement_share, consensus_topics
+
+    fit = functools.partial(hdbscan_fit, min_cluster_size=min_cluster_size, max_share=max_share)
+    model, main = fit(
+        reductions[0],
+        soft_membership=soft_membership and len(reductions) == 1,
+        prediction_data=prediction_data,
+        **params,
+    )
+    throws = [main, *(fit(reduced, **params)[1] for reduced in reductions[1:])]
+    runs = [throw.labels for throw in throws]
+    if len(throws) == 1:
+        labels = main.labels
+        return model, main._replace(agreement=agreement_share(labels, runs)), throws
+    if graph is None:
+        raise ValueError("topics of several throws need the papers' neighbour graph")
+    labels = consensus_topics(
+        runs,
+        graph,
+        need=need or majority(len(runs)),
+        min_size=max(2, min(min_cluster_size, len(reductions[0]))),
+    )
+    return (
+        model,
+        Clusters(labels, agreement=agreement_share(labels, runs), fitted=main.labels),
+        throws,
+    )
+
+
 def run_cluster(
-    reduced_path: str | Path,
+    reduced_paths: list[str | Path],
     clusters_path: str | Path,
     model_path: str | Path | None = None,
+    stability_path: str | Path | None = None,
     *,
+    seeds: list[int],
+    need: int | None,
+    graph: tuple[str | Path, str | Path] | None = None,
+    umap: dict[str, Any] | None = None,
     max_share: float,
     soft_membership: bool = False,
     **params: Any,
 ) -> np.ndarray:
-    """model_path: where the fitted HDBSCAN is kept for placing papers added later (the
-    main run's only)."""
-    reduced = read_array(reduced_path)
-    model, clusters = hdbscan_fit(
-        reduced,
+    """clusters.npz (and stability.json) from every throw's reduction, `reduced_paths`
+    in the order of `seeds`, the main run's first: the throws are clustered here, in one
+    job (an HDBSCAN is under a second once compiled; a job each would pay a process and
+    hdbscan's import each), while their UMAPs stay jobs of their own, side by side.
+
+    model_path: where the main throw's fitted HDBSCAN is kept for placing papers added
+    later (the main run's only); graph: (umap_neighbours.npz, embeddings.npy), read only
+    for several throws, with `umap` (its n_neighbors and metric) for consensus_graph."""
+    from topics.stability import throws_report
+
+    started = time.perf_counter()
+    reductions = [read_array(path) for path in reduced_paths]
+    neighbours = None
+    if len(reductions) > 1 and graph is not None:
+        umap = umap or {}
+        neighbours = consensus_graph(
+            read_neighbours(graph[0]),
+            read_array(graph[1]),
+            n_neighbors=umap.get("n_neighbors", 15),
+            metric=umap.get("metric", "cosine"),
+        )
+    model, clusters, throws = cluster_throws(
+        reductions,
+        neighbours,
+        need=need,
         max_share=max_share,
         soft_membership=soft_membership,
         prediction_data=model_path is not None,
         **params,
     )
+    for seed, throw in zip(seeds, throws, strict=True):
+        log_throw(throw, seed, params, max_share)
     labels = clusters.labels
+    if len(throws) > 1:
+        outliers = int((labels == -1).sum())
+        agreement = clusters.agreement[labels >= 0]
+        log.info(
+            "consensus of %d throws (seeds %s), %d must agree: %d topics; %d of %d papers "
+            "(%.1f%%) outliers, the throws disagreeing on them (consensus outliers, before "
+            "outlier reassignment); agreement of the others: mean %.3f, all throws agree on "
+            "%.1f%%; largest topic %.1f%% of the papers; %.1f s",
+            len(throws),
+            seeds,
+            need or majority(len(throws)),
+            int(labels.max()) + 1,
+            outliers,
+            len(labels),
+            100 * outliers / max(len(labels), 1),
+            float(agreement.mean()) if len(agreement) else float("nan"),
+            100 * float((agreement == 1).mean()) if len(agreement) else 0.0,
+            100 * largest_cluster_share(labels),
+            time.perf_counter() - started,
+        )
+        if (share := largest_cluster_share(labels)) > max_share:
+            log.warning(
+                "the throws' consensus joined %.1f%% of the papers in one topic, above "
+                "hdbscan.max_share (%s), which caps each throw's clusters, not their "
+                "consensus: a higher consensus.need keeps fewer papers together.",
+                100 * share,
+                max_share,
+            )
+    write_clusters(clusters, clusters_path)
+    if model_path is not None:
+        write_model(model, model_path)
+    if stability_path is not None:
+        runs = {seed: throw.labels for seed, throw in zip(seeds, throws, strict=True)}
+        write_json(throws_report(runs, clusters, need or majority(len(throws))), stability_path)
+    return labels
+
+
+def log_throw(throw: Clusters, seed: int, params: dict[str, Any], max_share: float) -> None:
+    """One throw's HDBSCAN in the log: its clusters and outliers, what the size cap split,
+    and a warning where one cluster holds most of the corpus."""
+    labels = throw.labels
     n_clusters = len(set(labels.tolist()) - {-1})
     outliers = int((labels == -1).sum())
     log.info(
-        "HDBSCAN %s, no cluster above %s of the papers: %d clusters, %d of %d papers "
-        "outliers (%.1f%%)",
+        "UMAP seed %s, HDBSCAN %s, no cluster above %s of the papers: %d clusters, %d of %d "
+        "papers outliers (%.1f%%)",
+        seed,
         params,
         max_share,
         n_clusters,
@@ -178,18 +352,15 @@ def run_cluster(
         len(labels),
         100 * outliers / max(len(labels), 1),
     )
-    if effect := cap_effect(labels, clusters.uncapped):
-        log.info("%s (hdbscan.max_share %s)", effect, max_share)
+    if effect := cap_effect(labels, throw.uncapped):
+        log.info("UMAP seed %s: %s (hdbscan.max_share %s)", seed, effect, max_share)
     if (share := largest_cluster_share(labels)) > DOMINANT_SHARE:
         log.warning(
-            "HDBSCAN put %.0f%% of the papers in one of its %d clusters: that topic is "
-            "the corpus, not a theme. Try a lower hdbscan.max_share, "
+            "UMAP seed %s: HDBSCAN put %.0f%% of the papers in one of its %d clusters: that "
+            "topic is the corpus, not a theme. Try a lower hdbscan.max_share, "
             "hdbscan.cluster_selection_method: leaf, another hdbscan.min_cluster_size or "
             "another umap.random_state.",
+            seed,
             100 * share,
             n_clusters,
         )
-    write_clusters(clusters, clusters_path)
-    if model_path is not None:
-        write_model(model, model_path)
-    return labels

@@ -54,8 +54,23 @@ def _explain(error: ValidationError, schema: Mapping, source: str) -> str:
 MOVED = {"topics.max_share": ("hdbscan.max_share", "HDBSCAN's size cap, with its other settings")}
 
 
+# Keys that are gone: old "section.key" -> what to write instead, and why.
+GONE = {
+    "stability.seeds": (
+        "consensus: {throws: N}",
+        "N throws seeded from umap.random_state (topics.cluster.throw_seeds), so that runs "
+        "with different random_state never share throws; their agreement now makes the "
+        "topics, and N: 1 is one seed's topics as before",
+    )
+}
+
+
 def _moved_error(config: Mapping[str, Any], source: str) -> str | None:
     """One sentence for a key written where an older config.yaml had it."""
+    for old, (new, why) in GONE.items():
+        section, _, key = old.partition(".")
+        if isinstance(config.get(section), Mapping) and key in config[section]:
+            return f"{source}: '{old}' is gone; write '{new}' instead ({why})."
     for old, (new, why) in MOVED.items():
         section, _, key = old.partition(".")
         if isinstance(config.get(section), Mapping) and key in config[section]:
@@ -75,6 +90,19 @@ def _bounds_errors(config: Mapping[str, Any], source: str) -> list[str]:
         errors.append(
             f"{source}: themes.min_themes ({themes['min_themes']}) is above themes.max_themes "
             f"({themes['max_themes']}); set min_themes <= max_themes."
+        )
+    consensus = config["consensus"]
+    if consensus["need"] is not None and consensus["need"] > consensus["throws"]:
+        errors.append(
+            f"{source}: consensus.need ({consensus['need']}) is above consensus.throws "
+            f"({consensus['throws']}); no more throws can agree than are thrown: set need <= "
+            f"throws, or null for a majority."
+        )
+    if consensus["throws"] > 1 and config["outliers"]["strategy"] == "probabilities":
+        errors.append(
+            f"{source}: outliers.strategy 'probabilities' reads one HDBSCAN's soft membership, "
+            f"which topics agreed by {consensus['throws']} throws (consensus.throws) do not "
+            f"have; choose embeddings, c-tf-idf, distributions or keep, or consensus.throws: 1."
         )
     embedding = config["embedding"]
     if embedding["device"] in ("cuda", "mps") and embedding["backend"] in ("onnx", "openvino"):

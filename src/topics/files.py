@@ -136,21 +136,25 @@ def read_shard_vectors(path: PathLike) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Clusters(NamedTuple):
-    """HDBSCAN's result: labels (-1 outliers), membership strengths, the soft membership
-    of every paper in every cluster (papers x clusters), and the labels eom would have
-    given without the size cap (None where the cap could not act)."""
+    """The clusters topics are made of: labels (-1 outliers); HDBSCAN's membership
+    strengths, the soft membership of every paper in every cluster (papers x clusters)
+    and the labels eom would have given without the size cap (None where the cap could
+    not act), all of one HDBSCAN; each paper's agreement (the share of throws that agree
+    with its cluster, nan for outliers; topics.cluster.cluster_throws); and `fitted`, the
+    labels of the HDBSCAN kept in results/model/ where they are not `labels` (topics
+    agreed by several throws), which placing maps onto the topics (topics.place)."""
 
     labels: np.ndarray
     strengths: np.ndarray | None = None
     membership: np.ndarray | None = None
     uncapped: np.ndarray | None = None
+    agreement: np.ndarray | None = None
+    fitted: np.ndarray | None = None
 
 
 def read_clusters(path: PathLike) -> Clusters:
     with np.load(path) as data:
-        return Clusters(
-            data["labels"], data.get("strengths"), data.get("membership"), data.get("uncapped")
-        )
+        return Clusters(*(data.get(name) for name in Clusters._fields))
 
 
 def write_clusters(clusters: Clusters, path: PathLike) -> None:

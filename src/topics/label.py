@@ -19,7 +19,7 @@ import pandas as pd
 
 from topics.centroids import topic_centroids
 from topics.embed import paper_texts
-from topics.files import read_array, read_clusters, read_table, write_table
+from topics.files import Clusters, read_array, read_clusters, read_table, write_table
 from topics.keywords import split_compounds, topic_keywords, topic_vectorizer
 from topics.llm import central_titles, name_topics
 from topics.names import topic_names
@@ -279,6 +279,14 @@ def label_topics(
     return topics, topic_ids, reassigned, central
 
 
+def paper_agreement(clusters: Clusters) -> np.ndarray:
+    """Each paper's agreement as clustering measured it, as float32 (nan where none was:
+    an outlier, or clusters written before the throws were)."""
+    if clusters.agreement is None:
+        return np.full(len(clusters.labels), np.nan, dtype=np.float32)
+    return np.asarray(clusters.agreement, dtype=np.float32)
+
+
 def run_label(
     papers_path: str | Path,
     embeddings_path: str | Path,
@@ -329,6 +337,9 @@ def run_label(
                 "topic_id": topic_ids,
                 "reassigned": reassigned,
                 "centrality": central,
+                # The share of throws that agree with the paper's topic (topics.cluster),
+                # nan for a paper they left out, reassigned or not.
+                "agreement": paper_agreement(clusters),
                 # Every paper of a fit is in it; topics.place marks those placed since.
                 "added": np.zeros(len(paper_ids), dtype=bool),
             }

@@ -38,6 +38,8 @@ FIT_SECTIONS = [
     "umap",
     "umap_map",
     "hdbscan",
+    # The throws the topics are agreed by: the kept HDBSCAN's clusters map onto them.
+    "consensus",
     "vectorizer",
     "bertopic",
     "keywords",

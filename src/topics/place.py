@@ -1,9 +1,12 @@
 """update: incremental: papers added since the last full fit placed with its models.
 
 An added paper goes through the fit's own models, never a refit: the fitted UMAP reduces
-its embedding (UMAP.transform), the fitted HDBSCAN assigns it a cluster
-(approximate_predict), the cluster's topic is the one labelling gave it, and a paper
-HDBSCAN calls noise meets the fit's outlier strategy (BERTopic's reduce_outliers by
+its embedding (UMAP.transform), the fitted HDBSCAN (the main throw's) assigns it a cluster
+(approximate_predict), the cluster's topic is the one holding most of that cluster's
+papers in the fit (cluster_topics: with one throw, the topic labelling gave the cluster;
+with topics agreed by several throws, where the throws agreed on the cluster's papers),
+and a paper HDBSCAN calls noise, or whose cluster's papers the throws mostly disagreed on,
+meets the fit's outlier strategy (BERTopic's reduce_outliers by
 embeddings: the closest topic vector by cosine, if at least outliers.threshold). The
 supervised map UMAP places it on the map. Every paper that was in the fit keeps its
 topic, position and centrality exactly; topics keep their labels, keywords and centroids,
@@ -100,10 +103,33 @@ def outlier_topics(
     return np.where(similarity.sum(axis=1) > 0, best, -1).astype(np.int64)
 
 
-def cluster_topics(clusters: np.ndarray, topic_ids: np.ndarray, reassigned: np.ndarray) -> dict:
-    """Cluster -> topic id, read from the fit's core papers (labelling renumbers by size)."""
-    core = (clusters >= 0) & ~reassigned
-    return dict(zip(clusters[core].tolist(), topic_ids[core].tolist(), strict=True))
+def cluster_topics(fitted: np.ndarray, topics: np.ndarray) -> dict:
+    """The kept HDBSCAN's cluster -> topic id (-1: none): the topic most of the cluster's
+    papers were given before outlier reassignment (`topics`: -1 for the clustering's
+    outliers), ties to the smaller id.
+
+    With one throw every paper of a cluster has the cluster's topic (labelling renumbers
+    clusters by size): the map is labelling's. With topics agreed by several throws the
+    kept HDBSCAN is one throw's, whose clusters the consensus may split, join or leave
+    out; an added paper then goes where the fit's papers of its cluster mostly went, and
+    where the throws disagreed on most of them, it is an outlier like them.
+    """
+    clustered = fitted >= 0
+    pairs, counts = np.unique(
+        np.stack([fitted[clustered], topics[clustered]]), axis=1, return_counts=True
+    )
+    best: dict[int, tuple[int, int]] = {}
+    for cluster, topic, count in zip(*pairs.tolist(), counts.tolist(), strict=True):
+        if cluster not in best or count > best[cluster][1]:
+            best[cluster] = (topic, count)
+    return {cluster: topic for cluster, (topic, _) in best.items()}
+
+
+def consensus_cluster_of_topic(labels: np.ndarray, topic_ids: np.ndarray) -> dict:
+    """Topic id -> the cluster its papers had before reassignment (labelling renumbers
+    clusters by size; every clustered paper of a topic had the same cluster)."""
+    clustered = labels >= 0
+    return dict(zip(topic_ids[clustered].tolist(), labels[clustered].tolist(), strict=True))
 
 
 class Placed(NamedTuple):
@@ -217,12 +243,15 @@ class Fit(NamedTuple):
             read_array(model["embeddings"]),
         )
 
+    def fitted_labels(self) -> np.ndarray:
+        """The kept HDBSCAN's labels of the fit's papers."""
+        fitted = self.clusters.fitted
+        return self.clusters.labels if fitted is None else fitted
+
     def topic_of_cluster(self) -> dict:
-        return cluster_topics(
-            self.clusters.labels,
-            self.assignments["topic_id"].to_numpy(),
-            self.assignments["reassigned"].to_numpy(dtype=bool),
-        )
+        topic_ids = self.assignments["topic_id"].to_numpy()
+        before = np.where(self.clusters.labels >= 0, topic_ids, -1)
+        return cluster_topics(self.fitted_labels(), before)
 
 
 def merged(fit: Fit, placed: Placed, rows: np.ndarray, paper_ids: pd.Series, embeddings) -> Fit:
@@ -239,12 +268,28 @@ def merged(fit: Fit, placed: Placed, rows: np.ndarray, paper_ids: pd.Series, emb
         return out
 
     strengths = fit.clusters.strengths
-    # membership and uncapped are the fit's record (labelling and its log read them).
-    clusters = Clusters(
-        rows_of(fit.clusters.labels, placed.clusters),
-        None if strengths is None else rows_of(strengths, placed.strengths),
-    )
     before = fit.assignments
+    # membership and uncapped are the fit's record (labelling and its log read them).
+    if fit.clusters.fitted is None:
+        clusters = Clusters(
+            rows_of(fit.clusters.labels, placed.clusters),
+            None if strengths is None else rows_of(strengths, placed.strengths),
+        )
+    else:
+        # Topics agreed by several throws: an added paper's cluster is that of the topic
+        # its HDBSCAN cluster led it to (-1 where it met the outlier rule), and `fitted`
+        # keeps the kept HDBSCAN's own label of it.
+        cluster_of = consensus_cluster_of_topic(fit.clusters.labels, before["topic_id"].to_numpy())
+        via_cluster = ~placed.reassigned & (placed.topic_ids >= 0)
+        added_clusters = np.where(
+            via_cluster, [cluster_of.get(int(t), -1) for t in placed.topic_ids], -1
+        )
+        clusters = Clusters(
+            rows_of(fit.clusters.labels, added_clusters),
+            None if strengths is None else rows_of(strengths, placed.strengths),
+            fitted=rows_of(fit.clusters.fitted, placed.clusters),
+        )
+    agreement = before.get("agreement", pd.Series(np.nan, index=before.index))
     topic_ids = rows_of(before["topic_id"].to_numpy(), placed.topic_ids)
     assignments = pd.DataFrame(
         {
@@ -254,6 +299,11 @@ def merged(fit: Fit, placed: Placed, rows: np.ndarray, paper_ids: pd.Series, emb
             "centrality": rows_of(
                 before["centrality"].to_numpy(),
                 centrality(embeddings, placed.topic_ids, fit.topics),
+            ),
+            # The throws never saw an added paper: no agreement.
+            "agreement": rows_of(
+                agreement.to_numpy(dtype=np.float32),
+                np.full(len(placed.topic_ids), np.nan, dtype=np.float32),
             ),
             "added": ~kept,
         }

@@ -42,9 +42,6 @@ ALIKE = {
     "reduce_umap_seed": "reduce_umap",
     "reduce_umap_sweep": "reduce_umap",
     "cluster_hdbscan_sweep": "cluster_hdbscan",
-    # HDBSCAN again on each seed's reduction, with the reductions loaded.
-    "measure_stability": "cluster_hdbscan",
-    "measure_stability_sweep": "cluster_hdbscan",
     "label_topics_sweep": "label_topics",
     # A vectorizer over every paper, as labelling runs.
     "derive_themes": "label_topics",

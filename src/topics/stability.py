@@ -1,18 +1,14 @@
-"""Do the topics survive a different random seed? Clusterings of the same embeddings,
-reduced with UMAP under different seeds, compared pairwise and per topic."""
+"""Do the topics survive a different random seed? The throws' clusterings of the same
+embeddings, reduced with UMAP under different seeds (topics.cluster.cluster_throws),
+compared pairwise and per topic."""
 
 import itertools
-import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from topics.cluster import DOMINANT_SHARE, cap_effect, hdbscan_cluster, largest_cluster_share
-from topics.files import read_array, read_clusters, write_json
-
-log = logging.getLogger("topics")
+from topics.files import Clusters
 
 
 def pairwise_ari(runs: Mapping[Any, np.ndarray]) -> dict[str, float]:
@@ -50,30 +46,6 @@ def topic_stability(topic_ids: np.ndarray, others: list[np.ndarray]) -> dict[int
     return scores
 
 
-def stability_report(
-    runs: Mapping[int, np.ndarray], reference_seed: int, clusters: np.ndarray
-) -> dict[str, Any]:
-    """Pairwise ARI of the seed runs and each cluster's stability.
-
-    A cluster of the reference run (whose seed made the topics) is judged by its members
-    against the other runs. Clusters rather than topics, so that this job needs only the
-    clustering and runs beside labelling: `topic_scores` maps the scores onto topics.
-    """
-    ari = pairwise_ari(runs)
-    others = [labels for seed, labels in runs.items() if seed != reference_seed]
-    scores = topic_stability(clusters, others)
-    return {
-        "seeds": [int(seed) for seed in runs],
-        "clusters": {str(seed): int(labels.max()) + 1 for seed, labels in runs.items()},
-        "pairwise_ari": {pair: round(value, 4) for pair, value in ari.items()},
-        "mean_ari": round(float(np.mean(list(ari.values()))), 4) if ari else None,
-        "cluster_stability": {
-            str(cluster): (None if np.isnan(score) else round(score, 4))
-            for cluster, score in scores.items()
-        },
-    }
-
-
 def topic_scores(
     cluster_scores: Mapping[str, float | None], clusters: np.ndarray, topic_ids: np.ndarray
 ) -> dict[str, float | None]:
@@ -87,53 +59,35 @@ def topic_scores(
     return {str(topic): cluster_scores.get(str(cluster)) for topic, cluster in sorted(pairs)}
 
 
-def run_stability(
-    reduced_paths: list[str | Path],
-    seeds: list[int],
-    reference_seed: int,
-    reference_clusters_path: str | Path,
-    stability_path: str | Path,
-    *,
-    max_share: float,
-    **hdbscan_params: Any,
-) -> dict[str, Any]:
-    """stability.json: HDBSCAN, with the run's own parameters and size cap (max_share, as
-    topics.cluster.hdbscan_cluster), on each seed's UMAP reduction.
+def throws_report(runs: Mapping[int, np.ndarray], clusters: Clusters, need: int) -> dict[str, Any]:
+    """stability.json of the throws (topics.cluster.cluster_throws) the topics come from.
 
-    `reduced_paths` are the reductions of the seeds other than `reference_seed`, in the
-    order of `seeds` (the reference run's clusters are read, not recomputed). Clustering
-    here rather than in a job per seed spares a process and an hdbscan import per seed;
-    the reductions stay separate jobs, so a clustering change reruns no UMAP.
+    Per cluster the topics are made of (`clusters.labels`): its stability, how often its
+    papers stay together across all the throws (topic_stability over every throw: none is
+    the reference now that their agreement makes the topics); none with one throw, which
+    has nothing to compare with. Pairwise ARI between the throws' own clusterings, as
+    before. `outliers`: papers in no cluster (with several throws, those they disagree
+    on), before outlier reassignment; `agreement_mean` and `all_agree_share` over the
+    others.
     """
-    clusters = read_clusters(reference_clusters_path).labels
-    others = iter(reduced_paths)
-    runs = {}
-    for seed in seeds:
-        if int(seed) == int(reference_seed):
-            runs[int(seed)] = clusters
-        else:
-            clustered = hdbscan_cluster(
-                read_array(next(others)), max_share=max_share, **hdbscan_params
-            )
-            runs[int(seed)] = clustered.labels
-            if effect := cap_effect(clustered.labels, clustered.uncapped):
-                log.info("UMAP seed %s: %s", seed, effect)
-            if (share := largest_cluster_share(runs[int(seed)])) > DOMINANT_SHARE:
-                log.warning(
-                    "UMAP seed %s: HDBSCAN put %.0f%% of the papers in one cluster. "
-                    "The stability scores count that against every topic: these hdbscan "
-                    "settings are fragile on this corpus (a lower hdbscan.max_share, or "
-                    "hdbscan.cluster_selection_method: leaf, is less so).",
-                    seed,
-                    100 * share,
-                )
-    report = stability_report(runs, reference_seed, clusters)
-    log.info(
-        "seeds %s: clusters %s, pairwise ARI %s (mean %s)",
-        report["seeds"],
-        report["clusters"],
-        report["pairwise_ari"],
-        report["mean_ari"],
-    )
-    write_json(report, stability_path)
-    return report
+    labels = clusters.labels
+    ari = pairwise_ari(runs)
+    scores = topic_stability(labels, list(runs.values())) if len(runs) > 1 else {}
+    inside = labels >= 0
+    agreement = clusters.agreement[inside] if clusters.agreement is not None else np.ones(0)
+    return {
+        "seeds": [int(seed) for seed in runs],
+        "throws": len(runs),
+        "need": int(need) if len(runs) > 1 else None,
+        "clusters": {str(seed): int(throw.max()) + 1 for seed, throw in runs.items()},
+        "pairwise_ari": {pair: round(value, 4) for pair, value in ari.items()},
+        "mean_ari": round(float(np.mean(list(ari.values()))), 4) if ari else None,
+        "topics": int(labels.max()) + 1 if inside.any() else 0,
+        "outliers": int((~inside).sum()),
+        "agreement_mean": round(float(agreement.mean()), 4) if len(agreement) else None,
+        "all_agree_share": round(float((agreement == 1).mean()), 4) if len(agreement) else None,
+        "cluster_stability": {
+            str(cluster): (None if np.isnan(score) else round(score, 4))
+            for cluster, score in scores.items()
+        },
+    }

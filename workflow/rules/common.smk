@@ -1,6 +1,7 @@
 import re
 import sys
 
+from topics.cluster import throw_seeds
 from topics.errors import UserError
 from topics.model import check_fit, fit_parameters
 from topics.parse import list_seed_files
@@ -19,10 +20,21 @@ def seed_files():
         sys.exit(f"topics: {error}")
 
 
-# Stability: the clustering rerun per UMAP seed; the seed equal to umap.random_state is the main run.
+# The throws whose agreement makes the topics (consensus.throws): one UMAP seed each, derived
+# from umap.random_state (topics.cluster.throw_seeds); the first is the main run's own.
 MAIN_SEED = config["umap"]["random_state"]
-STABILITY_SEEDS = config["stability"]["seeds"]
-OTHER_SEEDS = [seed for seed in STABILITY_SEEDS if seed != MAIN_SEED]
+THROW_SEEDS = throw_seeds(MAIN_SEED, config["consensus"]["throws"])
+OTHER_SEEDS = THROW_SEEDS[1:]
+# What the clustering job reads besides the throws' reductions: the graph the throws vote
+# on (topics.cluster.consensus_graph), only where there are several throws.
+CONSENSUS_GRAPH = (
+    {
+        "neighbours": "results/intermediate/umap_neighbours.npz",
+        "embeddings": "results/intermediate/embeddings.npy",
+    }
+    if len(THROW_SEEDS) > 1
+    else {}
+)
 # Sweep: folder name -> {"section.key": value} for every combination of config's sweep values.
 SWEEP = combinations(config["sweep"])
 REDUCTIONS = {reduction_name(overrides): overrides for overrides in SWEEP.values()}
@@ -40,10 +52,10 @@ wildcard_constraints:
 
 
 def seed_reduction(seed):
-    """umap_cluster.npy of the main run under one UMAP seed."""
+    """umap_cluster.npy of one throw: the main run's for its first seed."""
     if seed == MAIN_SEED:
         return "results/intermediate/umap_cluster.npy"
-    return f"results/intermediate/stability/seed{seed}/umap_cluster.npy"
+    return f"results/intermediate/throws/seed{seed}/umap_cluster.npy"
 
 
 def sweep_reduction(combo, seed):

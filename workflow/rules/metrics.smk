@@ -1,28 +1,3 @@
-rule measure_stability:
-    input:
-        reduced=[seed_reduction(seed) for seed in OTHER_SEEDS],
-        reference="results/intermediate/clusters.npz",
-    output:
-        stability="results/intermediate/stability.json",
-    params:
-        seeds=STABILITY_SEEDS,
-        reference_seed=MAIN_SEED,
-        hdbscan=config["hdbscan"],
-    # Ranked with the seed reductions it reads: it needs the clusters, not the labels, so it
-    # runs beside labelling.
-    priority: 1
-    threads: 1
-    resources:
-        mem_mb=scaled_mem_mb,
-        runtime=scaled_runtime,
-    log:
-        "results/logs/measure_stability.log",
-    benchmark:
-        "results/benchmarks/measure_stability.tsv"
-    script:
-        "../scripts/measure_stability.py"
-
-
 rule score_topics:
     input:
         papers="results/intermediate/papers.parquet",

@@ -5,12 +5,13 @@ rule reduce_umap:
         reduced="results/intermediate/umap_cluster.npy",
         # The fitted UMAP, which places papers added later (update: incremental).
         model="results/model/umap_cluster.pkl",
-        # Its nearest neighbours, which the stability seeds reuse (topics.reduce.fitted_neighbours).
+        # Its nearest neighbours, which the other throws reuse (topics.reduce.fitted_neighbours)
+        # and vote on (topics.cluster.consensus_graph).
         neighbours="results/intermediate/umap_neighbours.npz",
     params:
         umap=config["umap"],
-    # The main run's chain (reduce, cluster, label) goes first whenever jobs wait for a core,
-    # so topics are ready while the stability seeds reduce beside it.
+    # The topics' chain (reduce, the other throws, cluster, label) goes first whenever jobs
+    # wait for a core; the other throws wait for this one's neighbours.
     priority: 2
     threads: 1
     resources:
@@ -52,16 +53,18 @@ rule reduce_umap_map:
         "../scripts/reduce_umap_map.py"
 
 
+# The other throws (consensus.throws): the main run's UMAP under another seed each, one job
+# each so that they run side by side (on a cluster, on as many nodes).
 rule reduce_umap_seed:
     input:
         embeddings="results/intermediate/embeddings.npy",
         neighbours="results/intermediate/umap_neighbours.npz",
     output:
-        reduced="results/intermediate/stability/seed{seed}/umap_cluster.npy",
+        reduced="results/intermediate/throws/seed{seed}/umap_cluster.npy",
     params:
         umap=lambda wildcards: {**config["umap"], "random_state": int(wildcards.seed)},
-    # The stability seeds next: measure_stability, then metrics and tables, wait for them.
-    priority: 1
+    # On the topics' chain: clustering waits for every throw.
+    priority: 2
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,

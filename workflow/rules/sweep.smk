@@ -20,20 +20,28 @@ rule reduce_umap_sweep:
         "../scripts/reduce_umap.py"
 
 
+# Every combination's topics as the main run makes them: its HDBSCAN on each throw's reduction
+# (the combination's UMAP under each throw's seed), then the throws' consensus, voted on the
+# main run's neighbour graph.
 rule cluster_hdbscan_sweep:
     input:
-        reduced=lambda wildcards: sweep_reduction(wildcards.combo, wildcards.seed),
+        reduced=lambda wildcards: [sweep_reduction(wildcards.combo, seed) for seed in THROW_SEEDS],
+        **CONSENSUS_GRAPH,
     output:
-        clusters="results/sweep/{combo}/seed{seed}/clusters.npz",
+        clusters="results/sweep/{combo}/clusters.npz",
+        stability="results/sweep/{combo}/stability.json",
     params:
         hdbscan=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "hdbscan"),
+        seeds=THROW_SEEDS,
+        need=config["consensus"]["need"],
+        umap=config["umap"],
         soft_membership=config["outliers"]["strategy"] == "probabilities",
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,
         runtime=scaled_runtime,
     log:
-        "results/logs/sweep/cluster_hdbscan/{combo}/seed{seed}.log",
+        "results/logs/sweep/cluster_hdbscan/{combo}.log",
     script:
         "../scripts/cluster_hdbscan.py"
 
@@ -42,7 +50,7 @@ rule label_topics_sweep:
     input:
         papers="results/intermediate/papers.parquet",
         embeddings="results/intermediate/embeddings.npy",
-        clusters=f"results/sweep/{{combo}}/seed{MAIN_SEED}/clusters.npz",
+        clusters="results/sweep/{combo}/clusters.npz",
     output:
         topics="results/sweep/{combo}/topics.parquet",
         assignments="results/sweep/{combo}/assignments.parquet",
@@ -61,32 +69,12 @@ rule label_topics_sweep:
         "../scripts/label_topics.py"
 
 
-rule measure_stability_sweep:
-    input:
-        reduced=lambda wildcards: [sweep_reduction(wildcards.combo, seed) for seed in OTHER_SEEDS],
-        reference=f"results/sweep/{{combo}}/seed{MAIN_SEED}/clusters.npz",
-    output:
-        stability="results/sweep/{combo}/stability.json",
-    params:
-        seeds=STABILITY_SEEDS,
-        reference_seed=MAIN_SEED,
-        hdbscan=lambda wildcards: section_params(config, SWEEP[wildcards.combo], "hdbscan"),
-    threads: 1
-    resources:
-        mem_mb=scaled_mem_mb,
-        runtime=scaled_runtime,
-    log:
-        "results/logs/sweep/measure_stability/{combo}.log",
-    script:
-        "../scripts/measure_stability.py"
-
-
 rule score_topics_sweep:
     input:
         papers="results/intermediate/papers.parquet",
         topics="results/sweep/{combo}/topics.parquet",
         assignments="results/sweep/{combo}/assignments.parquet",
-        clusters=f"results/sweep/{{combo}}/seed{MAIN_SEED}/clusters.npz",
+        clusters="results/sweep/{combo}/clusters.npz",
         reduced=lambda wildcards: sweep_reduction(wildcards.combo, MAIN_SEED),
         stability="results/sweep/{combo}/stability.json",
     output:

@@ -1,0 +1,100 @@
+"""Topics from several throws (consensus.throws): the throws' seeds, one throw as HDBSCAN
+gives it, and the consensus written for the rest of the pipeline."""
+
+import numpy as np
+import pytest
+from defaults import DEFAULTS
+from sklearn.metrics import adjusted_rand_score
+
+from topics.cluster import cluster_throws, hdbscan_cluster, run_cluster, throw_seeds
+from topics.files import read_clusters, read_json, write_neighbours
+
+
+def hdbscan_params(**changes):
+    return {**DEFAULTS["hdbscan"], **changes}
+
+
+def test_runs_with_other_random_states_share_no_throw():
+    """Shared throws would make two runs agree by construction, not by the method."""
+    for a, b in [(42, 43), (42, 7), (42, 1234), (0, 4)]:
+        assert set(throw_seeds(a, 5)).isdisjoint(throw_seeds(b, 5)), (a, b)
+    assert throw_seeds(42, 5)[0] == 42 and len(set(throw_seeds(42, 5))) == 5
+    assert throw_seeds(42, 1) == [42]
+    # Seeds numpy (and so UMAP) accepts, at the schema's most throws.
+    assert max(throw_seeds(2**31, 50)) < 2**32
+
+
+def throws(n=3, seed=0):
+    """n 'reductions' of the same 300 papers in four groups, each throw its own jitter
+    (as UMAP under another seed moves papers), and the true groups."""
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(4), 75)
+    centres = np.array([[0, 0], [6, 0], [0, 6], [6, 6]], dtype=float)
+    base = centres[truth] + rng.normal(0, 0.8, (300, 2))
+    return [(base + rng.normal(0, 0.3, base.shape)).astype(np.float32) for _ in range(n)], truth
+
+
+def test_one_throw_is_hdbscans_clusters_as_they_are():
+    reductions, _ = throws(1)
+    params = hdbscan_params(min_cluster_size=10)
+    _, clusters, runs = cluster_throws(reductions, None, need=None, **params)
+    alone = hdbscan_cluster(reductions[0], **params)
+    np.testing.assert_array_equal(clusters.labels, alone.labels)
+    np.testing.assert_array_equal(clusters.strengths, alone.strengths)
+    assert clusters.fitted is None and len(runs) == 1
+    inside = clusters.labels >= 0
+    assert (clusters.agreement[inside] == 1).all() and np.isnan(clusters.agreement[~inside]).all()
+
+
+def test_several_throws_agree_on_the_groups_and_say_how_sure(tmp_path, caplog):
+    reductions, truth = throws(3)
+    paths = []
+    for i, reduced in enumerate(reductions):
+        paths.append(tmp_path / f"r{i}.npy")
+        np.save(paths[-1], reduced)
+    # Under 4,096 papers UMAP keeps no neighbour graph: the job finds the exact one.
+    write_neighbours(None, tmp_path / "n.npz")
+    np.save(tmp_path / "e.npy", reductions[0])
+    with caplog.at_level("INFO", logger="topics"):
+        labels = run_cluster(
+            paths,
+            tmp_path / "c.npz",
+            tmp_path / "hdbscan.pkl",
+            tmp_path / "stability.json",
+            seeds=throw_seeds(42, 3),
+            need=None,
+            graph=(tmp_path / "n.npz", tmp_path / "e.npy"),
+            umap={"n_neighbors": 15, "metric": "euclidean"},
+            **hdbscan_params(min_cluster_size=10),
+        )
+    assert adjusted_rand_score(truth[labels >= 0], labels[labels >= 0]) > 0.9
+    clusters = read_clusters(tmp_path / "c.npz")
+    np.testing.assert_array_equal(clusters.labels, labels)
+    # The kept HDBSCAN is the main throw's: its labels are kept beside the consensus.
+    main = hdbscan_cluster(reductions[0], **hdbscan_params(min_cluster_size=10))
+    np.testing.assert_array_equal(clusters.fitted, main.labels)
+    agreement = clusters.agreement
+    assert np.isnan(agreement[labels < 0]).all()
+    assert ((agreement[labels >= 0] >= 0) & (agreement[labels >= 0] <= 1)).all()
+    report = read_json(tmp_path / "stability.json")
+    outliers = int((labels < 0).sum())
+    assert report["throws"] == 3 and report["need"] == 2 and report["outliers"] == outliers
+    assert report["seeds"] == [42, 1_000_042, 2_000_042]
+    assert set(report["cluster_stability"]) == {str(c) for c in set(labels.tolist()) - {-1}}
+    assert f"{outliers} of 300 papers" in caplog.text and "consensus of 3 throws" in caplog.text
+
+
+def test_need_counts_the_throws_that_must_agree():
+    reductions, _ = throws(3, seed=1)
+    from sklearn.neighbors import NearestNeighbors
+
+    graph = NearestNeighbors(n_neighbors=10).fit(reductions[0]).kneighbors(return_distance=False)
+    params = hdbscan_params(min_cluster_size=10)
+    outliers = [
+        int((cluster_throws(reductions, graph, need=need, **params)[1].labels < 0).sum())
+        for need in [1, 2, 3]
+    ]
+    # The more throws must agree, the more papers they leave out.
+    assert outliers[0] <= outliers[1] <= outliers[2]
+    with pytest.raises(ValueError):
+        cluster_throws(reductions, None, need=None, **params)
