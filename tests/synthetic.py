@@ -79,6 +79,9 @@ def synthetic_report(
                 "topic_name": "outliers (no clear topic)" if topic == -1 else word,
                 "topic_llm_name": "",
                 "reassigned": i == 4,
+                # The share of 5 throws agreeing with its topic; none for the reassigned
+                # paper (the throws left it out) and the added one (they never saw it).
+                "agreement": np.nan if i in (4, 5) or topic == -1 else [1.0, 0.8, 0.6][i % 3],
                 # One paper placed since the last fit (update: incremental).
                 "added": i == 5,
                 "x": round(float(xy[0]), 4),
@@ -188,7 +191,8 @@ def write_intermediates(folder, report: Report | None = None) -> ReportPaths:
     paths = intermediate_paths(folder)
     write_papers(papers[PAPER_COLUMNS], paths.papers)
     write_table(
-        papers[["paper_id", "topic_id", "reassigned", "centrality", "added"]], paths.assignments
+        papers[["paper_id", "topic_id", "reassigned", "centrality", "agreement", "added"]],
+        paths.assignments,
     )
     write_table(
         topics[["topic_id", "label", "size", "keywords", "scores", "centroid"]], paths.topics

@@ -59,6 +59,8 @@ def inputs():
             "topic_id": [0, 0, 1, -1],
             "reassigned": [True, False, False, False],
             "centrality": [0.7, 0.9, 1.0, 0.5],
+            # The throws left p1 out, never saw the added p4.
+            "agreement": [np.nan, 0.8, 1.0, np.nan],
             "added": [False, False, False, True],
         }
     )
@@ -184,6 +186,8 @@ def test_tables_job_writes_both_csvs_and_one_reading_list_per_topic(tmp_path, in
     topics = pd.read_csv(tmp_path / "topics.csv", keep_default_na=False)
     themes = pd.read_csv(tmp_path / "themes.csv", keep_default_na=False)
     assert len(papers) == 4 and papers["reassigned"].tolist() == [True, False, False, False]
+    # Each paper's agreement: a share of the throws, empty where none was measured.
+    assert papers["agreement"].tolist() == ["", "0.8", "1.0", ""]
     assert papers["theme_id"].tolist() == [0, 0, 0, -1]
     assert papers["theme_label"].tolist() == ["images and proteins"] * 3 + [""]
     assert topics["topic_id"].tolist() == [-1, 0, 1] and topics["theme_id"].tolist() == [-1, 0, 0]

@@ -25,7 +25,7 @@ METRICS = [
     Metric(
         "outlier_share_before",
         "outlier share before reassignment",
-        "share of papers HDBSCAN left out of every topic",
+        "share of papers left out of every topic (by HDBSCAN, or by the throws' consensus)",
     ),
     Metric(
         "outlier_share",
@@ -78,10 +78,27 @@ METRICS = [
         charted=True,
     ),
     Metric("label_uniqueness", "unique labels", "share of topics whose label no other has"),
+    Metric("throws", "throws", "UMAP and HDBSCAN runs under different seeds the topics come from"),
+    Metric(
+        "consensus_outliers",
+        "consensus outliers",
+        "papers the throws disagree on: in no topic before outlier reassignment",
+    ),
+    Metric(
+        "agreement_mean",
+        "mean agreement",
+        "share of the throws that agree with a paper's topic, over the papers in topics, 0 to 1",
+        charted=True,
+    ),
+    Metric(
+        "all_agree_share",
+        "papers every throw agrees on",
+        "share of the papers in topics on which every throw agrees",
+    ),
     Metric(
         "stability_ari",
         "stability (mean pairwise ARI)",
-        "agreement of the clusterings under the other UMAP seeds, 0 to 1",
+        "agreement of the throws' own clusterings, pair by pair, 0 to 1",
         charted=True,
     ),
     Metric("nmi", "NMI vs. corpus labels", "agreement with the corpus's own labels"),

@@ -243,6 +243,14 @@ def run_metrics(
         metrics["stability_ari"] = stability.get("mean_ari")
         metrics["stability_seeds"] = stability.get("seeds", [])
         metrics["stability_clusters"] = stability.get("clusters", {})
+        # The throws the topics come from (topics.cluster.cluster_throws); with several,
+        # the papers they disagree on (outliers before reassignment) and how much the
+        # others' throws agree.
+        metrics["throws"] = stability.get("throws", len(metrics["stability_seeds"]))
+        if metrics["throws"] > 1:
+            metrics["consensus_outliers"] = stability.get("outliers")
+            metrics["agreement_mean"] = stability.get("agreement_mean")
+            metrics["all_agree_share"] = stability.get("all_agree_share")
     for key, value in metrics.items():
         log.info("%s: %s", key, value)
     write_json(metrics, metrics_path)

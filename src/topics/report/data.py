@@ -23,6 +23,8 @@ from topics.stability import topic_scores
 
 # Decimals of the map positions and centralities, as the CSV and the pages show them.
 DECIMALS = 4
+# Decimals of each paper's agreement (a share of a few throws).
+AGREEMENT_DECIMALS = 3
 # Authors listed per topic and theme.
 TOP_AUTHORS = 5
 
@@ -74,6 +76,15 @@ def papers_table(
             "topic_llm_name": assignments["topic_id"].map(llm_names),
             # True for papers HDBSCAN left as outliers and outlier reassignment put in a topic.
             "reassigned": assignments["reassigned"].astype(bool),
+            # The share of the throws that agree with its topic (topics.cluster.cluster_throws):
+            # nan where they left it out (reassigned or not), added it since, or (a fit kept by
+            # an earlier version) none was measured.
+            "agreement": np.round(
+                assignments.get("agreement", pd.Series(np.nan, index=assignments.index))
+                .astype(float)
+                .to_numpy(),
+                AGREEMENT_DECIMALS,
+            ),
             # True for papers placed into the fit's topics since it (update: incremental).
             "added": assignments["added"].astype(bool),
             "x": np.round(coords[:, 0].astype(float), DECIMALS),

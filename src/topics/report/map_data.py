@@ -48,6 +48,7 @@ def paper_columns(papers: pd.DataFrame) -> dict[str, list]:
         "topic": papers["topic_id"].astype(int).tolist(),
         "reassigned": _flags(papers["reassigned"]),
         "added": _flags(papers["added"]),
+        "agreement": [None if pd.isna(a) else round(float(a), 2) for a in papers["agreement"]],
         "year": _text(papers["year"]),
         "venue": _text(papers["venue"]),
         "authors": [list(a) for a in papers["authors"]],

@@ -28,6 +28,8 @@ PAPERS_CSV_COLUMNS = [
     "theme_name",
     "theme_llm_name",
     "reassigned",
+    # The share of the throws that agree with its topic; empty where they left it out.
+    "agreement",
     "added",
     "x",
     "y",

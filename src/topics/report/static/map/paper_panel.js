@@ -5,6 +5,11 @@
 const PaperPanel = (() => {
   const PREVIEW_CHARS = 220;
 
+  // A paper's agreement (a share of the throws, 0 to 1) as a percentage.
+  function agreementText(share) {
+    return Math.round(100 * share) + "%";
+  }
+
   function install(map) {
     const { gd, data, state, abstracts } = map;
     const { papers } = data;
@@ -26,8 +31,14 @@ const PaperPanel = (() => {
           "map (update: incremental), not part of the fit.", "muted"));
       }
       if (papers.reassigned[i]) {
-        panel.appendChild(el("p", "Reassigned: HDBSCAN left this paper as an outlier; outlier " +
-          "handling placed it in its nearest topic.", "muted"));
+        panel.appendChild(el("p", "Reassigned: the clustering left this paper as an outlier " +
+          "(its throws did not agree on it); outlier handling placed it in its nearest topic.",
+          "muted"));
+      }
+      if (papers.agreement[i] !== null) {
+        panel.appendChild(el("p", agreementText(papers.agreement[i]) + " of the throws (UMAP and " +
+          "HDBSCAN under different seeds) put this paper with the bulk of its topic.",
+          "paper-agreement"));
       }
       if (data.about(i)) panel.appendChild(el("p", data.about(i), "paper-meta"));
       panel.appendChild(el("p", "Sources: " + papers.sources[i].join("; "), "muted"));
@@ -53,6 +64,10 @@ const PaperPanel = (() => {
       card.replaceChildren();
       card.appendChild(el("b", papers.title[i]));
       card.appendChild(el("div", data.topicName(i) + (papers.reassigned[i] ? " (reassigned outlier)" : ""), "paper-topic"));
+      if (papers.agreement[i] !== null) {
+        card.appendChild(el("div", "agreement: " + agreementText(papers.agreement[i]) +
+          " of the throws", "paper-agreement"));
+      }
       if (papers.added[i]) card.appendChild(el("div", "added since the last fit", "added"));
       if (data.about(i)) card.appendChild(el("div", data.about(i), "muted"));
       const text = abstracts.of(i);
