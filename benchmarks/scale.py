@@ -51,9 +51,11 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
         ),
         (
             "cluster_hdbscan",
-            f"from topics.cluster import run_cluster; run_cluster({w!r} + "
-            f"'/umap_cluster.npy', {w!r} + '/clusters.npz', {w!r} + '/hdbscan.pkl', "
-            f"**{hdbscan!r})",
+            # One throw (consensus.throws: 1), whose stability.json the report jobs read;
+            # more throws add a UMAP each (jobs of their own) and an HDBSCAN each here.
+            f"from topics.cluster import run_cluster; run_cluster([{w!r} + "
+            f"'/umap_cluster.npy'], {w!r} + '/clusters.npz', {w!r} + '/hdbscan.pkl', "
+            f"{w!r} + '/stability.json', seeds=[0], need=None, **{hdbscan!r})",
         ),
         (
             "label_topics",
@@ -84,13 +86,6 @@ def stages(work: Path, config: dict) -> list[tuple[str, str]]:
             f"'/assignments.parquet', {w!r} + '/clusters.npz', {w!r} + "
             f"'/umap_cluster.npy', {w!r} + '/metrics.json', None, {w!r} + "
             f"'/themes.parquet', {w!r} + '/umap_map.npy')",
-        ),
-        # Stability without other seeds: the report jobs read its (empty) scores.
-        (
-            "measure_stability",
-            f"from topics.stability import run_stability; run_stability("
-            f"[], [0], 0, {w!r} + '/clusters.npz', {w!r} + '/stability.json',"
-            f" **{hdbscan!r})",
         ),
         (
             "measure_trends",

@@ -260,13 +260,21 @@ def test_html_in_a_title_stays_text_in_search_panel_and_hover(open_page, site, c
     assert result.text_content() == EVIL_TITLE
     result.click()
     assert page.locator("#paper h2").text_content() == EVIL_TITLE
-    assert "Reassigned: HDBSCAN left this paper as an outlier" in (
+    assert "Reassigned: the clustering left this paper as an outlier" in (
         page.locator("#paper").text_content())  # fmt: skip
+    # The throws left it out: no agreement to show.
+    assert page.locator("#paper .paper-agreement").count() == 0
     # Its export gave a DOI: the panel links there, with year, venue and authors above.
     assert page.locator("#paper a").get_attribute("href") == "https://doi.org/10.1000/p4"
     assert page.locator("#paper .paper-meta").text_content() == "2022 · ICML · Author 4; Author 0"
     page.evaluate("window.topicMap.showPaper(1)")  # an arXiv id, no DOI
     assert page.locator("#paper a").get_attribute("href") == "https://arxiv.org/abs/2101.00001"
+    # Its agreement (0.8 of the throws) as a share of the throws.
+    assert (
+        page.locator("#paper .paper-agreement")
+        .text_content()
+        .startswith(f"{round(100 * papers.loc[1, 'agreement'])}% of the throws")
+    )
     page.evaluate("window.topicMap.showPaper(2)")  # neither: a title search, text escaped
     assert page.locator("#paper a").get_attribute("href") == (
         "https://arxiv.org/search/?searchtype=title&query=Paper%202%20on%20neural%20methods"
