@@ -106,6 +106,10 @@ def test_a_bad_key_or_value_is_named_in_one_sentence(config, message):
             "from umap.random_state",
         ),
         (
+            {"stability": {}},
+            "'stability.seeds' is gone; write 'consensus: {throws: N}' instead",
+        ),
+        (
             {"consensus": {"throws": 3, "need": 4}},
             "consensus.need (4) is above consensus.throws (3)",
         ),

@@ -1,5 +1,6 @@
 """End to end: real `snakemake` runs on a small corpus in a temporary copy of the project."""
 
+import json
 import os
 import re
 import shutil
@@ -136,6 +137,30 @@ def test_snakemake_writes_every_output(project):
 
 
 @pytest.mark.slow
+def test_topics_come_from_five_throws_and_each_paper_says_how_sure(project):
+    """The default config: 5 throws seeded from umap.random_state, 3 must agree."""
+    root, _ = project
+    results = root / "results"
+    metrics = json.loads((results / "metrics.json").read_text())
+    assert metrics["throws"] == 5
+    assert metrics["stability_seeds"] == [42 + i * 1_000_000 for i in range(5)]
+    papers = pd.read_csv(results / "papers.csv")
+    agreement = papers["agreement"]
+    # A share of the throws, present for every paper in a consensus topic, empty otherwise.
+    assert agreement.dropna().between(0, 1).all() and agreement.notna().any()
+    assert agreement.isna().sum() == metrics["consensus_outliers"]
+    assert agreement[papers["reassigned"]].isna().all()
+    assert papers["agreement"].mean() == pytest.approx(metrics["agreement_mean"], abs=1e-3)
+    # Each throw its own UMAP job and log; one clustering job for all of them.
+    for seed in metrics["stability_seeds"][1:]:
+        assert (results / "logs" / "reduce_umap_seed" / f"seed{seed}.log").exists()
+    log = (results / "logs" / "cluster_hdbscan.log").read_text()
+    assert "consensus of 5 throws" in log and f"{metrics['consensus_outliers']} of" in log
+    topics = pd.read_csv(results / "topics.csv")
+    assert topics.loc[topics["topic_id"] != -1, "stability"].between(0, 1).all()
+
+
+@pytest.mark.slow
 def test_topic_names_are_unique_phrases_of_their_titles(project):
     project, _ = project
     topics = pd.read_csv(project / "results" / "topics.csv", keep_default_na=False)
@@ -243,6 +268,24 @@ def test_changing_a_clustering_parameter_reruns_clustering_onwards_only(project)
     # The map is laid out around the topics, so it follows them; the 5-D UMAP does not.
     assert "reduce_umap_map" in planned
     assert not planned & {"parse_seeds", "embed_papers", "reduce_umap", "reduce_umap_seed"}
+
+
+@pytest.mark.slow
+def test_fewer_throws_recluster_without_any_umap(project):
+    """consensus.throws 5 -> 3: the three throws' reductions exist, so only the clustering
+    job (the vote) and what follows it run again."""
+    project, _ = project
+    config_path = project / "config.yaml"
+    original = config_path.read_text(encoding="utf-8")
+    config = yaml.safe_load(original)
+    config["consensus"]["throws"] = 3
+    try:
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        planned = planned_rules(project)
+    finally:
+        config_path.write_text(original, encoding="utf-8")
+    assert {"cluster_hdbscan", "label_topics", "derive_themes", "reduce_umap_map"} <= planned
+    assert not planned & {"embed_papers", "reduce_umap", "reduce_umap_seed", "find_neighbours"}
 
 
 def test_a_wrong_config_key_stops_before_any_rule_with_one_line(tmp_path):

@@ -68,8 +68,9 @@ GONE = {
 def _moved_error(config: Mapping[str, Any], source: str) -> str | None:
     """One sentence for a key written where an older config.yaml had it."""
     for old, (new, why) in GONE.items():
-        section, _, key = old.partition(".")
-        if isinstance(config.get(section), Mapping) and key in config[section]:
+        # The whole section is gone: an empty one (stability: {}) is told the same.
+        section = old.partition(".")[0]
+        if section in config:
             return f"{source}: '{old}' is gone; write '{new}' instead ({why})."
     for old, (new, why) in MOVED.items():
         section, _, key = old.partition(".")
