@@ -17,6 +17,13 @@ An extra seed's reduction, as the stability step fits it (the main run's neighbo
                f"{results}/intermediate/umap_neighbours.npz", n_neighbors=15, n_components=5,
                min_dist=0.0, metric="cosine", random_state=seed)
 
+`--throw-sets 42,7,1234,49 --throws 1,3,5,7 --methods single,vote,vote:+1,concat,align
+--theme-g --coherence` measures instead the seed sets the pipeline throws (s, s+1, ...,
+s+n-1 for `umap.random_state` s; the reductions seed<N>.npy in --extra) and compares the
+atlases of every two sets: `vote` is topics.consensus's edge vote, `concat` one HDBSCAN on
+the stacked layouts, `align` each throw's topics renamed to a reference's and a majority
+per paper; themes today's way (main layout) and, with --theme-g, on the stacked layouts.
+
 `--consensus-only` skips the theme variants (the slow part: silhouettes of every cut).
 Outlier reassignment is approximated by the `embeddings` strategy's rule (closest topic
 centroid by cosine, threshold 0.5); on seed 42 it is checked against the run's own
@@ -37,7 +44,7 @@ from sklearn.metrics import normalized_mutual_info_score as nmi
 
 from topics.centroids import topic_centroids
 from topics.cluster import hdbscan_cluster
-from topics.consensus import agreement_share, consensus_topics
+from topics.consensus import agreement_share, consensus_topics, stacked_layouts
 from topics.embed import paper_texts
 from topics.keywords import count_vectorizer, split_compounds
 from topics.themes import best_cut, cut, score_cuts, theme_range, topic_centres
@@ -137,6 +144,24 @@ def main() -> None:
     parser.add_argument("--extra", type=Path)
     parser.add_argument("--consensus-only", action="store_true", help="skip the theme variants")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/stable_atlas"))
+    parser.add_argument(
+        "--throw-sets",
+        help="first seeds of the throw sets to compare, e.g. 42,7,1234: each set is s..s+n-1 "
+        "(reductions seed<s>.npy in --extra); the first is compared with each other one",
+    )
+    parser.add_argument("--throws", default="1,3,5", help="set sizes n, e.g. 1,3,5,7")
+    parser.add_argument(
+        "--methods",
+        default="single,vote",
+        help="single | vote[:need] | align[:need] | concat (need: a count, +k/-k from a majority)",
+    )
+    parser.add_argument(
+        "--theme-f", action="store_true", help="also cut themes on centres in all layouts"
+    )
+    parser.add_argument(
+        "--theme-g", action="store_true", help="also cut themes in the concatenated layouts"
+    )
+    parser.add_argument("--coherence", action="store_true", help="add the coherence proxy")
     args = parser.parse_args()
     inter = args.results / "intermediate"
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -145,6 +170,11 @@ def main() -> None:
     truth = fields(args.results, args.corpus)
     known = np.array([t is not None for t in truth])
     print(f"{len(unit)} papers, field known for {known.sum()}")
+    if args.throw_sets:
+        knn = np.load(inter / "umap_neighbours.npz")["indices"]
+        proxy = make_coherence_proxy(inter) if args.coherence else None
+        throw_sets(args, unit, truth, known, knn, inter, proxy)
+        return
 
     spaces = {42: inter / "umap_cluster.npy"}
     for seed in (43, 44):
@@ -495,6 +525,214 @@ def tree_of_raw(centres: np.ndarray) -> np.ndarray:
     from topics.themes import theme_tree
 
     return theme_tree(centres)
+
+
+# ---- Issue 26, round 2: the pipeline's seed sets (s, s+1, ..., s+n-1) -------------------
+
+
+def aligned_vote(runs: list[np.ndarray], need: int, rounds: int = 3) -> np.ndarray:
+    """Each throw's topics renamed to the reference topic holding most of their papers, then
+    each paper's majority (at least `need` throws, else -1). The reference is the first
+    throw, then the vote itself (`rounds` times)."""
+    import scipy.sparse as sp
+
+    n = len(runs[0])
+    ref = np.asarray(runs[0])
+    for _ in range(rounds):
+        aligned = []
+        for labels in runs:
+            both = (labels >= 0) & (ref >= 0)
+            m = sp.csr_matrix(
+                (np.ones(both.sum()), (labels[both], ref[both])),
+                shape=(labels.max() + 1, ref.max() + 1),
+            )
+            best = np.asarray(m.argmax(axis=1)).ravel()
+            hasany = np.asarray(m.sum(axis=1)).ravel() > 0
+            out = np.where(
+                labels >= 0,
+                np.where(hasany[np.maximum(labels, 0)], best[np.maximum(labels, 0)], -1),
+                -1,
+            )
+            aligned.append(out)
+        stack = np.stack(aligned)
+        rows = np.repeat(np.arange(n)[None, :], len(runs), axis=0)
+        ok = stack >= 0
+        counts = sp.csr_matrix((np.ones(ok.sum()), (rows[ok], stack[ok])), shape=(n, ref.max() + 1))
+        top = np.asarray(counts.argmax(axis=1)).ravel()
+        votes = np.asarray(counts.max(axis=1).todense()).ravel()
+        ref = np.where(votes >= need, top, -1)
+    return ref
+
+
+def need_of(param: str, n: int) -> int:
+    """`need` from a method's parameter: a count, or +k / -k from a majority of n."""
+    majority = n // 2 + 1
+    if not param:
+        return majority
+    if param[0] in "+-":
+        return max(1, min(n, majority + int(param)))
+    return int(param)
+
+
+def throw_sets(args, unit, truth, known, knn, inter, coherence_proxy=None) -> None:
+    """Consensus variants on the seed sets the pipeline will throw (s..s+n-1), compared
+    between the issue's pairs of runs."""
+
+    def layout(seed):
+        if seed == 42:
+            return np.load(inter / "umap_cluster.npy")
+        if seed in (43, 44):
+            return np.load(inter / f"stability/seed{seed}/umap_cluster.npy")
+        return np.load(args.extra / f"seed{seed}.npy")
+
+    layouts, cores = {}, {}
+
+    def core(seed):
+        if seed not in cores:
+            layouts[seed] = layout(seed)
+            cached = args.cache / f"labels{seed}.npy"
+            if not cached.exists():
+                np.save(cached, hdbscan_cluster(layouts[seed], **HDBSCAN).labels)
+            cores[seed] = np.load(cached)
+        return cores[seed]
+
+    starts = [int(s) for s in args.throw_sets.split(",")]
+    sizes = [int(s) for s in args.throws.split(",")]
+    methods = [m for m in args.methods.split(",")]
+    field = truth[known].astype(str)
+
+    def themes_a(ids, s, throws):
+        real = np.array(sorted(set(ids.tolist()) - {-1}))
+        index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+        tree = tree_of_raw(topic_centres(layouts[s], ids, real))
+        return themes_of(tree, layouts[s], index, len(real), s)
+
+    def themes_f(ids, s, throws):
+        real = np.array(sorted(set(ids.tolist()) - {-1}))
+        index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+        centres = np.hstack([standardise(topic_centres(layouts[t], ids, real)) for t in throws])
+        return themes_of(tree_of_raw(centres), layouts[s], index, len(real), s)
+
+    def themes_g(ids, s, throws):
+        real = np.array(sorted(set(ids.tolist()) - {-1}))
+        index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+        space = stacked_layouts([layouts[t] for t in throws])
+        return themes_of(tree_of_raw(topic_centres(space, ids, real)), space, index, len(real), s)
+
+    rows = []
+    for n in sizes:
+        for method in methods:
+            kind, _, param = method.partition(":")
+            if kind == "single" and n != 1:
+                continue
+            if kind != "single" and n == 1:
+                continue
+            found = {}
+            for s in starts:
+                throws = list(range(s, s + n))
+                runs = [core(t) for t in throws]
+                started = time.process_time()
+                if kind == "single":
+                    labels = runs[0]
+                elif kind == "vote":
+                    need = need_of(param, n)
+                    labels = consensus_topics(
+                        runs, knn, need=need, min_size=HDBSCAN["min_cluster_size"]
+                    )
+                elif kind == "align":
+                    need = need_of(param, n)
+                    labels = aligned_vote(runs, need)
+                elif kind == "concat":
+                    labels = hdbscan_cluster(
+                        stacked_layouts([layouts[t] for t in throws]), **HDBSCAN
+                    ).labels
+                else:
+                    raise SystemExit(f"unknown method {method}")
+                cpu = time.process_time() - started
+                final_ids = reassign(labels, unit)
+                th_a, k_a = themes_a(final_ids, s, throws)
+                entry = dict(
+                    labels=labels,
+                    ids=final_ids,
+                    th_a=th_a,
+                    k_a=k_a,
+                    cpu=cpu,
+                    share=agreement_share(labels, runs),
+                )
+                if args.theme_f and n > 1:
+                    entry["th_f"], entry["k_f"] = themes_f(final_ids, s, throws)
+                if args.theme_g and n > 1:
+                    entry["th_g"], entry["k_g"] = themes_g(final_ids, s, throws)
+                found[s] = entry
+            row = dict(method=method, n=n)
+            pairs = list(itertools.combinations(starts, 2))
+            for kind_, key in (
+                ("topic", "ids"),
+                ("theme", "th_a"),
+                ("theme(g)", "th_g"),
+                ("theme(f)", "th_f"),
+            ):
+                if key not in found[starts[0]]:
+                    continue
+                found_ari = {(a, b): ari(found[a][key], found[b][key]) for a, b in pairs}
+                for a, b in pairs:
+                    if a == starts[0]:
+                        row[f"{kind_} {a}-{b}"] = round(found_ari[(a, b)], 3)
+                values = list(found_ari.values())
+                row[f"{kind_} all {len(pairs)} pairs"] = (
+                    f"{np.mean(values):.3f} ({min(values):.3f})"
+                )
+            row["topics"] = "/".join(str(int(f["labels"].max()) + 1) for f in found.values())
+            row["outliers before"] = "/".join(
+                f"{np.mean(f['labels'] < 0):.3f}" for f in found.values()
+            )
+            row["themes"] = "/".join(str(f["k_a"]) for f in found.values())
+            row["NMI field themes"] = round(
+                float(np.mean([nmi(field, f["th_a"][known]) for f in found.values()])), 3
+            )
+            if "th_f" in found[starts[0]]:
+                row["themes (f)"] = "/".join(str(f["k_f"]) for f in found.values())
+                row["NMI field themes (f)"] = round(
+                    float(np.mean([nmi(field, f["th_f"][known]) for f in found.values()])), 3
+                )
+            if "th_g" in found[starts[0]]:
+                row["themes (g)"] = "/".join(str(f["k_g"]) for f in found.values())
+                row["NMI field themes (g)"] = round(
+                    float(np.mean([nmi(field, f["th_g"][known]) for f in found.values()])), 3
+                )
+            row["share mean"] = round(
+                float(np.mean([np.nanmean(f["share"]) for f in found.values()])), 3
+            )
+            row["share < 1/2"] = round(
+                float(np.mean([np.mean(f["share"] < 0.5) for f in found.values()])), 3
+            )
+            row["consensus cpu s"] = round(float(np.mean([f["cpu"] for f in found.values()])), 1)
+            if args.coherence:
+                # The first set's only: gensim's c_npmi takes a while on 17k papers.
+                row["coherence"] = round(float(coherence_proxy(found[starts[0]]["ids"])), 4)
+            rows.append(row)
+            print(row, flush=True)
+    print("\n" + pd.DataFrame(rows).to_markdown(index=False))
+
+
+def make_coherence_proxy(inter: Path):
+    """c_npmi of each topic's top 10 c-TF-IDF words (single words), averaged: a proxy for
+    the pipeline's coherence, which scores BERTopic's keywords."""
+    from topics.metrics import coherence, tokenize
+
+    texts = paper_texts(pd.read_parquet(inter / "papers.parquet"))
+    words_vec = count_vectorizer({"stop_words": "english"}, binary=True, min_df=5)
+    word_terms = words_vec.fit_transform(texts).tocsr()
+    vocabulary = words_vec.get_feature_names_out()
+    tokens = tokenize(texts)
+
+    def proxy(ids):
+        real = np.array(sorted(set(ids.tolist()) - {-1}))
+        index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
+        m = ctfidf(word_terms, index, len(real))
+        return coherence([list(vocabulary[np.argsort(-row)[:10]]) for row in m], tokens)
+
+    return proxy
 
 
 if __name__ == "__main__":

@@ -1,17 +1,37 @@
-"""Topics from several throws: what most UMAP seeds' clusterings agree on (issue 26).
+"""Topics from several throws: what most UMAP seeds agree on (issue 26).
 
-Each throw is one clustering of the same papers (HDBSCAN on one seed's UMAP reduction).
-Two neighbouring papers (an edge of the embeddings' nearest-neighbour graph, the one UMAP
-searched once for all seeds) are kept together when at least `need` throws put them in
-the same topic; the consensus topics are the connected groups of at least `min_size`
-papers, the rest outliers. Only the sparse graph is voted on, so the cost grows with
-papers x neighbours, never with papers squared. Not yet used by the pipeline:
-benchmarks/stable_atlas.py measures it (benchmarks/RESULTS.md, issue 26).
+Each throw is one UMAP reduction of the same papers with its own seed, clustered by
+HDBSCAN. `consensus_topics` votes on the edges of the embeddings' nearest-neighbour graph
+(the one UMAP searched once for all seeds): two neighbouring papers stay together when at
+least `need` throws put them in the same topic; the consensus topics are the connected
+groups of at least `min_size` papers, the rest outliers. Only the sparse graph is voted
+on, so the cost grows with papers x neighbours, never with papers squared.
+
+Themes are cut on the topics' centres in `stacked_layouts`, every throw's reduction side by
+side, so no single seed's layout decides which topics lie close. `agreement_share` says,
+per paper, how many throws agree with its consensus topic. benchmarks/RESULTS.md (issue 26)
+has the measurements and the alternatives (one HDBSCAN on the stacked layouts, a vote after
+aligning each throw's topics to a reference).
 """
 
 from collections.abc import Sequence
 
 import numpy as np
+
+
+def stacked_layouts(reductions: Sequence[np.ndarray]) -> np.ndarray:
+    """The throws' reductions side by side (papers x throws * dims, float32), the space
+    the themes are cut in: squared distances in it are the sum of every throw's, and a
+    topic's centre in it is its centre in each layout at once.
+
+    UMAP's reductions of one corpus with one neighbour graph share their scale, so they
+    are put together unscaled; their rotations differ, which distances do not see."""
+    if not len(reductions):
+        raise ValueError("stacked_layouts needs at least one reduction")
+    shapes = {np.shape(r)[0] for r in reductions}
+    if len(shapes) != 1:
+        raise ValueError(f"the reductions hold different numbers of papers: {sorted(shapes)}")
+    return np.hstack([np.asarray(r, dtype=np.float32) for r in reductions])
 
 
 def edge_votes(runs: Sequence[np.ndarray], neighbours: np.ndarray) -> tuple[np.ndarray, ...]:
