@@ -189,6 +189,32 @@ def test_run_themes_writes_the_table_and_the_tree(tmp_path):
     assert read_array(tmp_path / "theme_tree.npy").shape == (11, 4)
 
 
+def test_themes_of_several_throws_are_cut_in_their_layouts_side_by_side(tmp_path):
+    """The themes job reads every throw's reduction: one path, or a list of one, is that
+    layout alone; a second throw whose layout pairs other topics moves the tree."""
+    reduced, topic_ids, groups = planted()
+    np.save(tmp_path / "r0.npy", reduced.astype(np.float32))
+    # The second throw: the same papers, each somewhere else (rows shuffled).
+    np.save(tmp_path / "r1.npy", np.random.default_rng(1).permutation(reduced).astype(np.float32))
+    texts = texts_of(topic_ids, groups)
+    pd.DataFrame({"title": texts, "abstract": texts}).to_parquet(tmp_path / "papers.parquet")
+    pd.DataFrame({"paper_id": range(len(topic_ids)), "topic_id": topic_ids}).to_parquet(
+        tmp_path / "assignments.parquet"
+    )
+    trees = {}
+    for name, reduced_paths in [
+        ("path", tmp_path / "r0.npy"),
+        ("one", [tmp_path / "r0.npy"]),
+        ("two", [tmp_path / "r0.npy", tmp_path / "r1.npy"]),
+    ]:
+        run_themes(tmp_path / "papers.parquet", tmp_path / "assignments.parquet",
+                   reduced_paths, tmp_path / f"{name}.parquet", tmp_path / f"{name}.npy",
+                   **PARAMS)  # fmt: skip
+        trees[name] = read_array(tmp_path / f"{name}.npy")
+    np.testing.assert_array_equal(trees["path"], trees["one"])
+    assert not np.array_equal(trees["one"], trees["two"])
+
+
 def test_a_corpus_without_topics_writes_an_empty_table_and_tree(tmp_path):
     np.save(tmp_path / "umap_cluster.npy", np.zeros((5, 5), dtype=np.float32))
     pd.DataFrame({"title": ["a"] * 5, "abstract": ["b"] * 5}).to_parquet(

@@ -137,13 +137,13 @@ def test_snakemake_writes_every_output(project):
 
 
 @pytest.mark.slow
-def test_topics_come_from_five_throws_and_each_paper_says_how_sure(project):
-    """The default config: 5 throws seeded from umap.random_state, 3 must agree."""
+def test_topics_come_from_seven_throws_and_each_paper_says_how_sure(project):
+    """The default config: 7 throws seeded from umap.random_state, 4 must agree."""
     root, _ = project
     results = root / "results"
     metrics = json.loads((results / "metrics.json").read_text())
-    assert metrics["throws"] == 5
-    assert metrics["stability_seeds"] == [42 + i * 1_000_000 for i in range(5)]
+    assert metrics["throws"] == 7
+    assert metrics["stability_seeds"] == [42 + i * 1_000_000 for i in range(7)]
     papers = pd.read_csv(results / "papers.csv")
     agreement = papers["agreement"]
     # A share of the throws, present for every paper in a consensus topic, empty otherwise.
@@ -155,7 +155,7 @@ def test_topics_come_from_five_throws_and_each_paper_says_how_sure(project):
     for seed in metrics["stability_seeds"][1:]:
         assert (results / "logs" / "reduce_umap_seed" / f"seed{seed}.log").exists()
     log = (results / "logs" / "cluster_hdbscan.log").read_text()
-    assert "consensus of 5 throws" in log and f"{metrics['consensus_outliers']} of" in log
+    assert "consensus of 7 throws" in log and f"{metrics['consensus_outliers']} of" in log
     topics = pd.read_csv(results / "topics.csv")
     assert topics.loc[topics["topic_id"] != -1, "stability"].between(0, 1).all()
 
@@ -272,7 +272,7 @@ def test_changing_a_clustering_parameter_reruns_clustering_onwards_only(project)
 
 @pytest.mark.slow
 def test_fewer_throws_recluster_without_any_umap(project):
-    """consensus.throws 5 -> 3: the three throws' reductions exist, so only the clustering
+    """consensus.throws 7 -> 3: the three throws' reductions exist, so only the clustering
     job (the vote) and what follows it run again."""
     project, _ = project
     config_path = project / "config.yaml"

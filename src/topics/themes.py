@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from topics.consensus import stacked_layouts
 from topics.embed import paper_texts
 from topics.errors import UserError
 from topics.files import read_array, read_table, write_array, write_themes
@@ -289,7 +290,8 @@ def derive_themes(
     """(themes table, Ward tree of the real topics in ascending id order, the cuts scored).
 
     `texts` are the papers' titles and abstracts, `topic_ids` each paper's final topic,
-    `reduced` the coordinates HDBSCAN clustered; min_themes, max_themes and max_share are
+    `reduced` the coordinates the topics were clustered in (every throw's side by side,
+    run_themes); min_themes, max_themes and max_share are
     config's themes section, `random_state` seeds the papers the silhouette is measured
     on, `vectorizer` (config's section) makes the keyword terms. Themes are named
     (topics.names.theme_names) from the papers' `titles` and `abstracts` (without them,
@@ -367,7 +369,7 @@ def theme_labels(keywords: Sequence[Sequence[str]], topics: Sequence[Sequence[in
 def run_themes(
     papers_path: str | Path,
     assignments_path: str | Path,
-    reduced_path: str | Path,
+    reduced_path: str | Path | Sequence[str | Path],
     themes_path: str | Path,
     tree_path: str | Path,
     topics_path: str | Path | None = None,
@@ -377,14 +379,19 @@ def run_themes(
     **params: Any,
 ) -> pd.DataFrame:
     """derive_themes on the files of a run; `llm` (config's labels.llm) adds the model's
-    names (topics.llm) from the topics' names in `topics_path`."""
+    names (topics.llm) from the topics' names in `topics_path`. `reduced_path`: the
+    throws' reductions (consensus.throws), whose layouts side by side
+    (topics.consensus.stacked_layouts) the themes are cut in, so that no one seed's layout
+    decides which topics lie close (benchmarks/RESULTS.md, issue 26); one path, or one
+    throw, is that reduction as it is."""
     papers = read_table(papers_path, columns=["title", "abstract"])
     texts = paper_texts(papers)
     topic_ids = read_table(assignments_path)["topic_id"].to_numpy()
+    paths = [reduced_path] if isinstance(reduced_path, str | Path) else list(reduced_path)
     themes, tree, cuts = derive_themes(
         texts,
         topic_ids,
-        read_array(reduced_path),
+        stacked_layouts([read_array(path) for path in paths]),
         titles=papers["title"].fillna("").tolist(),
         abstracts=papers["abstract"].fillna("").tolist(),
         **params,

@@ -2,7 +2,9 @@ rule derive_themes:
     input:
         papers="results/intermediate/papers.parquet",
         assignments="results/intermediate/assignments.parquet",
-        reduced="results/intermediate/umap_cluster.npy",
+        # Every throw's reduction (consensus.throws): the themes are cut in their layouts side
+        # by side (topics.consensus.stacked_layouts), the main run's alone for one throw.
+        reduced=[seed_reduction(seed) for seed in THROW_SEEDS],
         # The topics' names, which a language model names the themes from (labels.llm).
         topics="results/intermediate/topics.parquet",
     output:

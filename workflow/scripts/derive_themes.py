@@ -1,4 +1,4 @@
-"""Rule derive_themes: topics and the clustering's coordinates -> themes and their tree."""
+"""Rule derive_themes: topics and the throws' coordinates -> themes and their tree."""
 
 from topics.logs import rule_log
 from topics.themes import run_themes
@@ -7,7 +7,7 @@ with rule_log(snakemake.log[0]):
     run_themes(
         snakemake.input.papers,
         snakemake.input.assignments,
-        snakemake.input.reduced,
+        list(snakemake.input.reduced),
         snakemake.output.themes,
         snakemake.output.tree,
         snakemake.input.topics,
