@@ -35,6 +35,7 @@ from topics.backends import (
     load_encoder,
 )
 from topics.errors import UserError
+from topics.startup import import_sentence_transformers
 
 if TYPE_CHECKING:  # pandas is not imported while Snakemake builds its DAG (common.smk)
     import pandas as pd
@@ -116,7 +117,7 @@ def load_model(name: str, device: str) -> Any:
     resolved = resolve_model(name)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer
+    SentenceTransformer = import_sentence_transformers().SentenceTransformer
 
     try:
         return SentenceTransformer(resolved, device=device)
