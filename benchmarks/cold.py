@@ -56,6 +56,7 @@ def run_pipeline(root: Path, corpus: Path, result: dict) -> None:
     result["load_before_pipeline"] = load_average()
     pipeline = with_corpus(root, "pipeline", corpus)
     timeline = root / "pipeline-timeline.jsonl"
+    timeline.unlink(missing_ok=True)
     log = root / "pipeline.log"
     timed = run_timed(
         [sys.executable, "-m", "snakemake", "--cores", CORES],

@@ -12,11 +12,16 @@ def jobs_of(path: Path) -> tuple[dict, list[dict]]:
     """(Snakemake's own process, every job's process in start order), times in seconds
     from Snakemake's start."""
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    scripts = [r for r in records if r["argv"] and re.search(SCRIPT, r["argv"][0])]
-    main = min((r for r in records if r not in scripts), key=lambda r: r["start"])
+    # The last Snakemake run in the file, and the jobs it started.
+    main = max(
+        (r for r in records if r["argv"] and r["argv"][0].endswith("snakemake/__main__.py")),
+        key=lambda r: r["start"],
+    )
     zero = main["start"]
     jobs, seen = [], {}
     for record in sorted(records, key=lambda r: r["start"]):
+        if not zero <= record["start"] <= main["end"]:
+            continue
         match = re.search(SCRIPT, record["argv"][0]) if record["argv"] else None
         if not match:
             continue
