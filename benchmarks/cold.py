@@ -1,26 +1,37 @@
 """Issue 15's cold-run targets: a cold `snakemake` against the plain BERTopic script on one
 corpus, back to back.
 
-    PYTHONPATH=src python benchmarks/cold.py CORPUS [--name NAME] [--no-warmup]
+    PYTHONPATH=src python benchmarks/cold.py CORPUS [--name NAME] [--no-warmup] [--pairs N]
 
-CORPUS is an input file (or a folder of them), e.g. ../shared/corpora/conferences-17k.jsonl.gz.
+CORPUS is an input file (or a folder of them), e.g. ../shared/corpora/conferences-17k.jsonl.gz,
+or seeds (issue 25: the demo every new user sees first).
 Each side runs in a fresh copy of the workflow with CORPUS alone in seeds/, fresh results/
 and an empty embedding cache. numba's compile cache is the install's own, warmed first by
 one untimed run of each on the bundled seeds (run.py's convention: "cold" is a new project
 on a machine where the tools have run before). Prints the ratio, each rule's time and peak
 memory, and writes them to benchmarks/out/cold-NAME.json; RESULTS.md quotes them by hand.
+
+Each pipeline run also records every process's timeline (benchmarks/timeline: when each
+job's process started, its interpreter's start-up, its imports, its work, and Snakemake's
+gaps between the jobs of the critical path) and prints it as a table. --pairs N runs N
+pairs back to back, each with the load average before and after, and prints every ratio.
 """
 
 import argparse
 import json
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-from common import REPO, load_average, machine, now
-from run import fresh_copy, plain_script, rule_benchmarks, snakemake
+from common import REPO, SRC, load_average, machine, now, run_timed
+from run import CORES, fresh_copy, plain_script, rule_benchmarks, snakemake
 
 OUT = REPO / "benchmarks" / "out"
+TIMELINE = REPO / "benchmarks" / "timeline"
+sys.path.insert(0, str(TIMELINE))
+
+from report import table  # noqa: E402
 
 
 def with_corpus(root: Path, name: str, corpus: Path) -> Path:
@@ -44,9 +55,20 @@ def run_plain(root: Path, corpus: Path, result: dict) -> None:
 def run_pipeline(root: Path, corpus: Path, result: dict) -> None:
     result["load_before_pipeline"] = load_average()
     pipeline = with_corpus(root, "pipeline", corpus)
-    timed, jobs = snakemake(pipeline, root / "pipeline.log")
-    result["pipeline"] = {"seconds": timed.seconds, "jobs": len(jobs)}
+    timeline = root / "pipeline-timeline.jsonl"
+    timeline.unlink(missing_ok=True)
+    log = root / "pipeline.log"
+    timed = run_timed(
+        [sys.executable, "-m", "snakemake", "--cores", CORES],
+        cwd=pipeline,
+        env={"PYTHONPATH": f"{TIMELINE}:{SRC}", "TOPICS_TIMELINE": str(timeline)},
+        log_path=log,
+    )
+    if timed.returncode != 0:
+        sys.exit(f"snakemake failed in {pipeline}; see {log}")
+    result["pipeline"] = {"seconds": timed.seconds, "jobs": log.read_text().count("\nrule ")}
     result["rules"] = rule_benchmarks(pipeline)
+    result["timeline"] = table(timeline)
     result["load_after_pipeline"] = load_average()
 
 
@@ -64,6 +86,7 @@ def main() -> None:
     parser.add_argument(
         "--pipeline-first", action="store_true", help="run snakemake before the plain script"
     )
+    parser.add_argument("--pairs", type=int, default=1, help="pairs of runs back to back")
     args = parser.parse_args()
     name = args.name or args.corpus.name.split(".")[0]
     root = Path(tempfile.mkdtemp(prefix="topics-cold-"))
@@ -76,19 +99,36 @@ def main() -> None:
             print("numba cache warmed", flush=True)
         sides = {"plain": run_plain, "pipeline": run_pipeline}
         order = ["pipeline", "plain"] if args.pipeline_first else ["plain", "pipeline"]
-        for side in order:
-            # Each side's figures are written as soon as it ends, so a run stopped during
-            # the second side still leaves the first one measured.
-            sides[side](root, args.corpus, result)
-            save(name, result)
-        result["ratio"] = result["pipeline"]["seconds"] / result["plain"]["seconds"]
+        result["pairs"] = []
+        for pair in range(args.pairs):
+            for side in order:
+                # Each side's figures are written as soon as it ends, so a run stopped during
+                # the second side still leaves the first one measured.
+                shutil.rmtree(root / side, ignore_errors=True)
+                sides[side](root, args.corpus, result)
+                save(name, result)
+            result["ratio"] = result["pipeline"]["seconds"] / result["plain"]["seconds"]
+            pipeline_s, plain_s = result["pipeline"]["seconds"], result["plain"]["seconds"]
+            result["pairs"].append(
+                {
+                    "snakemake_s": round(pipeline_s, 1),
+                    "plain_s": round(plain_s, 1),
+                    "ratio": round(result["ratio"], 3),
+                    "load": [result[f"load_{w}_{s}"] for s in order for w in ("before", "after")],
+                }
+            )
+            print(
+                f"{name} pair {pair + 1}: snakemake {pipeline_s:.1f} s / plain {plain_s:.1f} s"
+                f" = {result['ratio']:.2f}; load {result['load_before_' + order[0]]}"
+                f" -> {result['load_after_' + order[1]]}",
+                flush=True,
+            )
         topics_csv = root / "pipeline" / "results" / "topics.csv"
         result["topics_csv_rows"] = sum(1 for _ in topics_csv.open(encoding="utf-8")) - 1
-        pipeline_s, plain_s = result["pipeline"]["seconds"], result["plain"]["seconds"]
-        print(f"{name}: snakemake {pipeline_s:.1f} s / plain {plain_s:.1f} s", flush=True)
-        print(f"  ratio {result['ratio']:.2f}", flush=True)
         for rule, record in sorted(result["rules"].items(), key=lambda item: -item[1]["s"]):
             print(f"  {rule:<24} {record['s']:7.1f} s {record['max_rss']:7.0f} MB", flush=True)
+        print("the last pipeline run, process by process (critical path in bold):")
+        print(result["timeline"], flush=True)
         save(name, result)
     finally:
         if not args.keep:

@@ -97,3 +97,30 @@ def test_snakemake_reads_the_workflow_without_plotly_pandas_or_jinja2():
     assert any("topics.sweep" in line for line in imports)
     loaded = modules_after("\n".join(imports))
     assert loaded.isdisjoint({*HEAVY, "plotly", "pandas", "matplotlib", "jinja2"}), loaded
+
+
+def test_embedding_and_gathering_load_neither_pandas_nor_scikit_learn(tmp_path):
+    """The embedding job reads its shard and gather_embeddings the papers' texts with
+    pyarrow alone, and sentence-transformers comes without scikit-learn: none of these
+    jobs uses pandas or scikit-learn, whose imports took longer than gathering itself."""
+    import numpy as np
+    import pandas as pd
+
+    from topics.shards import run_split
+
+    pd.DataFrame({"title": ["A", "B"], "abstract": ["x", "y"]}).to_parquet(tmp_path / "p.parquet")
+    run_split(tmp_path / "p.parquet", tmp_path / "shards", shard_size=10)
+    loaded = modules_after(f"""
+        import numpy as np
+        from topics.files import read_shard_texts, write_shard_vectors
+        from topics.shards import run_gather
+        from topics.startup import import_sentence_transformers
+        import_sentence_transformers()
+        d = {str(tmp_path)!r}
+        keys, texts = read_shard_texts(d + "/shards/shard-0000.parquet")
+        write_shard_vectors(keys, np.eye(2, dtype=np.float32), d + "/v.npz")
+        run_gather(d + "/p.parquet", [d + "/v.npz"], d + "/e.npy")
+    """)
+    np.testing.assert_array_equal(np.load(tmp_path / "e.npy"), np.eye(2, dtype=np.float32))
+    assert "sentence_transformers" in loaded
+    assert loaded.isdisjoint({"pandas", "sklearn"}), sorted(loaded & {"pandas", "sklearn"})

@@ -82,3 +82,19 @@ def test_the_end_of_a_run_cancels_snakemakes_timers_and_freezes_gc():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_sentence_transformers_imports_without_scikit_learn_which_loads_when_called():
+    loaded = modules_after("""
+        import sys
+        from topics.startup import import_sentence_transformers
+        import_sentence_transformers()
+        assert "sklearn" not in sys.modules, "scikit-learn was imported"
+        import numpy as np
+        from sentence_transformers.util import similarity
+        distances = similarity.pairwise_distances(np.eye(2))  # the real one, loaded now
+        assert abs(distances[0, 1] - 2 ** 0.5) < 1e-9
+        import sklearn.metrics
+        assert sklearn.metrics.pairwise_distances.__module__.startswith("sklearn.")
+    """)
+    assert "sentence_transformers" in loaded, installed()

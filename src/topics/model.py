@@ -165,6 +165,8 @@ def check_fit(
     # Fits made while HDBSCAN's size cap was config's topics.max_share.
     moved = fit["parameters"].pop("topics", {})
     fit["parameters"].setdefault("hdbscan", {}).update(moved)
+    # Fits made before embedding.max_tokens read every text to the model's maximum.
+    fit["parameters"].setdefault("embedding", {}).setdefault("max_tokens", None)
     now = fit_parameters(config)
     if (key := changed_parameter(fit["parameters"], now)) is not None:
         section, name = key.split(".", 1)

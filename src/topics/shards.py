@@ -19,9 +19,9 @@ import numpy as np
 
 from topics.embed import embed_texts, paper_texts, text_key
 from topics.files import (
+    read_columns,
     read_shard_texts,
     read_shard_vectors,
-    read_table,
     read_text,
     write_array,
     write_shard_texts,
@@ -82,7 +82,7 @@ def shard_name(index: int) -> str:
 def run_split(papers_path: str | Path, shards_dir: str | Path, *, shard_size: int) -> int:
     """Write each shard's texts (shard-NNNN.parquet) and fingerprint (shard-NNNN.sha1)
     into shards_dir; return the number of shards."""
-    shards = split_texts(paper_texts(read_table(papers_path, ["title", "abstract"])), shard_size)
+    shards = split_texts(paper_texts(read_columns(papers_path, ["title", "abstract"])), shard_size)
     folder = Path(shards_dir)
     folder.mkdir(parents=True, exist_ok=True)
     for index, shard in enumerate(shards):
@@ -119,7 +119,7 @@ def gather(papers_path: str | Path, shard_paths: Sequence[str | Path]) -> np.nda
         if len(shard_keys):
             keys.append(shard_keys)
             vectors.append(shard_vectors)
-    texts = paper_texts(read_table(papers_path, ["title", "abstract"]))
+    texts = paper_texts(read_columns(papers_path, ["title", "abstract"]))
     if not texts:
         return np.empty((0, 0), dtype=np.float32)
     all_keys = np.concatenate(keys)

@@ -8,6 +8,9 @@ CHECKED_WITH, and tests/test_startup.py fails loudly when an upgrade breaks one:
 - `import_bertopic` imports BERTopic while torch, sentence-transformers, UMAP and hdbscan
   look uninstalled. BERTopic imports them at import time inside `try/except ImportError`,
   but labelling precomputed clusters uses none of them.
+- `import_sentence_transformers` imports sentence-transformers while scikit-learn is a
+  stand-in whose one function sentence-transformers takes at import time (its similarity
+  helpers' `pairwise_distances`) loads the real one when called; encoding never calls it.
 - `import_umap` turns on numba's on-disk cache for UMAP's jitted functions that UMAP did
   not mark `cache=True` (numba's private `_cache` and `NullCache`), so only the first
   process after installing compiles them.
@@ -21,7 +24,9 @@ CHECKED_WITH, and tests/test_startup.py fails loudly when an upgrade breaks one:
 
 import contextlib
 import gc
+import importlib
 import importlib.abc
+import importlib.machinery
 import sys
 import threading
 import types
@@ -34,6 +39,7 @@ CHECKED_WITH = {
     "numba": "0.68.1",
     "umap-learn": "0.5.12",
     "snakemake": "9.27.1",
+    "sentence-transformers": "6.2.0",
 }
 # What BERTopic imports at import time but never uses when it is given embeddings and
 # clusters (see topics.label): its optional backends, reducers and clusterers, and torch
@@ -80,6 +86,56 @@ def import_bertopic() -> types.ModuleType:
         import bertopic.dimensionality
         import bertopic.vectorizers
     return bertopic
+
+
+# What sentence-transformers takes from scikit-learn at import time (module -> names).
+SENTENCE_TRANSFORMERS_LAZY = {"sklearn.metrics": ("pairwise_distances",)}
+
+
+def _deferred(module: str, name: str):
+    """A function that imports module.name when first called and calls it."""
+
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+@contextlib.contextmanager
+def deferred_functions(functions: dict[str, tuple[str, ...]]) -> Iterator[None]:
+    """For the body, modules (not yet imported) are stand-ins holding the named functions,
+    each importing the real module when called; afterwards the real modules import again.
+    Only for imports that take functions without calling them."""
+    stand_ins = {}
+    for module, names in functions.items():
+        parts = module.split(".")
+        for depth in range(1, len(parts) + 1):
+            name = ".".join(parts[:depth])
+            if name in sys.modules and name not in stand_ins:
+                break  # the real one is loaded: nothing to defer
+            stand_in = stand_ins.setdefault(name, types.ModuleType(name))
+            stand_in.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
+            stand_in.__path__ = []
+            if depth > 1:
+                setattr(stand_ins[".".join(parts[: depth - 1])], parts[depth - 1], stand_in)
+        else:
+            for function in names:
+                setattr(stand_ins[module], function, _deferred(module, function))
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
+def import_sentence_transformers() -> types.ModuleType:
+    """`sentence_transformers` without importing scikit-learn, which encoding never uses."""
+    with deferred_functions(SENTENCE_TRANSFORMERS_LAZY):
+        import sentence_transformers
+    return sentence_transformers
 
 
 def cache_numba_functions(*modules: types.ModuleType) -> int:
