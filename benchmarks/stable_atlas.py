@@ -467,20 +467,8 @@ def main() -> None:
                 f"{np.mean(theme_ari):.3f} min {min(theme_ari):.3f}",
                 flush=True,
             )
-        # Coherence (c_npmi) of each topic's top 10 c-TF-IDF words: a proxy for the
-        # pipeline's (which scores BERTopic's keywords), single seed against consensus.
-        from topics.metrics import coherence, tokenize
-
-        words_vec = count_vectorizer({"stop_words": "english"}, binary=True, min_df=5)
-        word_terms = words_vec.fit_transform(texts).tocsr()
-        vocabulary = words_vec.get_feature_names_out()
-        tokens = tokenize(texts)
-
-        def proxy(ids):
-            real = np.array(sorted(set(ids.tolist()) - {-1}))
-            index = np.where(ids >= 0, np.searchsorted(real, ids), -1)
-            m = ctfidf(word_terms, index, len(real))
-            return coherence([list(vocabulary[np.argsort(-row)[:10]]) for row in m], tokens)
+        # Coherence of single seeds against their consensus (make_coherence_proxy).
+        proxy = make_coherence_proxy(inter)
 
         print(
             "coherence proxy: seeds 42/43/44 {}; consensus 42-43-44 majority {:.4f}, "

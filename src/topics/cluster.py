@@ -298,23 +298,23 @@ def run_cluster(
     for seed, throw in zip(seeds, throws, strict=True):
         log_throw(throw, seed, params, max_share)
     labels = clusters.labels
+    runs = {seed: throw.labels for seed, throw in zip(seeds, throws, strict=True)}
+    report = throws_report(runs, clusters, need or majority(len(throws)))
     if len(throws) > 1:
-        outliers = int((labels == -1).sum())
-        agreement = clusters.agreement[labels >= 0]
         log.info(
             "consensus of %d throws (seeds %s), %d must agree: %d topics; %d of %d papers "
             "(%.1f%%) outliers, the throws disagreeing on them (consensus outliers, before "
-            "outlier reassignment); agreement of the others: mean %.3f, all throws agree on "
-            "%.1f%%; largest topic %.1f%% of the papers; %.1f s",
+            "outlier reassignment); agreement of the others: mean %s, all throws agree on "
+            "%s of them; largest topic %.1f%% of the papers; %.1f s",
             len(throws),
             seeds,
-            need or majority(len(throws)),
-            int(labels.max()) + 1,
-            outliers,
+            report["need"],
+            report["topics"],
+            report["outliers"],
             len(labels),
-            100 * outliers / max(len(labels), 1),
-            float(agreement.mean()) if len(agreement) else float("nan"),
-            100 * float((agreement == 1).mean()) if len(agreement) else 0.0,
+            100 * report["outliers"] / max(len(labels), 1),
+            report["agreement_mean"],
+            report["all_agree_share"],
             100 * largest_cluster_share(labels),
             time.perf_counter() - started,
         )
@@ -330,8 +330,7 @@ def run_cluster(
     if model_path is not None:
         write_model(model, model_path)
     if stability_path is not None:
-        runs = {seed: throw.labels for seed, throw in zip(seeds, throws, strict=True)}
-        write_json(throws_report(runs, clusters, need or majority(len(throws))), stability_path)
+        write_json(report, stability_path)
     return labels
 
 
