@@ -44,10 +44,10 @@ from sklearn.metrics import normalized_mutual_info_score as nmi
 
 from topics.centroids import topic_centroids
 from topics.cluster import hdbscan_cluster
-from topics.consensus import agreement_share, consensus_topics, stacked_layouts
+from topics.consensus import agreement_share, consensus_topics
 from topics.embed import paper_texts
 from topics.keywords import count_vectorizer, split_compounds
-from topics.themes import best_cut, cut, score_cuts, theme_range, topic_centres
+from topics.themes import Cut, cut, theme_range, topic_centres
 
 HDBSCAN = dict(
     min_cluster_size=10,
@@ -59,6 +59,53 @@ HDBSCAN = dict(
 )
 THEMES = dict(min_themes=8, max_themes=25, max_share=0.35)
 THRESHOLD = 0.5
+
+
+# ---- The Ward cut the pipeline's themes used before the neighbour-graph communities -----
+# (topics.themes since issue 26), kept to measure against.
+SILHOUETTE_PAPERS = 4000
+
+
+def stacked_layouts(reductions) -> np.ndarray:
+    """The throws' reductions side by side (papers x throws * dims)."""
+    return np.hstack([np.asarray(r, dtype=np.float32) for r in reductions])
+
+
+def score_cuts(reduced, topic_index, tree, n_topics, themes_range, random_state) -> list:
+    """Every cut of the Ward tree within `themes_range`, scored by the silhouette of
+    SILHOUETTE_PAPERS papers in `reduced` (Cut's `resolution` field holds the silhouette)."""
+    from sklearn.metrics import silhouette_score
+
+    low, high = themes_range
+    clustered = np.flatnonzero(topic_index >= 0)
+    sample = clustered
+    if len(clustered) > SILHOUETTE_PAPERS:
+        rng = np.random.default_rng(random_state)
+        sample = np.sort(rng.choice(clustered, size=SILHOUETTE_PAPERS, replace=False))
+    cuts = []
+    for n_themes in range(max(low, 2) if high >= 2 else 1, high + 1):
+        theme_of_topic = cut(tree, n_themes, n_topics)
+        largest = np.bincount(theme_of_topic[topic_index[clustered]]).max() / len(topic_index)
+        sampled = theme_of_topic[topic_index[sample]]
+        score = (
+            float(silhouette_score(reduced[sample], sampled))
+            if 2 <= len(np.unique(sampled)) < len(sample)
+            else float("nan")
+        )
+        cuts.append(Cut(len(np.unique(theme_of_topic)), score, float(largest), theme_of_topic))
+    return cuts
+
+
+def best_cut(cuts, max_share: float):
+    """The cut with the best silhouette among those with no theme above `max_share`."""
+
+    def silhouette(c) -> float:
+        return -np.inf if np.isnan(c.resolution) else c.resolution
+
+    allowed = [c for c in cuts if c.largest_share <= max_share]
+    if allowed:
+        return max(allowed, key=lambda c: (silhouette(c), -c.themes))
+    return min(cuts, key=lambda c: (c.largest_share, -silhouette(c), c.themes))
 
 
 def reassign(labels: np.ndarray, unit: np.ndarray) -> np.ndarray:
@@ -510,9 +557,9 @@ def standardise(x: np.ndarray) -> np.ndarray:
 
 
 def tree_of_raw(centres: np.ndarray) -> np.ndarray:
-    from topics.themes import theme_tree
+    from scipy.cluster.hierarchy import linkage
 
-    return theme_tree(centres)
+    return linkage(centres, method="ward") if len(centres) > 1 else np.zeros((0, 4))
 
 
 # ---- Issue 26, round 2: the pipeline's seed sets (s, s+1, ..., s+n-1) -------------------

@@ -1,10 +1,8 @@
 """Consensus topics: what most throws agree on, on the neighbour graph."""
 
 import numpy as np
-import pytest
 
-from topics.consensus import agreement_share, consensus_topics, stacked_layouts
-from topics.themes import cut, theme_tree, topic_centres
+from topics.consensus import agreement_share, consensus_topics
 
 
 def chain_neighbours(groups: list[int]) -> np.ndarray:
@@ -57,28 +55,3 @@ def test_groups_under_min_size_are_outliers_and_ids_go_by_size():
     labels = np.array([0, 0, 1, 1, 1, 1, 1])
     topics = consensus_topics([labels, labels], neighbours, need=2, min_size=3)
     assert topics.tolist() == [-1, -1, 0, 0, 0, 0, 0]
-
-
-def test_stacked_layouts_puts_throws_side_by_side_and_refuses_mismatched_papers():
-    a, b = np.zeros((4, 5)), np.ones((4, 5))
-    stacked = stacked_layouts([a, b])
-    assert stacked.shape == (4, 10) and (stacked[:, 5:] == 1).all()
-    with pytest.raises(ValueError, match="different numbers of papers"):
-        stacked_layouts([a, np.ones((3, 5))])
-
-
-def test_themes_cut_in_the_stacked_layouts_follow_most_seeds_not_one():
-    topics = np.repeat([0, 1, 2, 3], 5)
-    rng = np.random.default_rng(0)
-
-    def layout(places):
-        """Papers around their topic's place (2-D)."""
-        return np.asarray(places, dtype=float)[topics] + rng.normal(0, 0.1, (len(topics), 2))
-
-    # Two seeds put topics 0 and 1 side by side (and 2 and 3); one seed pairs 0 with 2.
-    most = [layout([(0, 0), (1, 0), (10, 0), (11, 0)]) for _ in range(2)]
-    odd = layout([(0, 0), (10, 0), (1, 0), (11, 0)])
-    alone = cut(theme_tree(topic_centres(odd, topics, range(4))), 2, 4)
-    assert alone[0] == alone[2] != alone[1]
-    themes = cut(theme_tree(topic_centres(stacked_layouts([odd, *most]), topics, range(4))), 2, 4)
-    assert themes[0] == themes[1] != themes[2] == themes[3]

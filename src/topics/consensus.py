@@ -7,9 +7,8 @@ least `need` throws put them in the same topic; the consensus topics are the con
 groups of at least `min_size` papers, the rest outliers. Only the sparse graph is voted
 on, so the cost grows with papers x neighbours, never with papers squared.
 
-Themes are cut on the topics' centres in `stacked_layouts`, every throw's reduction side by
-side, so no single seed's layout decides which topics lie close. `agreement_share` says,
-per paper, how many throws agree with its consensus topic. benchmarks/RESULTS.md (issue 26)
+`agreement_share` says, per paper, how many throws agree with its consensus topic. (Themes
+do not depend on the throws' layouts at all: topics.themes.) benchmarks/RESULTS.md (issue 26)
 has the measurements and the alternatives (one HDBSCAN on the stacked layouts, a vote after
 aligning each throw's topics to a reference).
 """
@@ -17,21 +16,6 @@ aligning each throw's topics to a reference).
 from collections.abc import Sequence
 
 import numpy as np
-
-
-def stacked_layouts(reductions: Sequence[np.ndarray]) -> np.ndarray:
-    """The throws' reductions side by side (papers x throws * dims, float32), the space
-    the themes are cut in: squared distances in it are the sum of every throw's, and a
-    topic's centre in it is its centre in each layout at once.
-
-    UMAP's reductions of one corpus with one neighbour graph share their scale, so they
-    are put together unscaled; their rotations differ, which distances do not see."""
-    if not len(reductions):
-        raise ValueError("stacked_layouts needs at least one reduction")
-    shapes = {np.shape(r)[0] for r in reductions}
-    if len(shapes) != 1:
-        raise ValueError(f"the reductions hold different numbers of papers: {sorted(shapes)}")
-    return np.hstack([np.asarray(r, dtype=np.float32) for r in reductions])
 
 
 def edge_votes(runs: Sequence[np.ndarray], neighbours: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -1,11 +1,15 @@
 """Themes: the topics grouped into a few broad areas, each named by what its topics share.
 
-Topics are merged by Ward linkage of their centres in the space HDBSCAN clustered (the mean
-UMAP coordinates of each topic's papers, reassigned outliers included), and the tree is cut
-into the number of themes, within config's bounds, whose themes separate the papers best
-(silhouette), among the cuts with no theme above a share of the corpus.
-benchmarks/RESULTS.md compares this with the alternatives (c-TF-IDF or embedding linkage,
-HDBSCAN's condensed tree, a coarser clustering). Topic -1, the outliers, is in no theme.
+Themes are communities of the papers' nearest-neighbour graph in the embedding space
+(Louvain's modularity, scikit-network), which no UMAP seed moves: each topic joins the
+community holding most of its papers. Louvain's resolution is raised step by step from
+coarse until there are at least config's fewest themes and no theme above its share of the
+corpus: the coarsest such grouping is the themes. Louvain visits the papers in their
+canonical order (by paper id), so there is no random choice. A cut of a Ward tree of the
+topics' centres in the throws' UMAP layouts, measured against this, followed UMAP's seed
+(theme ARI 0.86-0.87 between random_states, against 0.95: benchmarks/RESULTS.md, issue 26).
+The tree kept beside the themes joins each theme's topics by Ward linkage of their centroids
+in the embedding space, then the themes. Topic -1, the outliers, is in no theme.
 """
 
 import logging
@@ -17,10 +21,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from topics.consensus import stacked_layouts
 from topics.embed import paper_texts
 from topics.errors import UserError
-from topics.files import read_array, read_table, write_array, write_themes
+from topics.files import read_array, read_neighbours, read_table, write_array, write_themes
 from topics.keywords import count_vectorizer, fold, split_compounds
 from topics.label import unique_labels
 from topics.llm import name_themes
@@ -31,9 +34,11 @@ log = logging.getLogger("topics")
 # label: the theme's name (topics.names); name: the same, kept when something names themes
 # on top of it; keyword_label: the old label, its first keywords.
 THEME_COLUMNS = ["theme_id", "label", "name", "keyword_label", "size", "keywords", "topics"]
-# Papers the silhouette of a cut is measured on: the silhouette compares every pair, and
-# 4,000 papers rank the cuts as the whole corpus does at a fraction of the time.
-SILHOUETTE_PAPERS = 4000
+# Nearest neighbours of each paper in the graph the themes are communities of (UMAP's
+# default n_neighbors, measured in benchmarks/RESULTS.md against 30).
+THEME_NEIGHBOURS = 15
+# Louvain's resolutions tried, coarse to fine, until one gives enough themes.
+RESOLUTIONS = tuple(round(0.05 * step, 2) for step in range(1, 41))
 # Keywords kept per theme (its label is made of the first few).
 N_KEYWORDS = 10
 # Fewest papers a term must occur in to name a theme (fewer on a corpus under 500 papers).
@@ -41,31 +46,67 @@ MIN_TERM_PAPERS = 5
 
 
 class Cut(NamedTuple):
-    """One way of cutting the topic tree: its themes and how good they are."""
+    """One grouping of the topics into themes, at one of Louvain's resolutions."""
 
     themes: int
-    # Silhouette of the papers at the theme level (nan where it cannot be measured).
-    silhouette: float
+    # Louvain's resolution (modularity's weight of the null model) that gave it.
+    resolution: float
     # Share of all papers in the largest theme.
     largest_share: float
     # Theme of each real topic, in ascending topic-id order.
     theme_of_topic: np.ndarray
 
 
-def topic_centres(reduced: np.ndarray, topic_ids: np.ndarray, topics: Sequence[int]) -> np.ndarray:
-    """Mean reduced coordinates of each topic's papers, rows in the order of `topics`."""
-    return np.stack([reduced[topic_ids == topic].mean(axis=0) for topic in topics]).astype(
+def topic_centres(vectors: np.ndarray, topic_ids: np.ndarray, topics: Sequence[int]) -> np.ndarray:
+    """Mean vector of each topic's papers, rows in the order of `topics`."""
+    return np.stack([vectors[topic_ids == topic].mean(axis=0) for topic in topics]).astype(
         np.float64
     )
 
 
-def theme_tree(centres: np.ndarray) -> np.ndarray:
-    """Ward linkage of the topic centres (scipy's format); (0, 4) below 2 topics."""
-    if len(centres) < 2:
-        return np.zeros((0, 4))
-    from scipy.cluster.hierarchy import linkage
+def neighbour_graph(neighbours: np.ndarray) -> Any:
+    """The papers' neighbour graph (sparse, symmetric, weight 1 per linked pair) from each
+    paper's neighbours' row numbers (papers x k; itself and -1 are left out)."""
+    import scipy.sparse as sp
 
-    return linkage(centres, method="ward")
+    n, k = neighbours.shape
+    rows = np.repeat(np.arange(n), k)
+    cols = np.asarray(neighbours).ravel()
+    keep = (cols >= 0) & (cols != rows)
+    graph = sp.csr_matrix(
+        (np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n), dtype=np.float64
+    )
+    return graph.maximum(graph.T).tocsr()
+
+
+def theme_neighbours(
+    embeddings: np.ndarray, graph: np.ndarray | None = None, *, k: int = THEME_NEIGHBOURS
+) -> np.ndarray:
+    """Each paper's `k` nearest papers (row numbers): searched exactly by cosine in the
+    embeddings, or taken from `graph` (UMAP's neighbour indices, each row starting with the
+    paper itself) where the corpus is too large to search exactly (neighbours.exact_max)."""
+    if graph is not None:
+        return np.asarray(graph)[:, 1 : k + 1]
+    from topics.neighbours import exact_neighbours
+
+    return exact_neighbours(embeddings, k)[0]
+
+
+def communities(graph: Any, resolution: float) -> np.ndarray:
+    """Louvain's community of each paper at `resolution` (scikit-network, papers visited in
+    their order: deterministic)."""
+    from sknetwork.clustering import Louvain
+
+    return np.asarray(Louvain(resolution=resolution).fit_predict(graph), dtype=np.int64)
+
+
+def topics_to_communities(topic_index: np.ndarray, community: np.ndarray, n_topics: int):
+    """Each topic's community: the one holding most of its papers (ties: the lower id)."""
+    counts = np.zeros((n_topics, int(community.max()) + 1), dtype=np.int64)
+    inside = topic_index >= 0
+    np.add.at(counts, (topic_index[inside], community[inside]), 1)
+    _, theme_of_topic = np.unique(counts.argmax(axis=1), return_inverse=True)
+    return theme_of_topic.astype(np.int64)
 
 
 def theme_range(n_topics: int, *, min_themes: int, max_themes: int) -> tuple[int, int]:
@@ -87,63 +128,104 @@ def theme_range(n_topics: int, *, min_themes: int, max_themes: int) -> tuple[int
     return low, high
 
 
+def group_topics(
+    graph: Any,
+    topic_index: np.ndarray,
+    n_topics: int,
+    themes_range: tuple[int, int],
+    max_share: float,
+) -> list[Cut]:
+    """The groupings tried, coarse to fine; the last is the themes when any was within
+    `themes_range` with no theme above `max_share` (best_cut).
+
+    `topic_index` is each paper's topic row (-1 for outliers). Louvain's resolution goes
+    up RESOLUTIONS until a grouping qualifies or there are more themes than the range
+    allows."""
+    low, high = themes_range
+    inside = topic_index >= 0
+    cuts: list[Cut] = []
+    if n_topics < 2 or high <= 1:
+        return [Cut(min(n_topics, 1), 0.0, 1.0, np.zeros(n_topics, dtype=np.int64))]
+    for resolution in RESOLUTIONS:
+        theme_of_topic = topics_to_communities(
+            topic_index, communities(graph, resolution), n_topics
+        )
+        sizes = np.bincount(theme_of_topic[topic_index[inside]])
+        found = len(sizes)
+        cuts.append(Cut(found, resolution, float(sizes.max() / len(topic_index)), theme_of_topic))
+        if found > high or (found >= low and cuts[-1].largest_share <= max_share):
+            break
+    return cuts
+
+
+def best_cut(cuts: Sequence[Cut], themes_range: tuple[int, int], max_share: float) -> Cut:
+    """The coarsest grouping within `themes_range` with no theme above `max_share`; when
+    none qualifies, the one within the range whose largest theme is smallest, or else the
+    one closest to the range."""
+    low, high = themes_range
+    within = [c for c in cuts if low <= c.themes <= high]
+    allowed = [c for c in within if c.largest_share <= max_share]
+    if allowed:
+        return allowed[0]
+    if within:
+        return min(within, key=lambda c: (c.largest_share, c.themes))
+    return min(cuts, key=lambda c: (max(low - c.themes, c.themes - high), c.resolution))
+
+
+def theme_tree(centres: np.ndarray, theme_of_topic: np.ndarray) -> np.ndarray:
+    """A linkage (scipy's format) of the topics that the themes cut: each theme's topics
+    joined by Ward linkage of their `centres`, then the themes by Ward linkage of their
+    topics' mean centre, raised above the highest merge inside a theme, so a cut into as
+    many groups as there are themes gives the themes. (0, 4) below 2 topics."""
+    n = len(centres)
+    if n < 2:
+        return np.zeros((0, 4))
+    from scipy.cluster.hierarchy import linkage
+
+    merges = []  # (height, theme, order in its theme, left, right, size) in local node ids
+    roots = {}
+    sizes = {i: 1 for i in range(n)}
+    for theme in np.unique(theme_of_topic):
+        members = np.flatnonzero(theme_of_topic == theme)
+        ids = list(members)  # local node id -> global leaf, then merge keys
+        if len(members) > 1:
+            for step, (a, b, height, _) in enumerate(linkage(centres[members], method="ward")):
+                merges.append((height, int(theme), step, ids[int(a)], ids[int(b)]))
+                ids.append(("merge", int(theme), step))
+        roots[int(theme)] = ids[-1]
+    rows, node_of = [], {}
+
+    def node(key):
+        return key if isinstance(key, int | np.integer) else node_of[key]
+
+    for height, theme, step, a, b in sorted(merges, key=lambda m: m[:3]):
+        a, b = node(a), node(b)
+        node_of[("merge", theme, step)] = n + len(rows)
+        sizes[n + len(rows)] = sizes[a] + sizes[b]
+        rows.append([min(a, b), max(a, b), height, sizes[a] + sizes[b]])
+    themes = sorted(roots)
+    if len(themes) > 1:
+        # Above every merge inside a theme, so that no theme is split before two are joined.
+        base = max((row[2] for row in rows), default=0.0)
+        theme_centres = np.stack(
+            [centres[theme_of_topic == theme].mean(axis=0) for theme in themes]
+        )
+        tops = [node(roots[theme]) for theme in themes]
+        for a, b, height, _ in linkage(theme_centres, method="ward"):
+            a, b = tops[int(a)], tops[int(b)]
+            tops.append(n + len(rows))
+            sizes[n + len(rows)] = sizes[a] + sizes[b]
+            rows.append([min(a, b), max(a, b), base + float(height), sizes[a] + sizes[b]])
+    return np.asarray(rows, dtype=np.float64)
+
+
 def cut(tree: np.ndarray, n_themes: int, n_topics: int) -> np.ndarray:
-    """Theme (0..) of each topic when the tree is cut into `n_themes` groups."""
+    """Group (0..) of each topic when the tree is cut into `n_themes` groups."""
     if n_themes <= 1 or n_topics < 2:
         return np.zeros(n_topics, dtype=np.int64)
     from scipy.cluster.hierarchy import fcluster
 
     return fcluster(tree, n_themes, criterion="maxclust").astype(np.int64) - 1
-
-
-def score_cuts(
-    reduced: np.ndarray,
-    topic_index: np.ndarray,
-    tree: np.ndarray,
-    n_topics: int,
-    themes_range: tuple[int, int],
-    random_state: int,
-) -> list[Cut]:
-    """Every cut of the tree into a number of themes within `themes_range`.
-
-    `topic_index` is each paper's row in the tree (-1 for outliers). The silhouette is
-    taken on SILHOUETTE_PAPERS papers with a topic, drawn with `random_state`.
-    """
-    from sklearn.metrics import silhouette_score
-
-    low, high = themes_range
-    clustered = np.flatnonzero(topic_index >= 0)
-    sample = clustered
-    if len(clustered) > SILHOUETTE_PAPERS:
-        rng = np.random.default_rng(random_state)
-        sample = np.sort(rng.choice(clustered, size=SILHOUETTE_PAPERS, replace=False))
-    cuts = []
-    for n_themes in range(max(low, 2) if high >= 2 else 1, high + 1):
-        theme_of_topic = cut(tree, n_themes, n_topics)
-        paper_themes = theme_of_topic[topic_index[clustered]]
-        largest = np.bincount(paper_themes).max() / len(topic_index)
-        sampled = theme_of_topic[topic_index[sample]]
-        found = len(np.unique(sampled))
-        score = (
-            float(silhouette_score(reduced[sample], sampled))
-            if 2 <= found < len(sample)
-            else float("nan")
-        )
-        cuts.append(Cut(len(np.unique(theme_of_topic)), score, float(largest), theme_of_topic))
-    return cuts
-
-
-def best_cut(cuts: Sequence[Cut], max_share: float) -> Cut:
-    """The cut with the best silhouette among those with no theme above `max_share`; when
-    none qualifies, the one whose largest theme is smallest (then by silhouette)."""
-
-    def silhouette(c: Cut) -> float:
-        return -np.inf if np.isnan(c.silhouette) else c.silhouette
-
-    allowed = [c for c in cuts if c.largest_share <= max_share]
-    if allowed:
-        return max(allowed, key=lambda c: (silhouette(c), -c.themes))
-    return min(cuts, key=lambda c: (c.largest_share, -silhouette(c), c.themes))
 
 
 def term_weights(
@@ -277,36 +359,36 @@ def theme_keywords(
 def derive_themes(
     texts: Sequence[str],
     topic_ids: np.ndarray,
-    reduced: np.ndarray,
+    embeddings: np.ndarray,
     *,
     min_themes: int,
     max_themes: int,
     max_share: float,
-    random_state: int,
     vectorizer: dict[str, Any],
+    graph: np.ndarray | None = None,
     titles: Sequence[str] | None = None,
     abstracts: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, list[Cut]]:
-    """(themes table, Ward tree of the real topics in ascending id order, the cuts scored).
+    """(themes table, tree of the real topics in ascending id order, the groupings tried).
 
     `texts` are the papers' titles and abstracts, `topic_ids` each paper's final topic,
-    `reduced` the coordinates the topics were clustered in (every throw's side by side,
-    run_themes); min_themes, max_themes and max_share are
-    config's themes section, `random_state` seeds the papers the silhouette is measured
-    on, `vectorizer` (config's section) makes the keyword terms. Themes are named
-    (topics.names.theme_names) from the papers' `titles` and `abstracts` (without them,
-    from `texts` as titles). Theme 0 is the largest by papers; each theme lists its topics
-    largest first.
+    `embeddings` the papers' vectors, whose nearest-neighbour graph the themes are
+    communities of (`graph`: UMAP's neighbour indices to take instead of searching, for
+    corpora above neighbours.exact_max); min_themes, max_themes and max_share are config's
+    themes section, `vectorizer` (config's section) makes the keyword terms. Themes are
+    named (topics.names.theme_names) from the papers' `titles` and `abstracts` (without
+    them, from `texts` as titles). Theme 0 is the largest by papers; each theme lists its
+    topics largest first.
     """
     topic_ids = np.asarray(topic_ids)
     real = np.array(sorted(set(topic_ids.tolist()) - {-1}), dtype=np.int64)
-    tree = theme_tree(topic_centres(reduced, topic_ids, real) if len(real) else np.zeros((0, 1)))
     if not len(real):
-        return themes_frame([], [], [], [], [], []), tree, []
+        return themes_frame([], [], [], [], [], []), np.zeros((0, 4)), []
     topic_index = np.where(topic_ids >= 0, np.searchsorted(real, topic_ids), -1)
     themes_range = theme_range(len(real), min_themes=min_themes, max_themes=max_themes)
-    cuts = score_cuts(reduced, topic_index, tree, len(real), themes_range, random_state)
-    chosen = best_cut(cuts, max_share)
+    papers_graph = neighbour_graph(theme_neighbours(embeddings, graph)) if len(real) > 1 else None
+    cuts = group_topics(papers_graph, topic_index, len(real), themes_range, max_share)
+    chosen = best_cut(cuts, themes_range, max_share)
     sizes = np.bincount(topic_index[topic_index >= 0], minlength=len(real))
     # Number themes by size, largest first (ties: the one holding the smaller topic id).
     theme_sizes = np.bincount(chosen.theme_of_topic, weights=sizes)
@@ -315,6 +397,8 @@ def derive_themes(
     ]
     order = sorted(range(len(theme_sizes)), key=lambda t: (-theme_sizes[t], first_topic[t]))
     theme_of_topic = np.argsort(order)[chosen.theme_of_topic]
+    unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+    tree = theme_tree(topic_centres(unit, topic_ids, real), theme_of_topic)
     keywords = theme_keywords(texts, topic_index, theme_of_topic, vectorizer)
     members = [
         sorted(np.flatnonzero(theme_of_topic == theme), key=lambda i: (-sizes[i], real[i]))
@@ -369,29 +453,34 @@ def theme_labels(keywords: Sequence[Sequence[str]], topics: Sequence[Sequence[in
 def run_themes(
     papers_path: str | Path,
     assignments_path: str | Path,
-    reduced_path: str | Path | Sequence[str | Path],
+    embeddings_path: str | Path,
     themes_path: str | Path,
     tree_path: str | Path,
     topics_path: str | Path | None = None,
     *,
+    neighbours_path: str | Path | None = None,
+    exact_max: int | None = None,
     llm: dict[str, Any] | None = None,
     threads: int = 1,
     **params: Any,
 ) -> pd.DataFrame:
     """derive_themes on the files of a run; `llm` (config's labels.llm) adds the model's
-    names (topics.llm) from the topics' names in `topics_path`. `reduced_path`: the
-    throws' reductions (consensus.throws), whose layouts side by side
-    (topics.consensus.stacked_layouts) the themes are cut in, so that no one seed's layout
-    decides which topics lie close (benchmarks/RESULTS.md, issue 26); one path, or one
-    throw, is that reduction as it is."""
+    names (topics.llm) from the topics' names in `topics_path`. Above `exact_max` papers
+    (config's neighbours.exact_max) the graph is UMAP's neighbours in `neighbours_path`
+    rather than an exact search of the embeddings."""
     papers = read_table(papers_path, columns=["title", "abstract"])
     texts = paper_texts(papers)
     topic_ids = read_table(assignments_path)["topic_id"].to_numpy()
-    paths = [reduced_path] if isinstance(reduced_path, str | Path) else list(reduced_path)
+    embeddings = read_array(embeddings_path)
+    graph = None
+    if neighbours_path is not None and exact_max is not None and len(embeddings) > exact_max:
+        found = read_neighbours(neighbours_path)
+        graph = None if found is None else found[0]
     themes, tree, cuts = derive_themes(
         texts,
         topic_ids,
-        stacked_layouts([read_array(path) for path in paths]),
+        embeddings,
+        graph=graph,
         titles=papers["title"].fillna("").tolist(),
         abstracts=papers["abstract"].fillna("").tolist(),
         **params,
@@ -401,9 +490,9 @@ def run_themes(
     n_topics = len(set(topic_ids.tolist()) - {-1})
     for c in cuts:
         log.info(
-            "%d themes: silhouette %.3f, largest theme %.1f%% of the papers",
+            "resolution %.2f: %d themes, largest theme %.1f%% of the papers",
+            c.resolution,
             c.themes,
-            c.silhouette,
             100 * c.largest_share,
         )
     log.info(

@@ -2,9 +2,10 @@ rule derive_themes:
     input:
         papers="results/intermediate/papers.parquet",
         assignments="results/intermediate/assignments.parquet",
-        # Every throw's reduction (consensus.throws): the themes are cut in their layouts side
-        # by side (topics.consensus.stacked_layouts), the main run's alone for one throw.
-        reduced=[seed_reduction(seed) for seed in THROW_SEEDS],
+        # Themes are communities of the papers' neighbour graph in the embedding space
+        # (topics.themes), searched exactly up to neighbours.exact_max papers, UMAP's above.
+        embeddings="results/intermediate/embeddings.npy",
+        neighbours="results/intermediate/umap_neighbours.npz",
         # The topics' names, which a language model names the themes from (labels.llm).
         topics="results/intermediate/topics.parquet",
     output:
@@ -13,8 +14,7 @@ rule derive_themes:
     params:
         themes=config["themes"],
         vectorizer=config["vectorizer"],
-        # Seeds the papers each cut's silhouette is measured on.
-        random_state=config["umap"]["random_state"],
+        exact_max=config["neighbours"]["exact_max"],
         llm=LLM,
     threads: LLM_THREADS
     resources:

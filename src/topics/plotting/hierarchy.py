@@ -1,4 +1,4 @@
-"""Topic hierarchy: the tree the themes were cut from, topics as its leaves."""
+"""Topic hierarchy: the themes and the topics inside them, topics as the tree's leaves."""
 
 from typing import Any
 
@@ -22,9 +22,9 @@ def link_themes(tree: np.ndarray, leaf_themes: list[int]) -> list[int | None]:
 
 
 def topic_hierarchy_figure(report: Any) -> go.Figure:
-    """Dendrogram of the theme tree (Ward linkage of the topics' centres in the space the
-    clusters were found in): topics as leaves on the left, merge height along x, links
-    inside a theme in its colour, and the cut that made the themes."""
+    """Dendrogram of the theme tree (topics.themes.theme_tree: each theme's topics by Ward
+    linkage of their centroids, then the themes): topics as leaves on the left, merge
+    height along x, links inside a theme in its colour, and the line between the themes."""
     topics = report.topics[report.topics["topic_id"] != -1].sort_values("topic_id")
     figure = go.Figure()
     tree = np.asarray(report.tree, dtype=float)
@@ -85,8 +85,7 @@ def topic_hierarchy_figure(report: Any) -> go.Figure:
         )
     n_themes = len(report.themes)
     if 1 < n_themes <= len(tree):
-        # The cut that gives the themes lies between the last merge inside a theme and the
-        # first merge across themes.
+        # The themes lie between the last merge inside a theme and the first across themes.
         cut = (tree[-n_themes, 2] + tree[-n_themes + 1, 2]) / 2
         figure.add_vline(
             x=cut,
@@ -96,8 +95,11 @@ def topic_hierarchy_figure(report: Any) -> go.Figure:
         )
     figure.update_layout(
         template="plotly_white",
-        title={"text": "Topic hierarchy: the tree the themes were cut from"},
-        xaxis={"title": "distance at which topics merge (Ward)", "rangemode": "tozero"},
+        title={"text": "Topic hierarchy: the themes and the topics inside them"},
+        xaxis={
+            "title": "distance at which topics merge (Ward; themes above)",
+            "rangemode": "tozero",
+        },
         yaxis={
             "tickvals": positions,
             "ticktext": [names[i] for i in leaves],

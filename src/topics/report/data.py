@@ -158,7 +158,7 @@ def topics_table(
 
 class Report(NamedTuple):
     """Everything a report job shows: the three tables, the theme tree (scipy's linkage
-    of the real topics in ascending id order, the tree the themes were cut from), papers
+    of the real topics in ascending id order, topics.themes.theme_tree), papers
     per period and trends (topics.trends; empty without years), and config.yaml's report
     section (`options`)."""
 

@@ -95,11 +95,12 @@ VIEWS = [
         "topic_hierarchy.html",
         "Hierarchy",
         "Topic hierarchy",
-        "the tree the themes were cut from",
+        "the themes and the topics inside them",
         figure="topics.plotting.hierarchy:topic_hierarchy_figure",
-        intro="The tree the themes were cut from: topics joined step by step, closest first "
-        "(Ward linkage of their centres in the space the clusters were found in); links "
-        "inside a theme are in its colour, and the dashed line is the cut that made the themes.",
+        intro="The themes and the topics inside them: each theme's topics joined step by step, "
+        "closest first (Ward linkage of their centroids in the embedding space), then the "
+        "themes; links inside a theme are in its colour, and the dashed line separates the "
+        "themes.",
     ),
     View(
         "topic_similarity.html",
