@@ -36,6 +36,9 @@ PER_1000_PAPERS = {
     "reduce_umap_map": Cost(493, 6.47, 31, 1.2),
     "write_tables": Cost(144, 8.96, 1, 0.11),
     "plot_topic_pages": Cost(205, 11.9, 2, 0.25),
+    # A vectorizer over every paper, as labelling, after the exact neighbour search's block
+    # of similarities (as find_neighbours): 1.12 GB peak at 16,937 papers (issue 26).
+    "derive_themes": Cost(700, 15.9, 1, 1.91),
 }
 # Not measured at scale: the measured stage doing the most similar work.
 ALIKE = {
@@ -43,8 +46,6 @@ ALIKE = {
     "reduce_umap_sweep": "reduce_umap",
     "cluster_hdbscan_sweep": "cluster_hdbscan",
     "label_topics_sweep": "label_topics",
-    # A vectorizer over every paper, as labelling runs.
-    "derive_themes": "label_topics",
     "score_topics_sweep": "score_topics",
     # Tables of the papers, as write_tables reads them.
     "measure_trends": "write_tables",
