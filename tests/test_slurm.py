@@ -69,12 +69,13 @@ def snakemake(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def small_project(root: Path) -> int:
-    """make_project's papers in 4 embedding shards, one throw (consensus.throws: fewer jobs);
-    return how many papers to expect."""
+    """make_project's papers in 4 embedding shards, three throws (consensus.throws: two
+    other throws, a job each on the cluster, one job for both on one machine); return how
+    many papers to expect."""
     papers = len(make_project(root))
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
     config["embedding"]["shard_size"] = 25
-    config["consensus"]["throws"] = 1
+    config["consensus"]["throws"] = 3
     (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return papers
 
@@ -125,6 +126,10 @@ def test_the_workflow_runs_as_slurm_jobs_and_gives_the_topics_of_a_local_run(tmp
     )
     in_arrays = sum(len(ids.split(",")) for ids, _ in arrays)
     assert rules.count("embed_papers") == 4 and in_arrays == 4, log[-3000:]
+    # The other throws a job each, side by side on the nodes; on one machine one job.
+    assert rules.count("reduce_umap_seed") == 2 and "reduce_umap_throws" not in rules, rules
+    assert (local / "results" / "logs" / "reduce_umap_throws.log").exists()
+    assert not (local / "results" / "logs" / "reduce_umap_seed").exists()
     # Every job but the local `all` went through SLURM, and SLURM saw each one end.
     assert len(single) + in_arrays == len(rules), (rules, single, arrays)
     ended = controller_log()
@@ -143,5 +148,11 @@ def test_the_workflow_runs_as_slurm_jobs_and_gives_the_topics_of_a_local_run(tmp
         topics_of(cluster),
     )
     assert len(local_papers) == papers
+    # Every throw's reduction the same array, byte for byte, whichever rule made it.
+    throws = sorted((local / "results" / "intermediate" / "throws").glob("seed*/umap_cluster.npy"))
+    assert len(throws) == 2
+    for path in throws:
+        other = cluster / path.relative_to(local)
+        assert path.read_bytes() == other.read_bytes(), path
     pd.testing.assert_frame_equal(slurm_papers, local_papers)
     pd.testing.assert_frame_equal(slurm_topics, local_topics)

@@ -1,6 +1,9 @@
 """Topics from several throws (consensus.throws): the throws' seeds, one throw as HDBSCAN
 gives it, and the consensus written for the rest of the pipeline."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from defaults import DEFAULTS
@@ -98,3 +101,50 @@ def test_need_counts_the_throws_that_must_agree():
     assert outliers[0] <= outliers[1] <= outliers[2]
     with pytest.raises(ValueError):
         cluster_throws(reductions, None, need=None, **params)
+
+
+def test_the_throws_in_one_process_are_the_reductions_of_a_job_per_throw(tmp_path, blobs):
+    """On one machine one job reduces every other throw (run_reduce_throws), on a cluster a
+    job each (run_reduce): the same array for each seed, byte for byte, reusing the same
+    neighbours, and one array per seed in the seeds' order."""
+    from sklearn.neighbors import NearestNeighbors
+
+    from topics.reduce import run_reduce, run_reduce_throws
+
+    points = blobs[0]
+    np.save(tmp_path / "e.npy", points)
+    params = {**DEFAULTS["umap"], "n_components": 2, "metric": "euclidean"}
+    # A neighbour graph the throws take rather than search (as the main UMAP leaves above
+    # 4,096 papers), so that the two paths must also reuse it the same way.
+    knn = NearestNeighbors(n_neighbors=params["n_neighbors"]).fit(points).kneighbors(points)
+    write_neighbours((knn[1].astype(np.int32), knn[0].astype(np.float32)), tmp_path / "n.npz")
+    seeds = throw_seeds(42, 4)[1:]
+    alone = []
+    for seed in seeds:
+        path = tmp_path / f"alone{seed}.npy"
+        run_reduce(
+            tmp_path / "e.npy",
+            path,
+            None,
+            None,
+            tmp_path / "n.npz",
+            **params | {"random_state": seed},
+        )
+        alone.append(path.read_bytes())
+    assert len(set(alone)) == 3  # each seed its own layout
+    paths = [tmp_path / f"together{seed}.npy" for seed in seeds]
+    # In a process of its own, as the job runs it: its workers are forked, which GNU OpenMP
+    # (that this process's UMAP and neighbour search used) does not survive.
+    together = (
+        "import sys; from topics.reduce import run_reduce_throws;"
+        f"run_reduce_throws({str(tmp_path / 'e.npy')!r}, {[str(p) for p in paths]!r},"
+        f" {seeds!r}, {str(tmp_path / 'n.npz')!r}, workers=2, **{params!r})"
+    )
+    done = subprocess.run([sys.executable, "-c", together], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert [path.read_bytes() for path in paths] == alone
+    # One worker: in this process, the same arrays.
+    run_reduce_throws(tmp_path / "e.npy", paths[:1], seeds[:1], tmp_path / "n.npz", **params)
+    assert paths[0].read_bytes() == alone[0]
+    with pytest.raises(ValueError, match="3 seeds for 2 reductions"):
+        run_reduce_throws(tmp_path / "e.npy", paths[:2], seeds, **params)

@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -151,9 +152,19 @@ def test_topics_come_from_seven_throws_and_each_paper_says_how_sure(project):
     assert agreement.isna().sum() == metrics["consensus_outliers"]
     assert agreement[papers["reassigned"]].isna().all()
     assert papers["agreement"].mean() == pytest.approx(metrics["agreement_mean"], abs=1e-3)
-    # Each throw its own UMAP job and log; one clustering job for all of them.
+    # On one machine the six other throws' UMAPs are one job, each throw under its own seed
+    # (its reduction unlike every other's); one clustering job for all of them.
+    throws_log = (results / "logs" / "reduce_umap_throws.log").read_text()
+    assert "6 throws in" in throws_log
+    reductions = []
     for seed in metrics["stability_seeds"][1:]:
-        assert (results / "logs" / "reduce_umap_seed" / f"seed{seed}.log").exists()
+        assert f"seed {seed}," in throws_log
+        reductions.append(
+            np.load(results / "intermediate" / "throws" / f"seed{seed}" / "umap_cluster.npy")
+        )
+    reductions.append(np.load(results / "intermediate" / "umap_cluster.npy"))
+    assert len({reduced.tobytes() for reduced in reductions}) == 7
+    assert not (results / "logs" / "reduce_umap_seed").exists()
     log = (results / "logs" / "cluster_hdbscan.log").read_text()
     assert "consensus of 7 throws" in log and f"{metrics['consensus_outliers']} of" in log
     topics = pd.read_csv(results / "topics.csv")
@@ -267,7 +278,13 @@ def test_changing_a_clustering_parameter_reruns_clustering_onwards_only(project)
     assert {"cluster_hdbscan", "label_topics", "derive_themes"} <= planned
     # The map is laid out around the topics, so it follows them; the 5-D UMAP does not.
     assert "reduce_umap_map" in planned
-    assert not planned & {"parse_seeds", "embed_papers", "reduce_umap", "reduce_umap_seed"}
+    assert not planned & {
+        "parse_seeds",
+        "embed_papers",
+        "reduce_umap",
+        "reduce_umap_seed",
+        "reduce_umap_throws",
+    }
 
 
 @pytest.mark.slow
@@ -285,6 +302,30 @@ def test_fewer_throws_recluster_without_any_umap(project):
     finally:
         config_path.write_text(original, encoding="utf-8")
     assert {"cluster_hdbscan", "label_topics", "derive_themes", "reduce_umap_map"} <= planned
+    assert not planned & {
+        "embed_papers",
+        "reduce_umap",
+        "reduce_umap_seed",
+        "reduce_umap_throws",
+        "find_neighbours",
+    }
+
+
+@pytest.mark.slow
+def test_more_throws_run_the_other_throws_job_again_but_not_the_main_umap(project):
+    """consensus.throws 7 -> 9 on one machine: the one job of the other throws runs again
+    (all eight: it is one job), the main throw's UMAP and the embeddings do not."""
+    project, _ = project
+    config_path = project / "config.yaml"
+    original = config_path.read_text(encoding="utf-8")
+    config = yaml.safe_load(original)
+    config["consensus"]["throws"] = 9
+    try:
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        planned = planned_rules(project)
+    finally:
+        config_path.write_text(original, encoding="utf-8")
+    assert {"reduce_umap_throws", "cluster_hdbscan", "label_topics"} <= planned
     assert not planned & {"embed_papers", "reduce_umap", "reduce_umap_seed", "find_neighbours"}
 
 

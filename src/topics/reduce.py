@@ -2,9 +2,11 @@
 
 import contextlib
 import logging
+import multiprocessing
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +283,77 @@ def run_reduce(
     if model_path is not None:
         write_model(placeable(reducer), model_path)
     return reduced
+
+
+def run_reduce_throws(
+    embeddings_path: str | Path,
+    reduced_paths: Sequence[str | Path],
+    seeds: Sequence[int],
+    reuse_neighbours_path: str | Path | None = None,
+    *,
+    workers: int = 1,
+    **params: Any,
+) -> None:
+    """The other throws (consensus.throws) in one process: the main run's UMAP under each
+    of `seeds`, written to the path beside it, each the array that run_reduce writes for
+    that seed alone (same embeddings, same reused neighbours, same arguments).
+
+    A job per throw pays its interpreter and UMAP's imports (numba, pynndescent,
+    scikit-learn) for each throw, more than a throw's work on a small corpus. Here they are
+    paid once: `workers` fits run at a time (a seeded UMAP uses one core), in processes
+    forked once UMAP is imported, which inherit it and the inputs rather than load them.
+    Forked, they need a process that has run no OpenMP code yet (GNU OpenMP stops a forked
+    child that uses it again), as a job's own process is: a worker that stops fails the
+    call (BrokenProcessPool).
+    """
+    if len(reduced_paths) != len(seeds):
+        raise ValueError(f"{len(seeds)} seeds for {len(reduced_paths)} reductions")
+    embeddings = read_array(embeddings_path)
+    neighbours = read_neighbours(reuse_neighbours_path) if reuse_neighbours_path else None
+    import_umap()  # before forking: every worker inherits it
+    workers = max(1, min(workers, len(seeds)))
+    inputs = {"embeddings": embeddings, "neighbours": neighbours, "params": params}
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if workers == 1:
+            _throw_inputs.update(inputs)
+            stack.callback(_throw_inputs.clear)
+            reductions = map(_throw, seeds)
+        else:
+            # fork, not spawn: a spawned worker would import everything again, and run the
+            # job's script (its __main__) again before its first throw.
+            pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_throw_inputs.update,
+                initargs=(inputs,),
+            )
+            stack.callback(pool.shutdown, cancel_futures=True)
+            reductions = pool.map(_throw, seeds)
+        for seed, path, (reduced, seconds) in zip(seeds, reduced_paths, reductions, strict=True):
+            log.info(
+                "UMAP %s -> %s, seed %d, in %.1f s", embeddings.shape, reduced.shape, seed, seconds
+            )
+            write_array(reduced, path)
+    log.info(
+        "%d throws in %.1f s, %d at a time (%s)",
+        len(seeds),
+        time.perf_counter() - started,
+        workers,
+        params,
+    )
+
+
+# What every throw of run_reduce_throws reads: set in its process before the first throw.
+_throw_inputs: dict[str, Any] = {}
+
+
+def _throw(seed: int) -> tuple[np.ndarray, float]:
+    """One throw's reduction and the seconds it took (run_reduce_throws)."""
+    started = time.perf_counter()
+    _, reduced = umap_fit(
+        _throw_inputs["embeddings"],
+        neighbours=_throw_inputs["neighbours"],
+        **{**_throw_inputs["params"], "random_state": seed},
+    )
+    return reduced, time.perf_counter() - started

@@ -67,6 +67,16 @@ def sweep_reduction(combo, seed):
     return f"results/sweep/reductions/{name}/seed{seed}.npy"
 
 
+# One machine or a cluster: a cluster executor (profiles/slurm) runs every job on a node, so
+# work that one machine does best in one process is spread over jobs there (reduce.smk: the
+# other throws). Snakemake reads the rule files before it hands the workflow its executor
+# (Workflow.executor_plugin is set in Workflow.execute, after parsing), so they go by what
+# tells the two apart while they are read: a local run has cores (--cores, or --jobs, which
+# a local run takes for --cores; the default profile says `cores: all`), a cluster run
+# none (profiles/slurm gives --jobs, the jobs at once), and a job on a node runs in
+# Snakemake's remote mode (--mode remote). A dry run counts as local (Snakemake gives it one
+# core); a cluster run given --cores plans as one machine would: the same files, fewer jobs.
+ON_CLUSTER = workflow.remote_exec or workflow.resource_settings.cores is None
 # Cores of the jobs that use them all (embedding runs one model copy per core): the
 # machine's on one machine (--cores). On a cluster Snakemake is given no --cores, and the
 # profile's set-threads says how many a job asks for (profiles/slurm/config.yaml).
@@ -81,6 +91,16 @@ def scaled_mem_mb(wildcards, input, rulename):
 
 def scaled_runtime(wildcards, input, rulename):
     return job_resources(rulename, input)[1]
+
+
+# The other throws in one job (reduce_umap_throws): a throw's memory for each throw at once,
+# a throw's time for each round of them.
+def throws_mem_mb(wildcards, input, threads):
+    return job_resources("reduce_umap_seed", input)[0] * threads
+
+
+def throws_runtime(wildcards, input, threads):
+    return job_resources("reduce_umap_seed", input)[1] * -(-len(OTHER_SEEDS) // threads)
 
 
 # labels.llm (topics.llm): a language model names the topics and themes in their jobs; a

@@ -53,8 +53,14 @@ rule reduce_umap_map:
         "../scripts/reduce_umap_map.py"
 
 
-# The other throws (consensus.throws): the main run's UMAP under another seed each, one job
-# each so that they run side by side (on a cluster, on as many nodes).
+# The other throws (consensus.throws): the main run's UMAP under another seed each. Two rules
+# make their reductions, and ruleorder below picks one (ON_CLUSTER, common.smk). On a
+# cluster, one job per throw (reduce_umap_seed), so that they run side by side on as many
+# nodes. On one machine, one job for all of them (reduce_umap_throws), its throws side by
+# side on the job's cores: a job per throw would pay its interpreter and UMAP's imports once
+# per throw, on a small corpus more than the throw itself (benchmarks/RESULTS.md, issue 25).
+# Both write the same files, array for array; a job on a node (remote mode) finds either rule
+# by name.
 rule reduce_umap_seed:
     input:
         embeddings="results/intermediate/embeddings.npy",
@@ -75,3 +81,42 @@ rule reduce_umap_seed:
         "results/benchmarks/reduce_umap_seed/seed{seed}.tsv"
     script:
         "../scripts/reduce_umap.py"
+
+
+# Each other throw's seed, by the path of its reduction.
+THROW_OF_REDUCTION = {seed_reduction(seed): seed for seed in OTHER_SEEDS}
+
+
+rule reduce_umap_throws:
+    input:
+        embeddings="results/intermediate/embeddings.npy",
+        neighbours="results/intermediate/umap_neighbours.npz",
+    output:
+        reduced=[seed_reduction(seed) for seed in OTHER_SEEDS],
+    params:
+        umap=config["umap"],
+        # Each output's seed. A function of the outputs, so Snakemake does not count it as a
+        # parameter: with fewer throws (7 -> 3) the remaining throws' files stay as they are,
+        # as with a job per throw. More throws run this job again, all its throws.
+        seeds=lambda wildcards, output: [THROW_OF_REDUCTION[path] for path in output],
+    priority: 2
+    # A seeded UMAP runs on one core: a throw per core.
+    threads: max(1, min(len(OTHER_SEEDS), ALL_CORES))
+    resources:
+        mem_mb=throws_mem_mb,
+        runtime=throws_runtime,
+    log:
+        "results/logs/reduce_umap_throws.log",
+    benchmark:
+        "results/benchmarks/reduce_umap_throws.tsv"
+    script:
+        "../scripts/reduce_umap_throws.py"
+
+
+if ON_CLUSTER:
+
+    ruleorder: reduce_umap_seed > reduce_umap_throws
+
+else:
+
+    ruleorder: reduce_umap_throws > reduce_umap_seed
