@@ -47,7 +47,7 @@ from topics.cluster import hdbscan_cluster
 from topics.consensus import agreement_share, consensus_topics
 from topics.embed import paper_texts
 from topics.keywords import count_vectorizer, split_compounds
-from topics.themes import Cut, cut, theme_range, topic_centres
+from topics.themes import Cut, cut, theme_range
 
 HDBSCAN = dict(
     min_cluster_size=10,
@@ -64,6 +64,11 @@ THRESHOLD = 0.5
 # ---- The Ward cut the pipeline's themes used before the neighbour-graph communities -----
 # (topics.themes since issue 26), kept to measure against.
 SILHOUETTE_PAPERS = 4000
+
+
+def topic_centres(vectors: np.ndarray, topic_ids: np.ndarray, topics) -> np.ndarray:
+    """Mean vector of each topic's papers, rows in the order of `topics`."""
+    return np.stack([vectors[topic_ids == topic].mean(axis=0) for topic in topics])
 
 
 def stacked_layouts(reductions) -> np.ndarray:

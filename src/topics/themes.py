@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from topics.centroids import topic_centroids
 from topics.embed import paper_texts
 from topics.errors import UserError
 from topics.files import read_array, read_neighbours, read_table, write_array, write_themes
@@ -55,13 +56,6 @@ class Cut(NamedTuple):
     largest_share: float
     # Theme of each real topic, in ascending topic-id order.
     theme_of_topic: np.ndarray
-
-
-def topic_centres(vectors: np.ndarray, topic_ids: np.ndarray, topics: Sequence[int]) -> np.ndarray:
-    """Mean vector of each topic's papers, rows in the order of `topics`."""
-    return np.stack([vectors[topic_ids == topic].mean(axis=0) for topic in topics]).astype(
-        np.float64
-    )
 
 
 def neighbour_graph(neighbours: np.ndarray) -> Any:
@@ -397,8 +391,7 @@ def derive_themes(
     ]
     order = sorted(range(len(theme_sizes)), key=lambda t: (-theme_sizes[t], first_topic[t]))
     theme_of_topic = np.argsort(order)[chosen.theme_of_topic]
-    unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
-    tree = theme_tree(topic_centres(unit, topic_ids, real), theme_of_topic)
+    tree = theme_tree(topic_centroids(embeddings, topic_ids, real.tolist()), theme_of_topic)
     keywords = theme_keywords(texts, topic_index, theme_of_topic, vectorizer)
     members = [
         sorted(np.flatnonzero(theme_of_topic == theme), key=lambda i: (-sizes[i], real[i]))
