@@ -15,10 +15,16 @@ Each pipeline run also records every process's timeline (benchmarks/timeline: wh
 job's process started, its interpreter's start-up, its imports, its work, and Snakemake's
 gaps between the jobs of the critical path) and prints it as a table. --pairs N runs N
 pairs back to back, each with the load average before and after, and prints every ratio.
+--added N (issue 25's incremental target) then adds N papers of --added-from (a JSON Lines
+corpus, the first N with a title and an abstract, as a listing file) to each pair's finished
+pipeline run and runs `snakemake` again with `update: incremental`, timed against that cold
+run.
 """
 
 import argparse
+import gzip
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -72,6 +78,48 @@ def run_pipeline(root: Path, corpus: Path, result: dict) -> None:
     result["load_after_pipeline"] = load_average()
 
 
+FIELDS = ("title", "abstract")
+
+
+def added_listing(corpus: Path, count: int) -> str:
+    """The first `count` papers of a JSON Lines corpus with a title and an abstract, as a
+    listing file (a title line, then its abstract line)."""
+    lines = []
+    with (
+        gzip.open(corpus, "rt", encoding="utf-8")
+        if corpus.suffix == ".gz"
+        else corpus.open(encoding="utf-8") as handle
+    ):
+        for line in handle:
+            paper = json.loads(line)
+            title, abstract = (" ".join(str(paper.get(k) or "").split()) for k in FIELDS)
+            if title and abstract:
+                lines.append(f"{title}\n{abstract}\n")
+            if len(lines) == count:
+                break
+    return "".join(lines)
+
+
+def run_incremental(root: Path, listing: str, result: dict) -> None:
+    """Add the listing to the finished pipeline run and run it with update: incremental."""
+    pipeline = root / "pipeline"
+    (pipeline / "seeds" / "zz_added_papers.txt").write_text(listing, encoding="utf-8")
+    config = pipeline / "config.yaml"
+    text, count = re.subn(r"(?m)^update: full$", "update: incremental", config.read_text())
+    if count != 1:
+        sys.exit("config.yaml has no `update: full` line to change")
+    config.write_text(text, encoding="utf-8")
+    result["load_before_incremental"] = load_average()
+    log = root / "incremental.log"
+    timed = run_timed(
+        [sys.executable, "-m", "snakemake", "--cores", CORES], cwd=pipeline, log_path=log
+    )
+    if timed.returncode != 0:
+        sys.exit(f"snakemake (incremental) failed in {pipeline}; see {log}")
+    result["incremental"] = {"seconds": timed.seconds, "jobs": log.read_text().count("\nrule ")}
+    result["load_after_incremental"] = load_average()
+
+
 def save(name: str, result: dict) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"cold-{name}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
@@ -87,6 +135,13 @@ def main() -> None:
         "--pipeline-first", action="store_true", help="run snakemake before the plain script"
     )
     parser.add_argument("--pairs", type=int, default=1, help="pairs of runs back to back")
+    parser.add_argument("--added", type=int, default=0, help="papers added incrementally")
+    parser.add_argument(
+        "--added-from",
+        type=Path,
+        default=REPO.parent / "shared" / "corpora" / "conferences-17k.jsonl.gz",
+        help="JSON Lines corpus the added papers come from",
+    )
     args = parser.parse_args()
     name = args.name or args.corpus.name.split(".")[0]
     root = Path(tempfile.mkdtemp(prefix="topics-cold-"))
@@ -100,6 +155,7 @@ def main() -> None:
         sides = {"plain": run_plain, "pipeline": run_pipeline}
         order = ["pipeline", "plain"] if args.pipeline_first else ["plain", "pipeline"]
         result["pairs"] = []
+        listing = added_listing(args.added_from, args.added) if args.added else ""
         for pair in range(args.pairs):
             for side in order:
                 # Each side's figures are written as soon as it ends, so a run stopped during
@@ -123,6 +179,25 @@ def main() -> None:
                 f" -> {result['load_after_' + order[1]]}",
                 flush=True,
             )
+            if listing:
+                run_incremental(root, listing, result)
+                added_s = result["incremental"]["seconds"]
+                result["pairs"][-1] |= {
+                    "incremental_s": round(added_s, 1),
+                    "incremental_ratio": round(added_s / pipeline_s, 3),
+                    "incremental_load": [
+                        result["load_before_incremental"],
+                        result["load_after_incremental"],
+                    ],
+                }
+                print(
+                    f"{name} pair {pair + 1}: {args.added} papers added incrementally"
+                    f" {added_s:.1f} s = {added_s / pipeline_s:.2f} of the cold run;"
+                    f" load {result['load_before_incremental']}"
+                    f" -> {result['load_after_incremental']}",
+                    flush=True,
+                )
+                save(name, result)
         topics_csv = root / "pipeline" / "results" / "topics.csv"
         result["topics_csv_rows"] = sum(1 for _ in topics_csv.open(encoding="utf-8")) - 1
         for rule, record in sorted(result["rules"].items(), key=lambda item: -item[1]["s"]):

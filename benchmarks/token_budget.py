@@ -14,6 +14,12 @@ reduces (UMAP, seed 42), clusters (HDBSCAN, the pipeline's settings) and cuts th
 each, and prints topic and theme ARI against the model's maximum, the noise floor (the
 maximum's embeddings under UMAP seed 43), a coherence and diversity of top-10 c-TF-IDF
 words (stable_atlas.py's proxies), and the themes' NMI against the corpus's `field`.
+
+    PYTHONPATH=src python benchmarks/token_budget.py runs MAX RUN [RUN ...] --corpus C
+
+compares finished full `snakemake` runs of the whole corpus instead (one per budget, MAX at
+the model's maximum; another UMAP seed at the maximum gives the noise floor): the pipeline's
+own topics (seven throws) and themes, its metrics, and its embedding jobs' seconds.
 """
 
 import argparse
@@ -173,14 +179,58 @@ def fields_of(papers: pd.DataFrame, corpus: Path) -> np.ndarray:
 UMAP = dict(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine")
 
 
+def main_runs(args) -> None:
+    """Finished full runs (`snakemake` on the whole corpus, one embedding.max_tokens each;
+    the first at the model's maximum) compared as the pipeline made them: topics and themes
+    from results/papers.csv matched by paper_id, coherence and diversity from metrics.json,
+    the embedding jobs' seconds from results/benchmarks."""
+    import csv
+
+    from sklearn.metrics import adjusted_rand_score as ari
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+
+    first = None
+    for run in args.runs:
+        results = run / "results"
+        papers = pd.read_csv(
+            results / "papers.csv", usecols=["paper_id", "title", "topic_id", "theme_id"]
+        )
+        papers = papers.sort_values("paper_id").reset_index(drop=True)
+        metrics = json.loads((results / "metrics.json").read_text())
+        embed_s = 0.0
+        for tsv in (results / "benchmarks" / "embed_papers").glob("*.tsv"):
+            with tsv.open() as handle:
+                embed_s += float(next(csv.DictReader(handle, delimiter="\t"))["s"])
+        truth = fields_of(papers, args.corpus)
+        known = np.array([f is not None for f in truth])
+        if first is None:
+            first = papers
+        if not papers["paper_id"].equals(first["paper_id"]):
+            raise SystemExit(f"{run} holds other papers than {args.runs[0]}")
+        row = {
+            "run": run.name,
+            "embedding s": round(embed_s, 1),
+            "topics": metrics["topics"],
+            "consensus outliers": round(metrics["consensus_outliers"] / len(papers), 3),
+            "themes": metrics["themes"],
+            "topic ARI": round(ari(first["topic_id"], papers["topic_id"]), 3),
+            "theme ARI": round(ari(first["theme_id"], papers["theme_id"]), 3),
+            "npmi": round(metrics["npmi"], 4),
+            "c_v": round(metrics["c_v"], 3),
+            "diversity": round(metrics["diversity"], 3),
+            "themes-field NMI": round(nmi(truth[known].astype(str), papers["theme_id"][known]), 3),
+        }
+        print(json.dumps(row), flush=True)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["embed", "speed", "compare"])
-    parser.add_argument("--papers", type=Path, required=True)
+    parser.add_argument("step", choices=["embed", "speed", "compare", "runs"])
+    parser.add_argument("runs", type=Path, nargs="*", help="runs: finished project folders")
+    parser.add_argument("--papers", type=Path)
     parser.add_argument("--out", type=Path, default=Path("/tmp/token-budget"))
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--sample", type=int, default=1000)
     args = parser.parse_args()
-    {"embed": main_embed, "speed": main_speed, "compare": lambda a: main_compare(a)}[args.step](
-        args
-    )
+    steps = {"embed": main_embed, "speed": main_speed, "compare": main_compare, "runs": main_runs}
+    steps[args.step](args)

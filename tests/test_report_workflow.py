@@ -136,6 +136,7 @@ def test_report_rules_write_every_view_from_intermediate_files(tmp_path):
         "parse_seeds",
         "embed_papers",
         "reduce_umap",
+        "reduce_umap_throws",
         "cluster_hdbscan",
         "label_topics",
         "derive_themes",

@@ -104,47 +104,94 @@ def test_need_counts_the_throws_that_must_agree():
 
 
 def test_the_throws_in_one_process_are_the_reductions_of_a_job_per_throw(tmp_path, blobs):
-    """On one machine one job reduces every other throw (run_reduce_throws), on a cluster a
-    job each (run_reduce): the same array for each seed, byte for byte, reusing the same
-    neighbours, and one array per seed in the seeds' order."""
-    from sklearn.neighbors import NearestNeighbors
-
+    """On one machine one job reduces every throw (run_reduce_throws), on a cluster a job
+    each (run_reduce): the same main reduction, model and neighbours, and the same array
+    for each other seed, byte for byte, the other throws reusing the main's neighbours."""
     from topics.reduce import run_reduce, run_reduce_throws
 
-    points = blobs[0]
-    np.save(tmp_path / "e.npy", points)
-    params = {**DEFAULTS["umap"], "n_components": 2, "metric": "euclidean"}
-    # A neighbour graph the throws take rather than search (as the main UMAP leaves above
-    # 4,096 papers), so that the two paths must also reuse it the same way.
-    knn = NearestNeighbors(n_neighbors=params["n_neighbors"]).fit(points).kneighbors(points)
-    write_neighbours((knn[1].astype(np.int32), knn[0].astype(np.float32)), tmp_path / "n.npz")
+    np.save(tmp_path / "e.npy", blobs[0])
+    # Neighbours searched as UMAP searches them from 4,096 papers, so that the other throws
+    # must reuse the main throw's on both paths.
+    params = {
+        **DEFAULTS["umap"],
+        "n_components": 2,
+        "metric": "euclidean",
+        "force_approximation_algorithm": True,
+    }
     seeds = throw_seeds(42, 4)[1:]
-    alone = []
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    run_reduce(
+        tmp_path / "e.npy", alone / "main.npy", alone / "main.pkl", alone / "n.npz", **params
+    )
+    assert "indices" in np.load(alone / "n.npz").files
     for seed in seeds:
-        path = tmp_path / f"alone{seed}.npy"
         run_reduce(
             tmp_path / "e.npy",
-            path,
+            alone / f"{seed}.npy",
             None,
             None,
-            tmp_path / "n.npz",
+            alone / "n.npz",
             **params | {"random_state": seed},
         )
-        alone.append(path.read_bytes())
-    assert len(set(alone)) == 3  # each seed its own layout
-    paths = [tmp_path / f"together{seed}.npy" for seed in seeds]
+    reductions = ["main.npy", *(f"{seed}.npy" for seed in seeds)]
+    assert len({(alone / name).read_bytes() for name in reductions}) == 4
+
     # In a process of its own, as the job runs it: its workers are forked, which GNU OpenMP
     # (that this process's UMAP and neighbour search used) does not survive.
-    together = (
-        "import sys; from topics.reduce import run_reduce_throws;"
-        f"run_reduce_throws({str(tmp_path / 'e.npy')!r}, {[str(p) for p in paths]!r},"
-        f" {seeds!r}, {str(tmp_path / 'n.npz')!r}, workers=2, **{params!r})"
+    together = tmp_path / "together"
+    together.mkdir()
+    outputs = [str(together / name) for name in ("main.npy", "main.pkl", "n.npz")]
+    others = [str(together / f"{seed}.npy") for seed in seeds]
+    code = (
+        "from topics.reduce import run_reduce_throws;"
+        f"run_reduce_throws({str(tmp_path / 'e.npy')!r}, *{outputs!r}, {others!r}, {seeds!r},"
+        f" workers=2, **{params!r})"
     )
-    done = subprocess.run([sys.executable, "-c", together], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert [path.read_bytes() for path in paths] == alone
-    # One worker: in this process, the same arrays.
-    run_reduce_throws(tmp_path / "e.npy", paths[:1], seeds[:1], tmp_path / "n.npz", **params)
-    assert paths[0].read_bytes() == alone[0]
+    for name in reductions:
+        assert (together / name).read_bytes() == (alone / name).read_bytes(), name
+    for key in ("indices", "distances"):
+        assert np.array_equal(np.load(together / "n.npz")[key], np.load(alone / "n.npz")[key])
+    assert (together / "main.pkl").stat().st_size > 0
     with pytest.raises(ValueError, match="3 seeds for 2 reductions"):
-        run_reduce_throws(tmp_path / "e.npy", paths[:2], seeds, **params)
+        run_reduce_throws(tmp_path / "e.npy", *outputs, others[:2], seeds, **params)
+
+
+def test_small_corpora_throw_all_at_once_and_a_changed_umap_rule_stops(tmp_path, blobs, monkeypatch):
+    """Under 4,096 papers UMAP measures every distance and leaves no neighbours to share,
+    so every throw starts at once: each the reduction a job of its own gives. Were UMAP to
+    search them after all, the other throws would not have reused them: that stops the job
+    rather than give topics a cluster run would not."""
+    import topics.reduce
+    from topics.reduce import run_reduce, run_reduce_throws, searches_neighbours
+
+    np.save(tmp_path / "e.npy", blobs[0])
+    params = {**DEFAULTS["umap"], "n_components": 2, "metric": "euclidean"}
+    assert not searches_neighbours(4095, params) and searches_neighbours(4096, params)
+    assert searches_neighbours(90, {**params, "force_approximation_algorithm": True})
+    run_reduce(tmp_path / "e.npy", tmp_path / "alone.npy", **params | {"random_state": 7})
+    # One worker: in this process.
+    run_reduce_throws(
+        tmp_path / "e.npy",
+        tmp_path / "main.npy",
+        tmp_path / "main.pkl",
+        tmp_path / "n.npz",
+        [tmp_path / "7.npy"],
+        [7],
+        **params,
+    )
+    assert np.load(tmp_path / "n.npz").files == []
+    assert (tmp_path / "7.npy").read_bytes() == (tmp_path / "alone.npy").read_bytes()
+    monkeypatch.setattr(topics.reduce, "searches_neighbours", lambda n, params: False)
+    with pytest.raises(RuntimeError, match="small-data rule"):
+        run_reduce_throws(
+            tmp_path / "e.npy",
+            tmp_path / "main.npy",
+            tmp_path / "main.pkl",
+            tmp_path / "n.npz",
+            [tmp_path / "7.npy"],
+            [7],
+            **params | {"force_approximation_algorithm": True},
+        )

@@ -152,10 +152,10 @@ def test_topics_come_from_seven_throws_and_each_paper_says_how_sure(project):
     assert agreement.isna().sum() == metrics["consensus_outliers"]
     assert agreement[papers["reassigned"]].isna().all()
     assert papers["agreement"].mean() == pytest.approx(metrics["agreement_mean"], abs=1e-3)
-    # On one machine the six other throws' UMAPs are one job, each throw under its own seed
+    # On one machine the seven throws' UMAPs are one job, each throw under its own seed
     # (its reduction unlike every other's); one clustering job for all of them.
     throws_log = (results / "logs" / "reduce_umap_throws.log").read_text()
-    assert "6 throws in" in throws_log
+    assert "7 throws in" in throws_log
     reductions = []
     for seed in metrics["stability_seeds"][1:]:
         assert f"seed {seed}," in throws_log
@@ -165,6 +165,7 @@ def test_topics_come_from_seven_throws_and_each_paper_says_how_sure(project):
     reductions.append(np.load(results / "intermediate" / "umap_cluster.npy"))
     assert len({reduced.tobytes() for reduced in reductions}) == 7
     assert not (results / "logs" / "reduce_umap_seed").exists()
+    assert not (results / "logs" / "reduce_umap.log").exists()
     log = (results / "logs" / "cluster_hdbscan.log").read_text()
     assert "consensus of 7 throws" in log and f"{metrics['consensus_outliers']} of" in log
     topics = pd.read_csv(results / "topics.csv")
@@ -312,9 +313,9 @@ def test_fewer_throws_recluster_without_any_umap(project):
 
 
 @pytest.mark.slow
-def test_more_throws_run_the_other_throws_job_again_but_not_the_main_umap(project):
-    """consensus.throws 7 -> 9 on one machine: the one job of the other throws runs again
-    (all eight: it is one job), the main throw's UMAP and the embeddings do not."""
+def test_more_throws_run_the_throws_job_again_but_not_the_embeddings(project):
+    """consensus.throws 7 -> 9 on one machine: the one job of the throws runs again (all
+    nine: it is one job, the main throw's UMAP among them), the embeddings do not."""
     project, _ = project
     config_path = project / "config.yaml"
     original = config_path.read_text(encoding="utf-8")
@@ -326,7 +327,7 @@ def test_more_throws_run_the_other_throws_job_again_but_not_the_main_umap(projec
     finally:
         config_path.write_text(original, encoding="utf-8")
     assert {"reduce_umap_throws", "cluster_hdbscan", "label_topics"} <= planned
-    assert not planned & {"embed_papers", "reduce_umap", "reduce_umap_seed", "find_neighbours"}
+    assert not planned & {"parse_seeds", "embed_papers", "reduce_umap", "reduce_umap_seed"}
 
 
 def test_a_wrong_config_key_stops_before_any_rule_with_one_line(tmp_path):

@@ -6,7 +6,7 @@ import multiprocessing
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -285,75 +285,116 @@ def run_reduce(
     return reduced
 
 
+def searches_neighbours(n_papers: int, params: dict[str, Any]) -> bool:
+    """Whether UMAP finds these papers' neighbours by search (NN-descent), which it keeps
+    for the other throws (fitted_neighbours), rather than measuring every distance: from
+    4,096 papers, or where asked to (umap-learn 0.5.12's UMAP.fit)."""
+    return n_papers >= 4096 or bool(params.get("force_approximation_algorithm"))
+
+
 def run_reduce_throws(
     embeddings_path: str | Path,
-    reduced_paths: Sequence[str | Path],
-    seeds: Sequence[int],
-    reuse_neighbours_path: str | Path | None = None,
+    reduced_path: str | Path,
+    model_path: str | Path,
+    neighbours_path: str | Path,
+    other_paths: Sequence[str | Path],
+    other_seeds: Sequence[int],
     *,
     workers: int = 1,
     **params: Any,
 ) -> None:
-    """The other throws (consensus.throws) in one process: the main run's UMAP under each
-    of `seeds`, written to the path beside it, each the array that run_reduce writes for
-    that seed alone (same embeddings, same reused neighbours, same arguments).
+    """Every throw (consensus.throws) in one process, on one machine: the main run's UMAP,
+    written as run_reduce writes it (reduction, fitted model, neighbours), and the same
+    UMAP under each of `other_seeds`, each written to its path of `other_paths` as the
+    array run_reduce writes for that seed alone (reusing the main fit's neighbours).
 
     A job per throw pays its interpreter and UMAP's imports (numba, pynndescent,
-    scikit-learn) for each throw, more than a throw's work on a small corpus. Here they are
-    paid once: `workers` fits run at a time (a seeded UMAP uses one core), in processes
-    forked once UMAP is imported, which inherit it and the inputs rather than load them.
-    Forked, they need a process that has run no OpenMP code yet (GNU OpenMP stops a forked
-    child that uses it again), as a job's own process is: a worker that stops fails the
-    call (BrokenProcessPool).
+    scikit-learn), more than a throw's work on a small corpus, and a seeded UMAP uses one
+    core, so the main throw alone leaves the others idle. Here the imports are paid once
+    and `workers` fits run at a time, in processes forked once UMAP is imported, which
+    inherit it and the embeddings rather than load them. Under 4,096 papers the main fit
+    finds no neighbours to share, so every throw starts at once; above, the others wait
+    for its neighbours. Forked, the workers need a process that has run no OpenMP code yet
+    (GNU OpenMP stops a forked child that uses it again), as a job's own process is, so the
+    main fit runs in a worker too: a worker that stops fails the call (BrokenProcessPool).
     """
-    if len(reduced_paths) != len(seeds):
-        raise ValueError(f"{len(seeds)} seeds for {len(reduced_paths)} reductions")
+    if len(other_paths) != len(other_seeds):
+        raise ValueError(f"{len(other_seeds)} seeds for {len(other_paths)} reductions")
     embeddings = read_array(embeddings_path)
-    neighbours = read_neighbours(reuse_neighbours_path) if reuse_neighbours_path else None
+    shared = searches_neighbours(len(embeddings), params)
     import_umap()  # before forking: every worker inherits it
-    workers = max(1, min(workers, len(seeds)))
-    inputs = {"embeddings": embeddings, "neighbours": neighbours, "params": params}
+    workers = max(1, min(workers, 1 + len(other_seeds)))
+    _throw_inputs.update(embeddings=embeddings, params=params)
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
+        stack.callback(_throw_inputs.clear)
         if workers == 1:
-            _throw_inputs.update(inputs)
-            stack.callback(_throw_inputs.clear)
-            reductions = map(_throw, seeds)
+            run = _InProcess()
         else:
             # fork, not spawn: a spawned worker would import everything again, and run the
             # job's script (its __main__) again before its first throw.
-            pool = ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_throw_inputs.update,
-                initargs=(inputs,),
+            run = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            stack.callback(run.shutdown, cancel_futures=True)
+        main = run.submit(_main_throw, reduced_path, model_path, neighbours_path)
+        if shared:
+            main.result()
+        reuse = neighbours_path if shared else None
+        others = [run.submit(_throw, seed, reuse) for seed in other_seeds]
+        shape, seconds = main.result()
+        log.info("UMAP %s -> %s in %.1f s (%s)", embeddings.shape, shape, seconds, params)
+        if not shared and read_neighbours(neighbours_path) is not None:
+            raise RuntimeError(
+                f"UMAP searched the neighbours of {len(embeddings)} papers, which "
+                "topics.reduce.searches_neighbours says it measures: the other throws did "
+                "not reuse them (has umap-learn's small-data rule changed?)"
             )
-            stack.callback(pool.shutdown, cancel_futures=True)
-            reductions = pool.map(_throw, seeds)
-        for seed, path, (reduced, seconds) in zip(seeds, reduced_paths, reductions, strict=True):
+        for seed, path, other in zip(other_seeds, other_paths, others, strict=True):
+            reduced, seconds = other.result()
             log.info(
                 "UMAP %s -> %s, seed %d, in %.1f s", embeddings.shape, reduced.shape, seed, seconds
             )
             write_array(reduced, path)
     log.info(
         "%d throws in %.1f s, %d at a time (%s)",
-        len(seeds),
+        1 + len(other_seeds),
         time.perf_counter() - started,
         workers,
         params,
     )
 
 
-# What every throw of run_reduce_throws reads: set in its process before the first throw.
+class _InProcess:
+    """submit() as an executor's, run at once in this process (run_reduce_throws with one
+    worker)."""
+
+    def submit(self, function: Any, *args: Any) -> Future:
+        done: Future = Future()
+        done.set_result(function(*args))
+        return done
+
+
+# What every throw of run_reduce_throws reads: set before its workers are forked.
 _throw_inputs: dict[str, Any] = {}
 
 
-def _throw(seed: int) -> tuple[np.ndarray, float]:
-    """One throw's reduction and the seconds it took (run_reduce_throws)."""
+def _main_throw(
+    reduced_path: str | Path, model_path: str | Path, neighbours_path: str | Path
+) -> tuple[tuple[int, ...], float]:
+    """The main run's throw, written as run_reduce writes it: (its shape, seconds taken)."""
+    started = time.perf_counter()
+    reducer, reduced = umap_fit(_throw_inputs["embeddings"], **_throw_inputs["params"])
+    write_array(reduced, reduced_path)
+    write_neighbours(fitted_neighbours(reducer), neighbours_path)
+    write_model(placeable(reducer), model_path)
+    return reduced.shape, time.perf_counter() - started
+
+
+def _throw(seed: int, neighbours_path: str | Path | None) -> tuple[np.ndarray, float]:
+    """One other throw's reduction and the seconds it took (run_reduce_throws)."""
     started = time.perf_counter()
     _, reduced = umap_fit(
         _throw_inputs["embeddings"],
-        neighbours=_throw_inputs["neighbours"],
+        neighbours=read_neighbours(neighbours_path) if neighbours_path else None,
         **{**_throw_inputs["params"], "random_state": seed},
     )
     return reduced, time.perf_counter() - started

@@ -93,14 +93,16 @@ def scaled_runtime(wildcards, input, rulename):
     return job_resources(rulename, input)[1]
 
 
-# The other throws in one job (reduce_umap_throws): a throw's memory for each throw at once,
-# a throw's time for each round of them.
+# Every throw in one job (reduce_umap_throws): a throw's memory for each throw at once (the
+# main one's, which keeps its neighbour search's index, the largest); the main throw's time,
+# then a throw's for each round of the others.
 def throws_mem_mb(wildcards, input, threads):
-    return job_resources("reduce_umap_seed", input)[0] * threads
+    return job_resources("reduce_umap", input)[0] * threads
 
 
 def throws_runtime(wildcards, input, threads):
-    return job_resources("reduce_umap_seed", input)[1] * -(-len(OTHER_SEEDS) // threads)
+    main = job_resources("reduce_umap", input)[1]
+    return main + job_resources("reduce_umap_seed", input)[1] * -(-len(OTHER_SEEDS) // threads)
 
 
 # labels.llm (topics.llm): a language model names the topics and themes in their jobs; a

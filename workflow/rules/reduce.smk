@@ -1,3 +1,5 @@
+# The main run's UMAP, a job of its own on a cluster; on one machine reduce_umap_throws below
+# makes the same files with the other throws.
 rule reduce_umap:
     input:
         embeddings="results/intermediate/embeddings.npy",
@@ -53,14 +55,15 @@ rule reduce_umap_map:
         "../scripts/reduce_umap_map.py"
 
 
-# The other throws (consensus.throws): the main run's UMAP under another seed each. Two rules
-# make their reductions, and ruleorder below picks one (ON_CLUSTER, common.smk). On a
-# cluster, one job per throw (reduce_umap_seed), so that they run side by side on as many
-# nodes. On one machine, one job for all of them (reduce_umap_throws), its throws side by
-# side on the job's cores: a job per throw would pay its interpreter and UMAP's imports once
-# per throw, on a small corpus more than the throw itself (benchmarks/RESULTS.md, issue 25).
-# Both write the same files, array for array; a job on a node (remote mode) finds either rule
-# by name.
+# The other throws (consensus.throws): the main run's UMAP under another seed each. On a
+# cluster, reduce_umap above and one job per other throw (reduce_umap_seed), so that they run
+# side by side on as many nodes. On one machine, one job for every throw, the main one
+# included (reduce_umap_throws), its throws side by side on the job's cores: a job per throw
+# would pay its interpreter and UMAP's imports once per throw, on a small corpus more than
+# the throw itself, and a seeded UMAP uses one core, so the main throw alone would leave the
+# others idle (benchmarks/RESULTS.md, issue 25). Both ways write the same files, array for
+# array; ruleorder below picks one (ON_CLUSTER, common.smk), and a job on a node (remote
+# mode) finds any of these rules by name.
 rule reduce_umap_seed:
     input:
         embeddings="results/intermediate/embeddings.npy",
@@ -90,18 +93,22 @@ THROW_OF_REDUCTION = {seed_reduction(seed): seed for seed in OTHER_SEEDS}
 rule reduce_umap_throws:
     input:
         embeddings="results/intermediate/embeddings.npy",
-        neighbours="results/intermediate/umap_neighbours.npz",
     output:
-        reduced=[seed_reduction(seed) for seed in OTHER_SEEDS],
+        # reduce_umap's outputs,
+        reduced="results/intermediate/umap_cluster.npy",
+        model="results/model/umap_cluster.pkl",
+        neighbours="results/intermediate/umap_neighbours.npz",
+        # and reduce_umap_seed's.
+        others=[seed_reduction(seed) for seed in OTHER_SEEDS],
     params:
         umap=config["umap"],
-        # Each output's seed. A function of the outputs, so Snakemake does not count it as a
-        # parameter: with fewer throws (7 -> 3) the remaining throws' files stay as they are,
-        # as with a job per throw. More throws run this job again, all its throws.
-        seeds=lambda wildcards, output: [THROW_OF_REDUCTION[path] for path in output],
+        # Each other throw's seed. A function of the outputs, so Snakemake does not count it
+        # as a parameter: with fewer throws (7 -> 3) the remaining throws' files stay as they
+        # are, as with a job per throw. More throws run this job again, all its throws.
+        seeds=lambda wildcards, output: [THROW_OF_REDUCTION[path] for path in output.others],
     priority: 2
     # A seeded UMAP runs on one core: a throw per core.
-    threads: max(1, min(len(OTHER_SEEDS), ALL_CORES))
+    threads: max(1, min(len(THROW_SEEDS), ALL_CORES))
     resources:
         mem_mb=throws_mem_mb,
         runtime=throws_runtime,
@@ -115,8 +122,8 @@ rule reduce_umap_throws:
 
 if ON_CLUSTER:
 
-    ruleorder: reduce_umap_seed > reduce_umap_throws
+    ruleorder: reduce_umap_seed > reduce_umap > reduce_umap_throws
 
 else:
 
-    ruleorder: reduce_umap_throws > reduce_umap_seed
+    ruleorder: reduce_umap_throws > reduce_umap > reduce_umap_seed

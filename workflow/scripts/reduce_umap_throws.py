@@ -1,4 +1,5 @@
-"""Rule reduce_umap_throws: embeddings -> the other throws' UMAP coordinates, one process."""
+"""Rule reduce_umap_throws: embeddings -> every throw's UMAP coordinates (the main run's
+with its model and neighbours), one process."""
 
 from topics.logs import rule_log
 from topics.reduce import run_reduce_throws
@@ -6,9 +7,11 @@ from topics.reduce import run_reduce_throws
 with rule_log(snakemake.log[0]):
     run_reduce_throws(
         snakemake.input.embeddings,
-        list(snakemake.output.reduced),
+        snakemake.output.reduced,
+        snakemake.output.model,
+        snakemake.output.neighbours,
+        list(snakemake.output.others),
         snakemake.params.seeds,
-        snakemake.input.neighbours,
         workers=snakemake.threads,
         **snakemake.params.umap,
     )
