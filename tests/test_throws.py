@@ -159,7 +159,7 @@ def test_the_throws_in_one_process_are_the_reductions_of_a_job_per_throw(tmp_pat
         run_reduce_throws(tmp_path / "e.npy", *outputs, others[:2], seeds, **params)
 
 
-def test_small_corpora_throw_all_at_once_and_a_changed_umap_rule_stops(tmp_path, blobs, monkeypatch):
+def test_small_corpora_throw_at_once_and_a_changed_umap_rule_stops(tmp_path, blobs, monkeypatch):
     """Under 4,096 papers UMAP measures every distance and leaves no neighbours to share,
     so every throw starts at once: each the reduction a job of its own gives. Were UMAP to
     search them after all, the other throws would not have reused them: that stops the job
