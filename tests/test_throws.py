@@ -172,26 +172,12 @@ def test_small_corpora_throw_at_once_and_a_changed_umap_rule_stops(tmp_path, blo
     assert not searches_neighbours(4095, params) and searches_neighbours(4096, params)
     assert searches_neighbours(90, {**params, "force_approximation_algorithm": True})
     run_reduce(tmp_path / "e.npy", tmp_path / "alone.npy", **params | {"random_state": 7})
+    paths = [tmp_path / name for name in ("main.npy", "main.pkl", "n.npz")]
     # One worker: in this process.
-    run_reduce_throws(
-        tmp_path / "e.npy",
-        tmp_path / "main.npy",
-        tmp_path / "main.pkl",
-        tmp_path / "n.npz",
-        [tmp_path / "7.npy"],
-        [7],
-        **params,
-    )
+    run_reduce_throws(tmp_path / "e.npy", *paths, [tmp_path / "7.npy"], [7], **params)
     assert np.load(tmp_path / "n.npz").files == []
     assert (tmp_path / "7.npy").read_bytes() == (tmp_path / "alone.npy").read_bytes()
     monkeypatch.setattr(topics.reduce, "searches_neighbours", lambda n, params: False)
+    searched = params | {"force_approximation_algorithm": True}
     with pytest.raises(RuntimeError, match="small-data rule"):
-        run_reduce_throws(
-            tmp_path / "e.npy",
-            tmp_path / "main.npy",
-            tmp_path / "main.pkl",
-            tmp_path / "n.npz",
-            [tmp_path / "7.npy"],
-            [7],
-            **params | {"force_approximation_algorithm": True},
-        )
+        run_reduce_throws(tmp_path / "e.npy", *paths, [tmp_path / "7.npy"], [7], **searched)
