@@ -181,3 +181,29 @@ def test_small_corpora_throw_at_once_and_a_changed_umap_rule_stops(tmp_path, blo
     searched = params | {"force_approximation_algorithm": True}
     with pytest.raises(RuntimeError, match="small-data rule"):
         run_reduce_throws(tmp_path / "e.npy", *paths, [tmp_path / "7.npy"], [7], **searched)
+
+
+def test_every_throw_takes_the_distances_measured_once(blobs):
+    """Under 4,096 papers UMAP measures every pair's distance, the same in every throw:
+    run_reduce_throws measures them once and each throw takes them, for the same bytes as
+    a throw that measured them itself. Distances that differ give another layout, so the
+    throw took them rather than measure again; UMAP's own function is back afterwards."""
+    import umap.umap_
+
+    from topics.reduce import measured_distances, umap_fit
+
+    points = blobs[0]
+    params = {**DEFAULTS["umap"], "n_components": 2, "metric": "cosine"}
+    measure = umap.umap_.pairwise_distances
+    distances = measured_distances(points, params)
+    assert distances.shape == (90, 90)
+    _, alone = umap_fit(points, **params | {"random_state": 7})
+    _, given = umap_fit(points, distances=distances, **params | {"random_state": 7})
+    assert given.tobytes() == alone.tobytes()
+    _, other = umap_fit(points, distances=np.sqrt(distances), **params | {"random_state": 7})
+    assert other.tobytes() != alone.tobytes()
+    assert umap.umap_.pairwise_distances is measure
+    # Where UMAP searches for neighbours, or measures with a metric it does not name,
+    # there is nothing to measure once.
+    assert measured_distances(points, params | {"force_approximation_algorithm": True}) is None
+    assert measured_distances(points, params | {"metric": lambda a, b: 0.0}) is None

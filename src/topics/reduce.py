@@ -37,6 +37,7 @@ def umap_fit(
     n_neighbors: int,
     random_state: int | None,
     neighbours: tuple[np.ndarray, np.ndarray] | None = None,
+    distances: np.ndarray | None = None,
     **params: Any,
 ) -> tuple[Any, np.ndarray]:
     """(the fitted UMAP, rows of `embeddings` reduced to `n_components` float32 columns).
@@ -45,7 +46,9 @@ def umap_fit(
     UMAP deterministic (and single-threaded): the same embeddings and parameters give the
     same coordinates in every run. The fitted UMAP places papers added later
     (topics.place) without a refit. `neighbours`: each paper's nearest neighbours found
-    by an earlier fit (see fitted_neighbours), which this fit takes rather than search.
+    by an earlier fit (see fitted_neighbours), which this fit takes rather than search;
+    `distances`: every pair's distance as UMAP measures them on few papers (see
+    measured_distances), which this fit takes rather than measure.
     """
     UMAP = import_umap()  # numba's on-disk cache on: later processes skip the JIT
 
@@ -60,7 +63,7 @@ def umap_fit(
         random_state=random_state,
         **umap_args(params, random_state, neighbours),
     )
-    with fitting():
+    with fitting(), _given_distances(embeddings, distances, params):
         return reducer, reducer.fit_transform(embeddings).astype(np.float32)
 
 
@@ -100,6 +103,67 @@ def fitted_neighbours(reducer: Any) -> tuple[np.ndarray, np.ndarray] | None:
     if getattr(reducer, "_small_data", True) or getattr(reducer, "_knn_indices", None) is None:
         return None
     return np.asarray(reducer._knn_indices), np.asarray(reducer._knn_dists, dtype=np.float32)
+
+
+def measured_distances(embeddings: np.ndarray, params: dict[str, Any]) -> np.ndarray | None:
+    """Every pair's distance between the rows of `embeddings`, measured as a UMAP fit with
+    `params` measures them on few papers (under 4,096: see searches_neighbours), or None
+    where it searches for neighbours instead or measures with a metric of its own.
+
+    UMAP hands scikit-learn's pairwise_distances its numba function of the metric, which
+    scikit-learn calls once per pair from Python: about half of a seeded fit on the seeds'
+    737 papers, the same in every throw. Measured once here with the same call, the
+    throws that take these (umap_fit's `distances`) give the same bytes as a fit that
+    measured them itself.
+    """
+    if searches_neighbours(len(embeddings), params):
+        return None
+    import umap.distances
+    from sklearn.metrics import pairwise_distances
+
+    metric = umap.distances.named_distances.get(params.get("metric", "euclidean"))
+    if metric is None:
+        return None
+    return pairwise_distances(embeddings, metric=metric, **(params.get("metric_kwds") or {}))
+
+
+@contextlib.contextmanager
+def _given_distances(
+    embeddings: np.ndarray, distances: np.ndarray | None, params: dict[str, Any]
+) -> Iterator[None]:
+    """In the body, UMAP's call that measures every pair's distance between `embeddings`
+    (umap-learn 0.5.12's UMAP.fit, small data) answered with `distances`
+    (measured_distances) instead: a copy, as UMAP writes into it. Any other call of
+    pairwise_distances, and any call where UMAP's data or metric differ from those
+    measured, is measured as before, so a changed UMAP is slower, never different.
+    """
+    if distances is None:
+        yield
+        return
+    import umap.distances
+    import umap.umap_
+
+    measure = umap.umap_.pairwise_distances
+    measured_metric = umap.distances.named_distances[params.get("metric", "euclidean")]
+    measured_kwds = params.get("metric_kwds") or {}
+
+    def given(data: Any, Y: Any = None, metric: Any = "euclidean", **kwds: Any) -> Any:
+        same = (
+            Y is None
+            and metric is measured_metric
+            and kwds == measured_kwds
+            and isinstance(data, np.ndarray)
+            and data.dtype == embeddings.dtype
+            and data.shape == embeddings.shape
+            and np.array_equal(data, embeddings)
+        )
+        return distances.copy() if same else measure(data, Y, metric=metric, **kwds)
+
+    umap.umap_.pairwise_distances = given
+    try:
+        yield
+    finally:
+        umap.umap_.pairwise_distances = measure
 
 
 # Metrics UMAP.transform can hand to scikit-learn's pairwise_distances (see placeable).
@@ -313,8 +377,9 @@ def run_reduce_throws(
     core, so the main throw alone leaves the others idle. Here the imports are paid once
     and `workers` fits run at a time, in processes forked once UMAP is imported, which
     inherit it and the embeddings rather than load them. Under 4,096 papers the main fit
-    finds no neighbours to share, so every throw starts at once; above, the others wait
-    for its neighbours. Forked, the workers need a process that has run no OpenMP code yet
+    finds no neighbours to share, so every throw starts at once, each taking the pairs'
+    distances measured once before (measured_distances); above, the others wait for its
+    neighbours. Forked, the workers need a process that has run no OpenMP code yet
     (GNU OpenMP stops a forked child that uses it again), as a job's own process is, so the
     main fit runs in a worker too: a worker that stops fails the call (BrokenProcessPool).
     """
@@ -324,7 +389,8 @@ def run_reduce_throws(
     shared = searches_neighbours(len(embeddings), params)
     import_umap()  # before forking: every worker inherits it
     workers = max(1, min(workers, 1 + len(other_seeds)))
-    _throw_inputs.update(embeddings=embeddings, params=params)
+    distances = measured_distances(embeddings, params) if other_seeds else None
+    _throw_inputs.update(embeddings=embeddings, params=params, distances=distances)
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         stack.callback(_throw_inputs.clear)
@@ -382,7 +448,11 @@ def _main_throw(
 ) -> tuple[tuple[int, ...], float]:
     """The main run's throw, written as run_reduce writes it: (its shape, seconds taken)."""
     started = time.perf_counter()
-    reducer, reduced = umap_fit(_throw_inputs["embeddings"], **_throw_inputs["params"])
+    reducer, reduced = umap_fit(
+        _throw_inputs["embeddings"],
+        distances=_throw_inputs["distances"],
+        **_throw_inputs["params"],
+    )
     write_array(reduced, reduced_path)
     write_neighbours(fitted_neighbours(reducer), neighbours_path)
     write_model(placeable(reducer), model_path)
@@ -395,6 +465,7 @@ def _throw(seed: int, neighbours_path: str | Path | None) -> tuple[np.ndarray, f
     _, reduced = umap_fit(
         _throw_inputs["embeddings"],
         neighbours=read_neighbours(neighbours_path) if neighbours_path else None,
+        distances=_throw_inputs["distances"],
         **{**_throw_inputs["params"], "random_state": seed},
     )
     return reduced, time.perf_counter() - started
