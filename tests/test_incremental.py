@@ -22,12 +22,13 @@ from topics.errors import UserError
 from topics.files import read_model, write_model
 from topics.label import fit_bertopic, reassign_outliers
 from topics.model import check_fit, fit_parameters, outlier_vectors
-from topics.place import cluster_topics, fit_rows, outlier_topics, place_papers
+from topics.place import cluster_topics, outlier_topics, place_papers
 from topics.plotting.topic_map import topic_map_figure
 from topics.reduce import map_fit, placeable, umap_fit
 from topics.report.data import load_report
 from topics.report.map_data import map_data
 from topics.report.reading_lists import paper_entry
+from topics.shards import fit_rows
 
 
 @pytest.fixture

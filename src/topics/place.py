@@ -25,7 +25,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from topics.embed import embed_texts, paper_texts, text_key
 from topics.files import (
     Clusters,
     copy_file,
@@ -37,51 +36,15 @@ from topics.files import (
     read_table,
     write_array,
     write_clusters,
-    write_shard_vectors,
     write_table,
     write_themes,
 )
 from topics.label import OUTLIER_LABEL
 from topics.label import centrality as label_centrality
+from topics.shards import fit_rows
 from topics.startup import import_umap, quiet_uncacheable
 
 log = logging.getLogger("topics")
-
-
-def fit_rows(papers: pd.DataFrame, fit_papers: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """(each paper's row in the fit, -1 for one added since; the papers' text keys).
-
-    A paper is the fit's when its id and its text both match: one whose title or abstract
-    changed since is placed anew, like an added one.
-    """
-    keys = [text_key(text) for text in paper_texts(papers)]
-    row_of = {
-        (pid, key): row
-        for row, (pid, key) in enumerate(
-            zip(fit_papers["paper_id"], fit_papers["key"], strict=True)
-        )
-    }
-    rows = [row_of.get(pair, -1) for pair in zip(papers["paper_id"], keys, strict=True)]
-    return np.asarray(rows, dtype=np.int64), keys
-
-
-def run_embed_added(
-    papers_path: str | Path,
-    fit_papers_path: str | Path,
-    vectors_path: str | Path,
-    *,
-    threads: int | None,
-    **embedding: Any,
-) -> int:
-    """Embed the papers not in the fit, in one job: 100 added papers fall into nearly every
-    embedding shard, and a job per shard would load the model once per shard."""
-    papers = read_table(papers_path, ["paper_id", "title", "abstract"])
-    rows, keys = fit_rows(papers, read_table(fit_papers_path))
-    added = np.flatnonzero(rows < 0)
-    texts = paper_texts(papers.iloc[added])
-    vectors = embed_texts(texts, threads=threads, **embedding)
-    write_shard_vectors([keys[i] for i in added], vectors, vectors_path)
-    return len(added)
 
 
 def outlier_topics(

@@ -11,7 +11,7 @@ which Snakemake checksums), so a shard whose texts did not change is not embedde
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +139,45 @@ def run_gather(
     write_array(vectors, embeddings_path)
     log.info("%d papers' vectors gathered from %d shards", len(vectors), len(shard_paths))
     return vectors
+
+
+def fit_rows(
+    papers: Mapping[str, Sequence], fit_papers: Mapping[str, Sequence]
+) -> tuple[np.ndarray, list[str]]:
+    """(each paper's row in the last full fit, -1 for one added since; the papers' text
+    keys), from the papers' paper_id, title and abstract and the fit's paper_id and key
+    (tables or their columns as lists).
+
+    A paper is the fit's when its id and its text both match: one whose title or abstract
+    changed since is placed anew, like an added one.
+    """
+    keys = [text_key(text) for text in paper_texts(papers)]
+    row_of = {
+        (pid, key): row
+        for row, (pid, key) in enumerate(
+            zip(fit_papers["paper_id"], fit_papers["key"], strict=True)
+        )
+    }
+    rows = [row_of.get(pair, -1) for pair in zip(papers["paper_id"], keys, strict=True)]
+    return np.asarray(rows, dtype=np.int64), keys
+
+
+def run_embed_added(
+    papers_path: str | Path,
+    fit_papers_path: str | Path,
+    vectors_path: str | Path,
+    *,
+    threads: int | None,
+    **embedding: Any,
+) -> int:
+    """Embed the papers not in the last full fit (update: incremental), in one job: 100
+    added papers fall into nearly every embedding shard, and a job per shard would load
+    the model once per shard. Read without pandas, as the shards' jobs read (imports are
+    most of this job on a few papers)."""
+    papers = read_columns(papers_path, ["paper_id", "title", "abstract"])
+    rows, keys = fit_rows(papers, read_columns(fit_papers_path, ["paper_id", "key"]))
+    added = np.flatnonzero(rows < 0).tolist()
+    texts = paper_texts({column: [papers[column][i] for i in added] for column in papers})
+    vectors = embed_texts(texts, threads=threads, **embedding)
+    write_shard_vectors([keys[i] for i in added], vectors, vectors_path)
+    return len(added)

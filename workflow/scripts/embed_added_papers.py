@@ -1,7 +1,7 @@
 """Rule embed_added_papers: the papers not in the last full fit -> their vectors, in one job."""
 
 from topics.logs import rule_log
-from topics.place import run_embed_added
+from topics.shards import run_embed_added
 
 with rule_log(snakemake.log[0]):
     run_embed_added(
