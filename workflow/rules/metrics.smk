@@ -10,6 +10,8 @@ rule score_topics:
         coords="results/intermediate/umap_map.npy",
     output:
         metrics="results/metrics.json",
+    # Before the report's other jobs: the index waits for it (report.smk, plot_static_map).
+    priority: 1
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,

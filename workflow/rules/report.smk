@@ -79,6 +79,8 @@ rule plot_topic_pages:
         plotly_js="results/plotly.min.js",
     params:
         options=config["report"],
+    # Before write_tables (see plot_static_map): the longest of the report's jobs.
+    priority: 1
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,
@@ -105,6 +107,9 @@ rule plot_static_map:
         ),
     params:
         options=config["report"],
+    # Before write_tables: the index waits for the picture and for score_topics
+    # (metrics.smk), and the pages job is the longest; on two cores these three first.
+    priority: 1
     threads: 1
     resources:
         mem_mb=scaled_mem_mb,
