@@ -1,11 +1,12 @@
 """Reduce embeddings with UMAP: a few dimensions for clustering, two for the map."""
 
 import contextlib
+import inspect
 import logging
 import multiprocessing
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -379,7 +380,8 @@ def run_reduce_throws(
     inherit it and the embeddings rather than load them. Under 4,096 papers the main fit
     finds no neighbours to share, so every throw starts at once, each taking the pairs'
     distances measured once before (measured_distances); above, the others wait for its
-    neighbours. Forked, the workers need a process that has run no OpenMP code yet
+    neighbours, which it writes as soon as its search has found them, before its layout
+    (most of a fit). Forked, the workers need a process that has run no OpenMP code yet
     (GNU OpenMP stops a forked child that uses it again), as a job's own process is, so the
     main fit runs in a worker too: a worker that stops fails the call (BrokenProcessPool).
     """
@@ -390,7 +392,11 @@ def run_reduce_throws(
     import_umap()  # before forking: every worker inherits it
     workers = max(1, min(workers, 1 + len(other_seeds)))
     distances = measured_distances(embeddings, params) if other_seeds else None
-    _throw_inputs.update(embeddings=embeddings, params=params, distances=distances)
+    # Set by the main throw once its neighbours are written, before its layout.
+    searched = multiprocessing.get_context("fork").Event()
+    _throw_inputs.update(
+        embeddings=embeddings, params=params, distances=distances, searched=searched
+    )
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         stack.callback(_throw_inputs.clear)
@@ -403,7 +409,7 @@ def run_reduce_throws(
             stack.callback(run.shutdown, cancel_futures=True)
         main = run.submit(_main_throw, reduced_path, model_path, neighbours_path)
         if shared:
-            main.result()
+            _wait_for_neighbours(searched, main)
         reuse = neighbours_path if shared else None
         others = [run.submit(_throw, seed, reuse) for seed in other_seeds]
         shape, seconds = main.result()
@@ -446,17 +452,71 @@ _throw_inputs: dict[str, Any] = {}
 def _main_throw(
     reduced_path: str | Path, model_path: str | Path, neighbours_path: str | Path
 ) -> tuple[tuple[int, ...], float]:
-    """The main run's throw, written as run_reduce writes it: (its shape, seconds taken)."""
+    """The main run's throw, written as run_reduce writes it: (its shape, seconds taken).
+    The neighbours its search finds are written as soon as it has them, for the other
+    throws (run_reduce_throws), then checked against those the fit kept."""
     started = time.perf_counter()
-    reducer, reduced = umap_fit(
-        _throw_inputs["embeddings"],
-        distances=_throw_inputs["distances"],
-        **_throw_inputs["params"],
-    )
+    early: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def share(neighbours: tuple[np.ndarray, np.ndarray]) -> None:
+        write_neighbours(neighbours, neighbours_path)
+        # A copy: UMAP keeps the arrays, and would change it in place were it to change them.
+        early.append((neighbours[0].copy(), neighbours[1].copy()))
+        _throw_inputs["searched"].set()
+
+    with _reporting_neighbours(share):
+        reducer, reduced = umap_fit(
+            _throw_inputs["embeddings"],
+            distances=_throw_inputs["distances"],
+            **_throw_inputs["params"],
+        )
     write_array(reduced, reduced_path)
-    write_neighbours(fitted_neighbours(reducer), neighbours_path)
+    neighbours = fitted_neighbours(reducer)
+    if early and not (neighbours is not None and all(map(np.array_equal, early[0], neighbours))):
+        raise RuntimeError(
+            "UMAP changed the neighbours it searched after handing them to its graph: the "
+            "other throws took them as they were (has umap-learn's UMAP.fit changed?)"
+        )
+    write_neighbours(neighbours, neighbours_path)
     write_model(placeable(reducer), model_path)
     return reduced.shape, time.perf_counter() - started
+
+
+def _wait_for_neighbours(searched: Any, main: Future) -> None:
+    """Until the main throw has written its neighbours (`searched` set) or has ended; an
+    error of its own is raised here."""
+    while not searched.wait(0.5):
+        if main.done():
+            main.result()
+            return
+
+
+@contextlib.contextmanager
+def _reporting_neighbours(
+    report: Callable[[tuple[np.ndarray, np.ndarray]], None],
+) -> Iterator[None]:
+    """In the body, `report` called with the nearest neighbours (indices, distances, as
+    fitted_neighbours gives them) that a UMAP fit searched, as soon as it has them: where
+    umap-learn 0.5.12's UMAP.fit hands them to fuzzy_simplicial_set to build its graph,
+    before the layout. A fit that finds no neighbours this way (few papers) reports
+    nothing."""
+    import umap.umap_
+
+    build = umap.umap_.fuzzy_simplicial_set
+    signature = inspect.signature(build)
+
+    def reporting(*args: Any, **kwargs: Any) -> Any:
+        given = signature.bind(*args, **kwargs).arguments
+        indices, distances = given.get("knn_indices"), given.get("knn_dists")
+        if indices is not None and distances is not None:
+            report((np.asarray(indices), np.asarray(distances, dtype=np.float32)))
+        return build(*args, **kwargs)
+
+    umap.umap_.fuzzy_simplicial_set = reporting
+    try:
+        yield
+    finally:
+        umap.umap_.fuzzy_simplicial_set = build
 
 
 def _throw(seed: int, neighbours_path: str | Path | None) -> tuple[np.ndarray, float]:
