@@ -209,20 +209,31 @@ def test_every_throw_takes_the_distances_measured_once(blobs):
     assert measured_distances(points, params | {"metric": lambda a, b: 0.0}) is None
 
 
-def test_the_main_throw_hands_over_its_neighbours_before_its_layout(blobs):
+def test_the_main_throw_hands_over_its_neighbours_before_its_layout(blobs, monkeypatch):
     """From 4,096 papers the other throws wait for the main throw's neighbours: it hands
-    them over once its search has found them, while UMAP's layout (most of a fit) is still
-    ahead, and they are the neighbours the finished fit keeps. A fit on few papers, which
-    searches none, hands over nothing."""
+    them over once its search has found them, before UMAP's layout (most of a fit), and
+    they are the neighbours the finished fit keeps. A fit on few papers, which searches
+    none, hands over nothing."""
+    import umap.umap_
+
     from topics.reduce import _reporting_neighbours, fitted_neighbours, umap_fit
 
+    events: list = []
+    layout = umap.umap_.simplicial_set_embedding
+
+    def laying_out(*args, **kwargs):
+        events.append("layout")
+        return layout(*args, **kwargs)
+
+    monkeypatch.setattr(umap.umap_, "simplicial_set_embedding", laying_out)
     params = {**DEFAULTS["umap"], "n_components": 2, "metric": "euclidean", "random_state": 7}
-    handed: list = []
-    with _reporting_neighbours(lambda found: handed.append((found[0].copy(), found[1].copy()))):
+    with _reporting_neighbours(lambda found: events.append((found[0].copy(), found[1].copy()))):
         reducer, _ = umap_fit(blobs[0], **params | {"force_approximation_algorithm": True})
-        assert len(handed) == 1
         umap_fit(blobs[0], **params)
-    assert len(handed) == 1
-    kept = fitted_neighbours(reducer)
-    assert all(map(np.array_equal, handed[0], kept))
-    assert handed[0][1].dtype == np.float32
+    assert [event if event == "layout" else "neighbours" for event in events] == [
+        "neighbours",
+        "layout",
+        "layout",
+    ]
+    assert all(map(np.array_equal, events[0], fitted_neighbours(reducer)))
+    assert events[0][1].dtype == np.float32
