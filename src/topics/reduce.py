@@ -117,15 +117,33 @@ def measured_distances(embeddings: np.ndarray, params: dict[str, Any]) -> np.nda
     throws that take these (umap_fit's `distances`) give the same bytes as a fit that
     measured them itself.
     """
-    if searches_neighbours(len(embeddings), params):
+    metric = _measuring_metric(params)
+    if metric is None or searches_neighbours(len(embeddings), params):
         return None
-    import umap.distances
     from sklearn.metrics import pairwise_distances
 
-    metric = umap.distances.named_distances.get(params.get("metric", "euclidean"))
-    if metric is None:
-        return None
-    return pairwise_distances(embeddings, metric=metric, **(params.get("metric_kwds") or {}))
+    function, kwds = metric
+    return pairwise_distances(embeddings, metric=function, **kwds)
+
+
+def _measuring_metric(params: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
+    """(the numba function, its keywords) that UMAP hands scikit-learn to measure distances
+    with `params`' metric, or None for a metric UMAP does not name (a function of one's own)."""
+    import umap.distances
+
+    function = umap.distances.named_distances.get(params.get("metric", "euclidean"))
+    return None if function is None else (function, params.get("metric_kwds") or {})
+
+
+@contextlib.contextmanager
+def _swapped(module: Any, name: str, replacement: Any) -> Iterator[None]:
+    """In the body, `module`'s `name` is `replacement`; as it was afterwards."""
+    original = getattr(module, name)
+    setattr(module, name, replacement)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
 
 
 @contextlib.contextmanager
@@ -141,12 +159,10 @@ def _given_distances(
     if distances is None:
         yield
         return
-    import umap.distances
     import umap.umap_
 
     measure = umap.umap_.pairwise_distances
-    measured_metric = umap.distances.named_distances[params.get("metric", "euclidean")]
-    measured_kwds = params.get("metric_kwds") or {}
+    measured_metric, measured_kwds = _measuring_metric(params)
 
     def given(data: Any, Y: Any = None, metric: Any = "euclidean", **kwds: Any) -> Any:
         same = (
@@ -160,11 +176,8 @@ def _given_distances(
         )
         return distances.copy() if same else measure(data, Y, metric=metric, **kwds)
 
-    umap.umap_.pairwise_distances = given
-    try:
+    with _swapped(umap.umap_, "pairwise_distances", given):
         yield
-    finally:
-        umap.umap_.pairwise_distances = measure
 
 
 # Metrics UMAP.transform can hand to scikit-learn's pairwise_distances (see placeable).
@@ -454,7 +467,8 @@ def _main_throw(
 ) -> tuple[tuple[int, ...], float]:
     """The main run's throw, written as run_reduce writes it: (its shape, seconds taken).
     The neighbours its search finds are written as soon as it has them, for the other
-    throws (run_reduce_throws), then checked against those the fit kept."""
+    throws (run_reduce_throws), and checked against those the fit kept rather than written
+    again."""
     started = time.perf_counter()
     early: list[tuple[np.ndarray, np.ndarray]] = []
 
@@ -472,12 +486,13 @@ def _main_throw(
         )
     write_array(reduced, reduced_path)
     neighbours = fitted_neighbours(reducer)
-    if early and not (neighbours is not None and all(map(np.array_equal, early[0], neighbours))):
+    if not early:
+        write_neighbours(neighbours, neighbours_path)
+    elif neighbours is None or not all(map(np.array_equal, early[0], neighbours)):
         raise RuntimeError(
             "UMAP changed the neighbours it searched after handing them to its graph: the "
             "other throws took them as they were (has umap-learn's UMAP.fit changed?)"
         )
-    write_neighbours(neighbours, neighbours_path)
     write_model(placeable(reducer), model_path)
     return reduced.shape, time.perf_counter() - started
 
@@ -512,11 +527,8 @@ def _reporting_neighbours(
             report((np.asarray(indices), np.asarray(distances, dtype=np.float32)))
         return build(*args, **kwargs)
 
-    umap.umap_.fuzzy_simplicial_set = reporting
-    try:
+    with _swapped(umap.umap_, "fuzzy_simplicial_set", reporting):
         yield
-    finally:
-        umap.umap_.fuzzy_simplicial_set = build
 
 
 def _throw(seed: int, neighbours_path: str | Path | None) -> tuple[np.ndarray, float]:
